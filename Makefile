@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app
+
+.PHONY: run test install translations db browser e2e-browser extract-messages update-messages clean
+
+run: install translations db
+	$(BIN)/flask demo seed --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install translations browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The virtual environment is rebuilt when either requirements file changes.
+install: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d translations -f -q || $(BIN)/pybabel compile -d translations -f
+
+db: install
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+
+# Debian's Chromium for the browser tests; installed when we are root on Debian, else the
+# browser tests are skipped with the reason (and .ci/run fails instead).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
+	  || echo "Could not install chromium; browser tests will be skipped"; \
+	else echo "No /usr/bin/chromium and not root: browser tests will be skipped (sudo apt-get install chromium)"; fi
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project platform .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,272 @@
+"""Pages for people: register, verify, log in and out, passwords, profile, organisations."""
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from core import permissions
+from core.errors import DomainError
+from core.extensions import form_value, limiter
+from core.web import attach_error, paginate, safe_next
+
+from . import bp, services
+from .forms import (ActionForm, ChangePasswordForm, EmailOnlyForm, JoinOrganisationForm, LoginForm,
+                    OrganisationForm, ProfileForm, RegisterForm, ResetPasswordForm)
+from .models import ORG_VERIFIED, ORGANISATION_KINDS, Organisation
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_limit():
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _email_limit():
+    return current_app.config["EMAIL_RATE_LIMIT"]
+
+
+def _unit_choices():
+    return [("", _("— pilih unit kerja —"))] + [(u.id, u.display_name) for u in services.active_units()]
+
+
+# --- registration and verification ---------------------------------------------------------------
+
+@bp.route("/akun/daftar", methods=["GET", "POST"])
+@limiter.limit(_email_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = RegisterForm()
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        try:
+            services.register_user(
+                email=form.email.data, password=form.password.data, full_name=form.full_name.data,
+                phone=form.phone.data, as_asn=form.account_type.data == "asn", nip=form.nip.data,
+                unit_id=form.unit_id.data, locale=_current_locale())
+        except DomainError as e:
+            attach_error(form, e)
+        else:
+            # The same answer whether or not the address already had an account.
+            return redirect(url_for("accounts.check_email", reason="register"))
+    return render_template("accounts/register.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.get("/akun/periksa-email")
+def check_email():
+    return render_template("accounts/check_email.html", reason=request.args.get("reason", "register"))
+
+
+@bp.get("/akun/verifikasi/<token>")
+def verify_email(token):
+    try:
+        user = services.verify_email(token)
+    except services.InvalidToken as e:
+        return render_template("accounts/verify_failed.html", message=e.message, form=EmailOnlyForm()), 400
+    flash(_("Alamat e-mail Anda sudah terverifikasi. Silakan masuk."), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("core.home"))
+    return redirect(url_for("accounts.login", email=user.email))
+
+
+@bp.route("/akun/verifikasi-ulang", methods=["GET", "POST"])
+@limiter.limit(_email_limit, methods=["POST"])
+def resend_verification():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.resend_verification(form.email.data)
+        return redirect(url_for("accounts.check_email", reason="resend"))
+    return render_template("accounts/resend_verification.html", form=form), 400 if form.errors else 200
+
+
+# --- logging in and out ------------------------------------------------------------------------
+
+@bp.route("/akun/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_account_limit, methods=["POST"], key_func=lambda: "login:" + form_value("email"))
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(url_for("core.home")))
+    form = LoginForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"]
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except DomainError as e:
+            form.form_errors.append(e.message)
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(_("Selamat datang, %(name)s.", name=user.full_name), "success")
+            return redirect(safe_next(url_for("core.home")))
+    return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.post("/akun/keluar")
+def logout():
+    form = ActionForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("Anda sudah keluar."), "info")
+    return redirect(url_for("core.home"))
+
+
+# --- passwords -----------------------------------------------------------------------------------
+
+@bp.route("/akun/lupa-sandi", methods=["GET", "POST"])
+@limiter.limit(_email_limit, methods=["POST"])
+def forgot_password():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return redirect(url_for("accounts.check_email", reason="reset"))
+    return render_template("accounts/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/akun/atur-ulang-sandi/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        services.user_for_reset_token(token)
+    except services.InvalidToken as e:
+        return render_template("accounts/reset_failed.html", message=e.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as e:
+            attach_error(form, e)
+        else:
+            logout_user()
+            flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/akun/ganti-sandi", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current_password=form.current_password.data,
+                                     new_password=form.password.data)
+        except DomainError as e:
+            attach_error(form, e)
+        else:
+            login_user(current_user)  # keep this session; the new stamp ends the others
+            flash(_("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200
+
+
+# --- profile -------------------------------------------------------------------------------------
+
+@bp.route("/akun/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, full_name=form.full_name.data, phone=form.phone.data,
+                                    locale=form.locale.data)
+        except DomainError as e:
+            attach_error(form, e)
+        else:
+            session["lang"] = current_user.locale
+            flash(_("Profil sudah disimpan."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
+
+
+def _current_locale():
+    from core.i18n import select_locale
+    return select_locale()
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+@bp.get("/organisasi")
+def organisations():
+    query = select(Organisation).where(Organisation.status == ORG_VERIFIED)
+    q = (request.args.get("q") or "").strip()[:100]
+    kind = request.args.get("jenis") or ""
+    if q:
+        query = query.where(func.lower(Organisation.name).contains(q.lower(), autoescape=True))
+    if kind in ORGANISATION_KINDS:
+        query = query.where(Organisation.kind == kind)
+    page = paginate(query.order_by(func.lower(Organisation.name)))
+    return render_template("accounts/organisations.html", page=page, q=q, kind=kind, kinds=ORGANISATION_KINDS)
+
+
+@bp.route("/organisasi/daftar", methods=["GET", "POST"])
+@login_required
+def register_organisation():
+    if not permissions.can(current_user, "organisation.register"):
+        flash(_("Verifikasi alamat e-mail Anda dahulu sebelum mendaftarkan organisasi."), "warning")
+        return redirect(url_for("accounts.profile"))
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            org = services.register_organisation(
+                current_user, name=form.name.data, kind=form.kind.data,
+                registration_number=form.registration_number.data, description=form.description.data,
+                address=form.address.data, email=form.email.data, phone=form.phone.data,
+                website=form.website.data, position=form.position.data)
+        except DomainError as e:
+            attach_error(form, e)
+        else:
+            flash(_("Pendaftaran organisasi terkirim. Moderator akan memeriksanya dan memberi kabar lewat e-mail."),
+                  "success")
+            return redirect(url_for("accounts.organisation", org_id=org.id))
+    return render_template("accounts/organisation_form.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.get("/organisasi/<int:org_id>")
+def organisation(org_id):
+    org = services.get_organisation(org_id)
+    permissions.require(current_user, "organisation.view", org)
+    return render_template("accounts/organisation.html", org=org, join_form=JoinOrganisationForm(),
+                           action_form=ActionForm(), membership=org.membership_of(current_user))
+
+
+@bp.post("/organisasi/<int:org_id>/gabung")
+@login_required
+def join_organisation(org_id):
+    org = services.get_organisation(org_id)
+    permissions.require(current_user, "organisation.join", org)
+    form = JoinOrganisationForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/organisation.html", org=org, join_form=form, action_form=ActionForm(),
+                               membership=None), 400
+    services.request_membership(current_user, org, position=form.position.data)
+    flash(_("Permintaan bergabung terkirim ke narahubung organisasi."), "success")
+    return redirect(url_for("accounts.organisation", org_id=org.id))
+
+
+@bp.post("/organisasi/<int:org_id>/keluar")
+@login_required
+def leave_organisation(org_id):
+    org = services.get_organisation(org_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.leave_organisation(current_user, org)
+            flash(_("Anda sudah keluar dari organisasi ini."), "info")
+        except DomainError as e:
+            flash(e.message, "danger")
+    return redirect(url_for("accounts.organisation", org_id=org.id))
+
+
+@bp.post("/organisasi/keanggotaan/<int:membership_id>/<any(setujui,tolak):decision>")
+@login_required
+def decide_membership(membership_id, decision):
+    membership = services.get_membership(membership_id)
+    permissions.require(current_user, "organisation.manage_members", membership.organisation)
+    if ActionForm().validate_on_submit():
+        try:
+            services.decide_membership(current_user, membership, approve=decision == "setujui")
+            flash(_("Keputusan keanggotaan sudah disimpan."), "success")
+        except DomainError as e:
+            flash(e.message, "danger")
+    return redirect(safe_next(url_for("accounts.organisation", org_id=membership.organisation_id)))

@@ -1,0 +1,127 @@
+"""The application factory, and the `app` that the flask CLI and gunicorn find (app:app)."""
+import logging
+import os
+
+from flask import Flask
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from config import INSTANCE_DIR, Config
+
+
+def create_app(config_object=Config, **overrides):
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(config_object)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    if app.config["SECRET_KEY"] == "dev-only-change-me" and not (app.debug or app.testing):
+        app.logger.warning("SECRET_KEY is the development default; set SECRET_KEY in production.")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from core.errors import register_error_handlers
+    from core.security import add_security_headers
+    register_error_handlers(app)
+    app.after_request(add_security_headers)
+
+    from accounts.cli import users_cli
+    from core.demo import demo_cli
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    return app
+
+
+def _init_extensions(app):
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy import event
+
+    from core.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # SQLite ignores foreign keys unless asked, per connection.
+            @event.listens_for(db.engine, "connect")
+            def _sqlite_pragmas(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id):
+        from accounts.models import User
+        user_id, _sep, stamp = (session_id or "").partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or user.security_stamp != stamp:
+            return None
+        return user
+
+
+def _register_blueprints(app):
+    import accounts
+    import complaints
+    import core
+    import forum
+    import training
+
+    app.register_blueprint(core.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(accounts.admin_bp)
+    app.register_blueprint(forum.bp)
+    app.register_blueprint(complaints.bp)
+    app.register_blueprint(training.bp)
+
+    # Import every model so that Alembic and create_all see the whole schema.
+    import accounts.models  # noqa: F401
+    import core.audit  # noqa: F401
+
+
+def _register_template_helpers(app):
+    from core import permissions
+    from core.extensions import csrf  # noqa: F401  (csrf_token() comes from Flask-WTF)
+
+    @app.context_processor
+    def inject():
+        return {
+            "can": lambda action, obj=None: permissions.can(current_user, action, obj),
+            "current_locale": _locale(),
+            "languages": app.config["LANGUAGES"],
+            "city_name": app.config["CITY_NAME"],
+            "site_name": app.config["SITE_NAME"],
+        }
+
+    def _locale():
+        from flask_babel import get_locale
+        return str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+
+
+def __getattr__(name):
+    # `app` is built on first use (flask CLI, gunicorn app:app), so importing create_app in tests
+    # does not also build an app on the default database.
+    if name == "app":
+        globals()["app"] = create_app()
+        return globals()["app"]
+    raise AttributeError(name)

@@ -1,0 +1,8 @@
+from flask import render_template
+
+from . import bp
+
+
+@bp.get("/")
+def index():
+    return render_template("complaints/index.html")

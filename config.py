@@ -1,0 +1,109 @@
+"""Every setting of the platform, read from the environment.
+
+Each setting has a documented default so that `make run` works with nothing set; the README
+lists them all. Production sets at least SECRET_KEY, DATABASE_URL and the MAIL_* settings.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def database_url(url):
+    """Let people write plain postgres:// or postgresql:// URLs; we speak psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    # --- site -------------------------------------------------------------------------------
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # The government that runs the site; nothing else in the code names a city.
+    CITY_NAME = os.environ.get("CITY_NAME", "Kota Contoh")
+    SITE_NAME = os.environ.get("SITE_NAME", "Layanan Partisipasi Publik")
+    APP_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Jakarta")
+    # Absolute base URL used in e-mails sent outside a request (worker, CLI).
+    SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+
+    # --- database ---------------------------------------------------------------------------
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.sqlite'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # --- sessions and security --------------------------------------------------------------
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = _int("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    # Sent only when the site is served over HTTPS (SESSION_COOKIE_SECURE).
+    HSTS_SECONDS = _int("HSTS_SECONDS", 31536000)
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 26 * 1024 * 1024)
+    EMAIL_TOKEN_MAX_AGE = _int("EMAIL_TOKEN_MAX_AGE", 48 * 3600)
+    RESET_TOKEN_MAX_AGE = _int("RESET_TOKEN_MAX_AGE", 3600)
+    PASSWORD_MIN_LENGTH = _int("PASSWORD_MIN_LENGTH", 10)
+
+    # --- rate limits (Flask-Limiter) --------------------------------------------------------
+    # memory:// serves one process; set redis://host:6379 when several processes serve.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour")
+    EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "5 per minute;20 per hour")
+
+    # --- mail (Flask-Mail) ------------------------------------------------------------------
+    # Without MAIL_SERVER the site writes each e-mail to the log instead of sending it, so a
+    # newcomer can follow the verification link from the terminal.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@localhost")
+    MAIL_SUPPRESS_SEND = _bool("MAIL_SUPPRESS_SEND", not MAIL_SERVER)
+
+    # --- language ---------------------------------------------------------------------------
+    LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = APP_TIMEZONE
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    # --- pages ------------------------------------------------------------------------------
+    PER_PAGE = _int("PER_PAGE", 20)
+
+    # --- Bootstrap-Flask: assets from the package, never a CDN ------------------------------
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    MAIL_SUPPRESS_SEND = True
+    MAIL_DEFAULT_SENDER = "noreply@example.com"
+    SERVER_NAME = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_MIN_LENGTH = 10

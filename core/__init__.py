@@ -1,0 +1,6 @@
+"""What the pillars share: extensions, permissions, audit log, mail, errors, the site frame."""
+from flask import Blueprint
+
+bp = Blueprint("core", __name__)
+
+from . import views  # noqa: E402,F401

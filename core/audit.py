@@ -1,0 +1,61 @@
+"""The append-only audit log: who did what to which object, and when.
+
+Services call `record()` inside their own transaction, so the event is committed together with
+the change it describes, or not at all. Rows are never updated or deleted: the ORM refuses it
+here, and on PostgreSQL a trigger (see the migration) refuses it for any client.
+"""
+from datetime import datetime
+
+from flask import has_request_context, request
+from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from . import clock
+from .extensions import db
+from .types import UTCDateTime
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
+
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+
+
+def record(actor, action, obj=None, *, now=None, **data):
+    """Add an audit event to the current transaction (the caller commits)."""
+    if obj is not None and getattr(obj, "id", 0) is None:
+        db.session.flush()  # a new object needs its id before the event can name it
+    actor_id = getattr(actor, "id", None) if actor is not None and getattr(actor, "is_authenticated", True) else None
+    event_ = AuditEvent(
+        created_at=now or clock.now(),
+        actor_id=actor_id,
+        action=action,
+        object_type=type(obj).__name__.lower() if obj is not None else "site",
+        object_id=getattr(obj, "id", None),
+        data={k: v for k, v in data.items() if v is not None},
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event_)
+    return event_
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_audit_events(session, flush_context, instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")

@@ -1,0 +1,153 @@
+"""The one place that answers "may this user do X to this object?".
+
+Views, templates (`can(...)`), services, the API and the CLI all ask `can()` or `require()`, so
+each rule is written once, here. A rule is a function of (user, obj) returning True or False;
+anonymous visitors arrive as Flask-Login's AnonymousUserMixin (not authenticated).
+"""
+from functools import wraps
+
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .errors import NotAllowed
+
+CITIZEN, ORG_MEMBER, ASN, MODERATOR, ADMIN = "citizen", "org_member", "asn", "moderator", "admin"
+ROLES = (CITIZEN, ORG_MEMBER, ASN, MODERATOR, ADMIN)
+STAFF_ROLES = (MODERATOR, ADMIN)
+
+_rules = {}
+
+
+def rule(action):
+    def register(fn):
+        if action in _rules:
+            raise ValueError(f"permission rule {action!r} defined twice")
+        _rules[action] = fn
+        return fn
+    return register
+
+
+def _active(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_staff(user):
+    return _active(user) and user.role in STAFF_ROLES
+
+
+def is_admin(user):
+    return _active(user) and user.role == ADMIN
+
+
+def can(user, action, obj=None):
+    try:
+        check = _rules[action]
+    except KeyError:
+        raise KeyError(f"no permission rule named {action!r}") from None
+    return bool(check(user, obj))
+
+
+def require(user, action, obj=None):
+    if not can(user, action, obj):
+        raise NotAllowed(_("Anda tidak memiliki izin untuk tindakan ini."))
+
+
+def permission_required(action):
+    """View decorator for rules that need no object: anonymous → login, others → 403."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from .extensions import login_manager
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            require(current_user, action)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+# --- the site and administration ------------------------------------------------------------
+
+@rule("admin.access")
+def _admin_access(user, obj):
+    return is_staff(user)
+
+
+@rule("audit.view")
+def _audit_view(user, obj):
+    return is_admin(user)
+
+
+@rule("unit.manage")
+def _unit_manage(user, obj):
+    return is_admin(user)
+
+
+@rule("user.list")
+def _user_list(user, obj):
+    return is_staff(user)
+
+
+@rule("user.manage")
+def _user_manage(user, obj):
+    # Admins change roles and deactivate; nobody does it to themselves (no lock-out by accident).
+    return is_admin(user) and (obj is None or obj.id != user.id)
+
+
+@rule("user.confirm_asn")
+def _user_confirm_asn(user, obj):
+    return is_staff(user) and (obj is None or (obj.role == ASN and obj.id != user.id))
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+@rule("account.use")
+def _account_use(user, obj):
+    return _active(user)
+
+
+@rule("unit.act_for")
+def _unit_act_for(user, unit):
+    """An ASN acts for their own unit only once a moderator or admin confirmed them."""
+    if not _active(user) or unit is None:
+        return False
+    if user.role in STAFF_ROLES:
+        return True
+    return user.role == ASN and user.asn_confirmed_at is not None and user.unit_id == unit.id
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+@rule("organisation.register")
+def _organisation_register(user, obj):
+    return _active(user) and user.email_verified_at is not None
+
+
+@rule("organisation.view")
+def _organisation_view(user, org):
+    if org.status == "verified":
+        return True
+    # Members see their organisation while it waits, and its contact sees why it was rejected.
+    return is_staff(user) or (_active(user) and org.membership_of(user) is not None)
+
+
+@rule("organisation.verify")
+def _organisation_verify(user, org):
+    return is_staff(user)
+
+
+@rule("organisation.join")
+def _organisation_join(user, org):
+    return (_active(user) and user.email_verified_at is not None and org.status == "verified"
+            and user.role not in STAFF_ROLES and not org.has_member(user, approved_only=False))
+
+
+@rule("organisation.manage_members")
+def _organisation_manage_members(user, org):
+    return is_staff(user) or (_active(user) and org.is_contact(user))
+
+
+@rule("organisation.act_for")
+def _organisation_act_for(user, org):
+    """Post on behalf of an organisation: a verified organisation and an approved member."""
+    return _active(user) and org.status == "verified" and org.has_member(user)

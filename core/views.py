@@ -1,0 +1,47 @@
+"""The site frame: home page, language switch, health check."""
+from flask import abort, current_app, jsonify, redirect, render_template, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from core.web import safe_next
+
+from . import bp
+from .errors import DomainError
+from .extensions import db
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html")
+
+
+@bp.post("/bahasa/<lang>")
+def set_language(lang):
+    from accounts import services as account_services
+    from accounts.forms import ActionForm
+
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        session["lang"] = lang
+        try:
+            account_services.set_locale(current_user, lang)
+        except DomainError:
+            pass
+    return redirect(safe_next(url_for("core.home")))
+
+
+@bp.get("/tentang")
+def about():
+    return render_template("about.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means unhealthy, whatever the driver raises
+        current_app.logger.exception("health check: database unreachable")
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

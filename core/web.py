@@ -1,0 +1,39 @@
+"""Small helpers the views of every pillar share."""
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, request
+
+from .extensions import db
+
+
+def attach_error(form, error):
+    """Show a service's DomainError next to its field, or above the form when it has none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def safe_next(default):
+    """A `next` URL only when it stays on this site (no open redirect)."""
+    target = request.values.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
+        return target
+    return default
+
+
+def page_number():
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        abort(400)
+    if page < 1:
+        abort(400)
+    return page
+
+
+def paginate(query):
+    """Paginate a select() with the site's page size; page numbers past the end give 404."""
+    return db.paginate(query, page=page_number(), per_page=current_app.config["PER_PAGE"], error_out=True)
