@@ -22,7 +22,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d translations -f -q || $(BIN)/pybabel compile -d translations -f
+	$(BIN)/pybabel compile -d translations -f --statistics
 
 db: install
 	mkdir -p instance

@@ -45,11 +45,15 @@ def _init_extensions(app):
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            # SQLite ignores foreign keys unless asked, per connection.
+            # SQLite ignores foreign keys unless asked, per connection; WAL lets pages read
+            # while another request writes, and busy_timeout waits for a writer instead of failing.
             @event.listens_for(db.engine, "connect")
             def _sqlite_pragmas(dbapi_connection, _record):
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA busy_timeout=5000")
+                if db.engine.url.database not in (None, "", ":memory:"):
+                    cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.close()
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
                      render_as_batch=True, compare_type=True)

@@ -1,4 +1,6 @@
 """Forms for accounts, organisations and their administration (Flask-WTF: CSRF on each)."""
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField,
@@ -32,8 +34,13 @@ class LoginForm(FlaskForm):
 
 class PasswordFields:
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(REQUIRED), Length(max=200)],
-                             render_kw={"autocomplete": "new-password"},
-                             description=_l("Minimal 10 karakter. Frasa beberapa kata mudah diingat dan kuat."))
+                             render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The minimum is a setting, so the hint is built per request.
+        self.password.description = _("Minimal %(n)s karakter. Frasa beberapa kata mudah diingat dan kuat.",
+                                      n=current_app.config["PASSWORD_MIN_LENGTH"])
     password_confirm = PasswordField(_l("Ulangi kata sandi"),
                                      validators=[DataRequired(REQUIRED),
                                                  EqualTo("password", _l("Kedua kata sandi tidak sama."))],
@@ -52,10 +59,11 @@ class RegisterForm(PasswordFields, FlaskForm):
                               choices=[("citizen", _l("Warga / anggota organisasi masyarakat")),
                                        ("asn", _l("ASN (pegawai pemerintah kota)"))],
                               validators=[DataRequired(REQUIRED)])
-    nip = StringField(_l("NIP (khusus ASN)"), validators=[Optional(), Length(max=30)],
+    # No Optional() here: it would stop the chain before validate_nip can ask ASNs for one.
+    nip = StringField(_l("NIP (khusus ASN)"), validators=[Length(max=30)],
                       render_kw={"inputmode": "numeric", "autocomplete": "off"},
                       description=_l("18 angka, boleh ditulis dengan spasi."))
-    unit_id = SelectField(_l("Unit kerja (khusus ASN)"), coerce=_optional_int, validators=[Optional()])
+    unit_id = SelectField(_l("Unit kerja (khusus ASN)"), coerce=_optional_int)
     agree = BooleanField(_l("Saya menyetujui pemrosesan data pribadi saya untuk layanan ini."),
                          validators=[DataRequired(_l("Anda perlu menyetujui pemrosesan data untuk mendaftar."))])
 

@@ -49,7 +49,7 @@ def parse_nip(raw, *, today=None):
         raise InvalidNip(_("Tanggal lahir dalam NIP tidak masuk akal."))
     tmt_year, tmt_month = int(value[8:12]), int(value[12:14])
     if not 1 <= tmt_month <= 12:
-        raise InvalidNip(_("Angka ke-9 sampai ke-14 NIP harus bulan dan tahun TMT CPNS yang sah (TTTTBB)."))
+        raise InvalidNip(_("Angka ke-9 sampai ke-14 NIP harus tahun dan bulan TMT CPNS yang sah (TTTTBB)."))
     appointed = date(tmt_year, tmt_month, 1)
     if appointed > today:
         raise InvalidNip(_("TMT CPNS dalam NIP tidak boleh di masa depan."))

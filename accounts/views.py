@@ -155,7 +155,8 @@ def change_password():
         except DomainError as e:
             attach_error(form, e)
         else:
-            login_user(current_user)  # keep this session; the new stamp ends the others
+            # Keep this session (the new stamp ends the others); pass the user, not the proxy.
+            login_user(current_user._get_current_object())
             flash(_("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200

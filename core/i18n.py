@@ -1,10 +1,13 @@
 """Which language a request is served in: Bahasa Indonesia unless the person chose otherwise."""
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale():
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # CLI, worker: callers that write to a person wrap the work in force_locale().
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
         # Other systems say what they want in Accept-Language; Indonesian otherwise.
         return request.accept_languages.best_match(list(languages), default="id")

@@ -1,0 +1,131 @@
+import pytest
+from sqlalchemy import func, select
+
+from accounts import services
+from accounts.models import (MEMBER_APPROVED, MEMBER_PENDING, MEMBER_REJECTED, ORG_PENDING, ORG_REJECTED,
+                             ORG_VERIFIED, Organisation, OrganisationMembership, User)
+from core.audit import AuditEvent
+from core.errors import DomainError, NotAllowed
+from core.extensions import db
+from core.permissions import CITIZEN, MODERATOR, ORG_MEMBER, can
+
+ORG_FORM = {"name": "Lembaga Bantuan Warga", "kind": "lsm", "description": "Pendampingan warga",
+            "address": "Jl. Merdeka 1", "email": "lbw@example.com", "position": "Ketua"}
+
+
+def register(client, **change):
+    return client.post("/organisasi/daftar", data={**ORG_FORM, **change})
+
+
+def test_a_verified_user_registers_an_organisation_that_waits_for_a_moderator(client, login, make_user):
+    user = make_user(CITIZEN)
+    login(user)
+    response = register(client)
+    assert response.status_code == 302
+    org = db.session.scalar(select(Organisation))
+    assert org.status == ORG_PENDING
+    membership = db.session.scalar(select(OrganisationMembership))
+    assert (membership.user_id, membership.is_contact, membership.status) == (user.id, True, MEMBER_PENDING)
+    assert db.session.get(User, user.id).role == CITIZEN  # not a member until verified
+    assert not can(db.session.get(User, user.id), "organisation.act_for", org)
+
+
+def test_an_unverified_user_cannot_register_an_organisation(client, login, make_user):
+    login(make_user(verified=False))
+    assert register(client).status_code == 302
+    assert db.session.scalar(select(func.count(Organisation.id))) == 0
+
+
+def test_the_same_name_cannot_be_registered_twice(client, login, make_user, make_organisation):
+    make_organisation("Lembaga Bantuan Warga")
+    login(make_user())
+    response = register(client, name="lembaga bantuan warga")
+    assert response.status_code == 400
+    assert "sudah terdaftar" in response.get_data(as_text=True)
+
+
+def test_verifying_makes_the_contact_a_member_and_tells_them(client, login, make_user, outbox):
+    contact = make_user(CITIZEN)
+    moderator = make_user(MODERATOR)
+    login(contact)
+    register(client)
+    org = db.session.scalar(select(Organisation))
+    services.verify_organisation(moderator, org, note="Dokumen lengkap")
+    assert org.status == ORG_VERIFIED and org.decided_by_id == moderator.id
+    assert contact.role == ORG_MEMBER
+    assert can(contact, "organisation.act_for", org)
+    assert outbox[-1].recipients == [contact.email]
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "organisation.verified"))
+
+
+def test_rejecting_needs_a_reason_which_is_sent_to_the_contact(client, login, make_user, outbox):
+    contact = make_user(CITIZEN)
+    moderator = make_user(MODERATOR)
+    login(moderator, on=client)
+    org = services.register_organisation(contact, **{k: v for k, v in ORG_FORM.items()},
+                                         registration_number=None, phone=None, website=None)
+    response = client.post(f"/admin/organisasi/{org.id}/tolak", data={"reason": ""})
+    assert response.status_code == 400
+    assert db.session.get(Organisation, org.id).status == ORG_PENDING
+    response = client.post(f"/admin/organisasi/{org.id}/tolak", data={"reason": "Alamat tidak dapat diverifikasi"})
+    assert response.status_code == 302
+    org = db.session.get(Organisation, org.id)
+    assert (org.status, org.decision_reason) == (ORG_REJECTED, "Alamat tidak dapat diverifikasi")
+    assert "Alamat tidak dapat diverifikasi" in outbox[-1].body
+    # The contact still sees the organisation page, with the reason.
+    login(contact)
+    page = client.get(f"/organisasi/{org.id}")
+    assert page.status_code == 200 and "Alamat tidak dapat diverifikasi" in page.get_data(as_text=True)
+
+
+def test_withdrawing_a_verification_takes_the_member_role_away(make_user, make_organisation):
+    member = make_user(ORG_MEMBER)
+    moderator = make_user(MODERATOR)
+    org = make_organisation(contact=member)
+    services.reject_organisation(moderator, org, reason="Organisasi sudah bubar")
+    assert member.role == CITIZEN
+    assert not can(member, "organisation.act_for", org)
+
+
+def test_joining_waits_for_the_contact_who_approves(client, login, make_user, make_organisation, outbox):
+    contact = make_user(ORG_MEMBER)
+    org = make_organisation(contact=contact)
+    newcomer = make_user(CITIZEN)
+    login(newcomer)
+    assert client.post(f"/organisasi/{org.id}/gabung", data={"position": "Relawan"}).status_code == 302
+    membership = db.session.scalar(select(OrganisationMembership).filter_by(user_id=newcomer.id))
+    assert membership.status == MEMBER_PENDING
+    assert not can(newcomer, "organisation.act_for", org)
+
+    login(contact)
+    assert client.post(f"/organisasi/keanggotaan/{membership.id}/setujui").status_code == 302
+    assert db.session.get(OrganisationMembership, membership.id).status == MEMBER_APPROVED
+    assert db.session.get(User, newcomer.id).role == ORG_MEMBER
+    assert outbox[-1].recipients == [newcomer.email]
+
+
+def test_only_the_contact_or_a_moderator_decides_on_members(make_user, make_organisation):
+    contact, member, newcomer = make_user(ORG_MEMBER), make_user(ORG_MEMBER), make_user(CITIZEN)
+    org = make_organisation(contact=contact, members=[member])
+    membership = services.request_membership(newcomer, org, position="Anggota")
+    with pytest.raises(NotAllowed):
+        services.decide_membership(member, membership, approve=True)
+    services.decide_membership(contact, membership, approve=False)
+    assert membership.status == MEMBER_REJECTED and newcomer.role == CITIZEN
+    with pytest.raises(DomainError):
+        services.decide_membership(contact, membership, approve=True)
+
+
+def test_leaving_the_last_organisation_makes_a_member_a_citizen_again(make_user, make_organisation):
+    member = make_user(ORG_MEMBER)
+    org = make_organisation(members=[member])
+    services.leave_organisation(member, org)
+    assert member.role == CITIZEN
+
+
+def test_the_public_list_shows_only_verified_organisations(client, make_organisation):
+    make_organisation("Komunitas Sungai Bersih")
+    make_organisation("Belum Diperiksa", status=ORG_PENDING)
+    page = client.get("/organisasi").get_data(as_text=True)
+    assert "Komunitas Sungai Bersih" in page and "Belum Diperiksa" not in page
+    assert "Komunitas Sungai Bersih" not in client.get("/organisasi?q=pendidikan").get_data(as_text=True)

@@ -1,0 +1,206 @@
+"""Shared fixtures: one app and schema per run, an empty database for every test.
+
+The schema is built by the Alembic migrations (not create_all), so the tests also prove the
+migrations. TEST_DATABASE_URL points the whole suite at PostgreSQL; SQLite otherwise.
+"""
+import contextvars
+import os
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from flask_mail import email_dispatched
+from sqlalchemy import event, text
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from config import TestConfig, database_url
+from core.extensions import db, limiter
+from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
+
+PASSWORD = "rahasia-yang-panjang"
+
+
+def _reset_schema():
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    The test itself holds an app context for its fixtures; without this, Flask would reuse it for
+    the request, sharing `g` (Flask-Login's cached user) and the database session between requests.
+    After the request the test's own session is expired, so it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url(url), WTF_CSRF_ENABLED=False)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _reset_schema()
+        flask_migrate.upgrade()
+    return app
+
+
+def _empty_all_tables():
+    tables = [t.name for t in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        # TRUNCATE skips the row triggers that keep the audit log append-only.
+        db.session.execute(text("TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(f'"{t}"' for t in tables))))
+        db.session.commit()
+        return
+    db.session.remove()
+    with db.engine.connect() as conn:
+        # Self-referencing rows (the unit tree) cannot be deleted in any one order with FKs on.
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        for table in tables:
+            conn.exec_driver_sql(f'DELETE FROM "{table}"')
+        conn.commit()
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+    limiter.reset()
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def csrf_enabled(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    """Every e-mail the app sends during the test (Flask-Mail's dispatch signal)."""
+    messages = []
+
+    def record(sender, message, **extra):
+        messages.append(message)
+    email_dispatched.connect(record)
+    yield messages
+    email_dispatched.disconnect(record)
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    # scrypt is slow on purpose; hash the shared test password once per run.
+    return generate_password_hash(PASSWORD)
+
+
+@pytest.fixture
+def make_user(password_hash):
+    from accounts.models import User
+    from core import clock
+
+    counter = {"n": 0}
+
+    def make(role=CITIZEN, *, email=None, verified=True, unit=None, confirmed=True, **fields):
+        counter["n"] += 1
+        user = User(email=email or f"{role}{counter['n']}@example.com", full_name=fields.pop("full_name", f"{role.title()} {counter['n']}"),
+                    role=role, password_hash=password_hash, email_verified_at=clock.now() if verified else None,
+                    unit=unit, **fields)
+        if role == ASN and confirmed:
+            user.asn_confirmed_at = clock.now()
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture
+def make_unit():
+    from accounts.models import Unit
+
+    def make(name="Dinas Kependudukan dan Pencatatan Sipil", short_name="Disdukcapil", parent=None, **fields):
+        unit = Unit(name=name, short_name=short_name, parent=parent, **fields)
+        db.session.add(unit)
+        db.session.commit()
+        return unit
+    return make
+
+
+@pytest.fixture
+def make_organisation():
+    from accounts.models import MEMBER_APPROVED, ORG_VERIFIED, Organisation, OrganisationMembership
+
+    def make(name="Forum Peduli Layanan", *, status=ORG_VERIFIED, contact=None, members=(), kind="lsm"):
+        org = Organisation(name=name, kind=kind, email="org@example.com", status=status, description="Uji")
+        db.session.add(org)
+        if contact is not None:
+            db.session.add(OrganisationMembership(organisation=org, user=contact, is_contact=True,
+                                                  status=MEMBER_APPROVED if status == ORG_VERIFIED else "pending"))
+        for member in members:
+            db.session.add(OrganisationMembership(organisation=org, user=member, status=MEMBER_APPROVED))
+        db.session.commit()
+        return org
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in by the session cookie Flask-Login reads (the real form is tested elsewhere)."""
+    def do(user, on=None):
+        target = on or client
+        with target.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return target
+    return do
+
+
+@pytest.fixture
+def users(make_user, make_unit, make_organisation):
+    """One user per role; the org member belongs to a verified organisation."""
+    unit = make_unit()
+    people = {
+        CITIZEN: make_user(CITIZEN),
+        ORG_MEMBER: make_user(ORG_MEMBER),
+        ASN: make_user(ASN, unit=unit, nip="198503122010011003"),
+        MODERATOR: make_user(MODERATOR),
+        ADMIN: make_user(ADMIN),
+    }
+    make_organisation(contact=people[ORG_MEMBER])
+    return people
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements sent to the database inside the block."""
+    statements = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)

@@ -1,0 +1,155 @@
+"""Every route × every role (and anonymous) → the status that role gets.
+
+The table is the site's access policy in one place. A route missing from it fails
+`test_every_route_is_in_the_matrix`, so each new route must state who may use it. POST rows send
+an empty form with CSRF switched off (CSRF has its own test below): "allowed" then shows as the
+form's 400 or the action's redirect, "refused" as 403, anonymous as a redirect to log in.
+"""
+import pytest
+from flask import url_for
+
+from accounts import services as account_services
+from accounts.models import MEMBER_PENDING, ORG_PENDING, OrganisationMembership
+from core.extensions import db
+from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
+
+ANON = "anonymous"
+ROLES = (ANON, CITIZEN, ORG_MEMBER, ASN, MODERATOR, ADMIN)
+
+
+def every(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anon=302):
+    return {ANON: anon, **dict.fromkeys(ROLES[1:], status)}
+
+
+def staff(status, others=403):
+    return {ANON: 302, CITIZEN: others, ORG_MEMBER: others, ASN: others, MODERATOR: status, ADMIN: status}
+
+
+def admin_only(status, moderator=403):
+    return {**staff(status), MODERATOR: moderator}
+
+
+def anonymous_only(status, signed=302):
+    return {ANON: status, **dict.fromkeys(ROLES[1:], signed)}
+
+
+@pytest.fixture
+def world(users, make_user, make_unit, make_organisation):
+    """The objects the URLs name: a unit, organisations in each state, a pending ASN."""
+    unit = users[ASN].unit
+    other_member = make_user(CITIZEN)
+    org = users[ORG_MEMBER].approved_organisations[0]
+    open_org = make_organisation("Komunitas Terbuka")
+    pending_org = make_organisation("Organisasi Baru", status=ORG_PENDING, contact=users[CITIZEN])
+    request_ = OrganisationMembership(organisation=org, user=other_member, status=MEMBER_PENDING)
+    db.session.add(request_)
+    pending_asn = make_user(ASN, unit=unit, confirmed=False, nip="199207252019032008")
+    db.session.commit()
+    verify_token = account_services._serializer(account_services.VERIFY_SALT).dumps(
+        {"uid": other_member.id, "email": other_member.email})
+    reset_token = account_services._serializer(account_services.RESET_SALT).dumps(
+        {"uid": other_member.id, "stamp": other_member.security_stamp})
+    return {"unit": unit.id, "org": org.id, "open_org": open_org.id, "pending_org": pending_org.id,
+            "membership": request_.id, "pending_asn": pending_asn.id, "user": other_member.id,
+            "verify_token": verify_token, "reset_token": reset_token}
+
+
+# (method, endpoint, url arguments from the world, {role: status})
+MATRIX = [
+    ("GET", "core.home", {}, every(200)),
+    ("GET", "core.about", {}, every(200)),
+    ("GET", "core.healthz", {}, every(200)),
+    ("POST", "core.set_language", {"lang": "en"}, every(302)),
+    ("GET", "forum.index", {}, every(200)),
+    ("GET", "complaints.index", {}, every(200)),
+    ("GET", "training.index", {}, every(200)),
+    # accounts
+    ("GET", "accounts.register", {}, anonymous_only(200)),
+    ("POST", "accounts.register", {}, anonymous_only(400)),
+    ("GET", "accounts.check_email", {}, every(200)),
+    ("GET", "accounts.verify_email", {"token": "verify_token"}, every(302)),
+    ("GET", "accounts.resend_verification", {}, every(200)),
+    ("POST", "accounts.resend_verification", {}, every(400)),
+    ("GET", "accounts.login", {}, anonymous_only(200)),
+    ("POST", "accounts.login", {}, anonymous_only(400)),
+    ("POST", "accounts.logout", {}, every(302)),
+    ("GET", "accounts.forgot_password", {}, every(200)),
+    ("POST", "accounts.forgot_password", {}, every(400)),
+    ("GET", "accounts.reset_password", {"token": "reset_token"}, every(200)),
+    ("POST", "accounts.reset_password", {"token": "reset_token"}, every(400)),
+    ("GET", "accounts.change_password", {}, signed_in(200)),
+    ("POST", "accounts.change_password", {}, signed_in(400)),
+    ("GET", "accounts.profile", {}, signed_in(200)),
+    ("POST", "accounts.profile", {}, signed_in(302)),  # missing fields keep their values
+    # organisations
+    ("GET", "accounts.organisations", {}, every(200)),
+    ("GET", "accounts.register_organisation", {}, signed_in(200)),
+    ("POST", "accounts.register_organisation", {}, signed_in(400)),
+    ("GET", "accounts.organisation", {"org_id": "org"}, every(200)),
+    ("GET", "accounts.organisation", {"org_id": "pending_org"},
+     {ANON: 403, CITIZEN: 200, ORG_MEMBER: 403, ASN: 403, MODERATOR: 200, ADMIN: 200}),
+    ("POST", "accounts.join_organisation", {"org_id": "open_org"},
+     {ANON: 302, CITIZEN: 400, ORG_MEMBER: 400, ASN: 400, MODERATOR: 403, ADMIN: 403}),
+    ("POST", "accounts.leave_organisation", {"org_id": "org"}, every(302)),
+    ("POST", "accounts.decide_membership", {"membership_id": "membership", "decision": "setujui"},
+     {ANON: 302, CITIZEN: 403, ORG_MEMBER: 302, ASN: 403, MODERATOR: 302, ADMIN: 302}),
+    # administration
+    ("GET", "admin.dashboard", {}, staff(200)),
+    ("GET", "admin.units", {}, admin_only(200)),
+    ("GET", "admin.edit_unit", {}, admin_only(200)),
+    ("POST", "admin.edit_unit", {}, admin_only(400)),
+    ("GET", "admin.edit_unit", {"unit_id": "unit"}, admin_only(200)),
+    ("POST", "admin.edit_unit", {"unit_id": "unit"}, admin_only(302)),  # likewise
+    ("GET", "admin.users", {}, staff(200)),
+    ("GET", "admin.user", {"user_id": "pending_asn"}, staff(200)),
+    ("POST", "admin.change_role", {"user_id": "user"}, admin_only(400)),
+    ("POST", "admin.set_active", {"user_id": "user", "action": "nonaktifkan"}, admin_only(302)),
+    ("POST", "admin.confirm_asn", {"user_id": "pending_asn"}, staff(302)),
+    ("POST", "admin.reject_asn", {"user_id": "pending_asn"}, staff(400)),
+    ("GET", "admin.organisations", {}, staff(200)),
+    ("GET", "admin.organisation", {"org_id": "pending_org"}, staff(200)),
+    ("POST", "admin.verify_organisation", {"org_id": "pending_org"}, staff(302)),
+    ("POST", "admin.reject_organisation", {"org_id": "pending_org"}, staff(400)),
+    ("GET", "admin.audit_log", {}, admin_only(200)),
+]
+
+CASES = [(method, endpoint, args, role, expected[role])
+         for method, endpoint, args, expected in MATRIX for role in ROLES]
+
+
+def build_url(app, endpoint, args, world):
+    with app.test_request_context():
+        return url_for(endpoint, **{k: world.get(v, v) for k, v in args.items()})
+
+
+@pytest.mark.parametrize("method,endpoint,args,role,expected", CASES,
+                         ids=[f"{m} {e} {'+'.join(map(str, a.values())) or '-'} as {r}" for m, e, a, r, _ in CASES])
+def test_access(app, client, login, users, world, method, endpoint, args, role, expected):
+    if role != ANON:
+        login(users[role])
+    url = build_url(app, endpoint, args, world)
+    response = client.open(url, method=method, data={"submitted": "1"})
+    assert response.status_code == expected, f"{method} {url} as {role}"
+    if expected == 302 and role == ANON and endpoint.startswith("admin."):
+        assert "/akun/masuk" in response.headers["Location"]
+
+
+def test_every_route_is_in_the_matrix(app):
+    listed = {(method, endpoint) for method, endpoint, _args, _expected in MATRIX}
+    routes = {(method, rule.endpoint) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}
+              if rule.endpoint not in ("static", "bootstrap.static")}
+    assert routes - listed == set(), "routes missing from the access matrix"
+    assert listed - routes == set(), "matrix rows for routes that do not exist"
+
+
+@pytest.mark.parametrize("method,endpoint,args", sorted({(m, e, tuple(a.items())) for m, e, a, _ in MATRIX if m == "POST"}))
+def test_a_post_without_csrf_token_is_refused(app, client, login, users, world, csrf_enabled, method, endpoint, args):
+    login(users[ADMIN])
+    response = client.post(build_url(app, endpoint, dict(args), world), data={"reason": "x", "note": "x"})
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
