@@ -1,0 +1,84 @@
+"""A newcomer on the demo site: each demo role logs in, sees its own menus, and every page it can
+open passes axe (no serious or critical violation), in Bahasa Indonesia and in English."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from accounts.demo import DEMO_PASSWORD, USERS
+from accounts.models import Organisation, Unit, User
+from core.extensions import db
+
+PUBLIC_PAGES = ["/", "/tentang", "/forum/", "/pengaduan/", "/pelatihan/", "/organisasi"]
+ACCOUNT_PAGES = ["/akun/profil", "/akun/ganti-sandi", "/organisasi/daftar"]
+STAFF_PAGES = ["/admin/", "/admin/organisasi", "/admin/pengguna", "/admin/pengguna?status=asn_pending"]
+ADMIN_PAGES = ["/admin/unit", "/admin/unit/baru", "/admin/audit"]
+
+
+@pytest.fixture
+def demo_city(app):
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    return {
+        "org": db.session.scalar(select(Organisation.id).where(Organisation.status == "verified")),
+        "pending_org": db.session.scalar(select(Organisation.id).where(Organisation.status == "pending")),
+        "unit": db.session.scalar(select(Unit.id)),
+        "pending_asn": db.session.scalar(select(User.id).where(User.email == "asn.baru@demo.kota-contoh.id")),
+    }
+
+
+def log_in(page, email):
+    page.goto("/akun/masuk")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Kata sandi", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Masuk", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Selamat datang")
+
+
+def visit_all(page, paths, check_a11y):
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, path
+        check_a11y(page)
+
+
+def test_visitor_pages_pass_axe(page, demo_city, check_a11y):
+    visit_all(page, PUBLIC_PAGES + ["/akun/daftar", "/akun/masuk", "/akun/lupa-sandi", "/akun/verifikasi-ulang",
+                                    f"/organisasi/{demo_city['org']}"], check_a11y)
+    response = page.goto("/tidak-ada-halaman")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Halaman tidak ditemukan")
+    check_a11y(page)
+    # The register form with its error messages shown.
+    page.goto("/akun/daftar")
+    page.get_by_role("main").get_by_role("button", name="Daftar").click()
+    expect(page.locator("#full_name-error")).to_be_visible()
+    check_a11y(page)
+
+
+@pytest.mark.parametrize("role,email", [(role, email) for role, email, *_ in USERS if not email.startswith("asn.baru")])
+def test_each_demo_role_sees_its_menus_and_its_pages_pass_axe(page, demo_city, check_a11y, role, email):
+    log_in(page, email)
+    nav = page.get_by_role("navigation", name="Menu utama")
+    admin_link = nav.get_by_role("link", name="Administrasi")
+    if role in ("moderator", "admin"):
+        expect(admin_link).to_be_visible()
+    else:
+        expect(admin_link).to_have_count(0)
+    expect(page.get_by_role("banner")).to_contain_text(re.compile(r"Masuk sebagai"))
+
+    pages = PUBLIC_PAGES + ACCOUNT_PAGES
+    if role in ("moderator", "admin"):
+        pages += STAFF_PAGES + [f"/admin/organisasi/{demo_city['pending_org']}",
+                                f"/admin/pengguna/{demo_city['pending_asn']}"]
+    if role == "admin":
+        pages += ADMIN_PAGES + [f"/admin/unit/{demo_city['unit']}"]
+    if role == "org_member":
+        pages += [f"/organisasi/{demo_city['org']}"]  # the contact's view, with its members table
+    visit_all(page, pages, check_a11y)
+
+    # The same frame in English.
+    page.get_by_role("banner").get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    visit_all(page, ["/", pages[-1]], check_a11y)
