@@ -24,9 +24,11 @@ def create_app(config_object=Config, **overrides):
     _register_template_helpers(app)
 
     from core.errors import register_error_handlers
+    from core.outbox import deliver_after_request
     from core.security import add_security_headers
     register_error_handlers(app)
     app.after_request(add_security_headers)
+    app.after_request(deliver_after_request)
 
     from accounts.cli import users_cli
     from core.demo import demo_cli
@@ -90,14 +92,17 @@ def _register_blueprints(app):
 
     app.register_blueprint(core.bp)
     app.register_blueprint(accounts.bp)
-    app.register_blueprint(accounts.admin_bp)
+    app.register_blueprint(core.admin_bp)  # after every pillar added its admin pages
     app.register_blueprint(forum.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(training.bp)
 
     # Import every model so that Alembic and create_all see the whole schema.
     import accounts.models  # noqa: F401
+    import complaints.models  # noqa: F401
     import core.audit  # noqa: F401
+    import core.calendar  # noqa: F401
+    import core.outbox  # noqa: F401
 
 
 def _register_template_helpers(app):

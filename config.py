@@ -90,6 +90,34 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = APP_TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
+    # --- complaints ------------------------------------------------------------------------
+    COMPLAINT_SLA_WORKING_DAYS = _int("COMPLAINT_SLA_WORKING_DAYS", 5)
+    COMPLAINT_VERIFY_WORKING_DAYS = _int("COMPLAINT_VERIFY_WORKING_DAYS", 3)
+    COMPLAINT_AUTOCLOSE_WORKING_DAYS = _int("COMPLAINT_AUTOCLOSE_WORKING_DAYS", 10)
+    COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "5 per minute;30 per hour;100 per day")
+    COMPLAINT_MAX_ATTACHMENTS = _int("COMPLAINT_MAX_ATTACHMENTS", 5)
+
+    # --- uploads ----------------------------------------------------------------------------
+    # Outside static/: files are served only by views that check who asks.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+
+    # --- forwarding to the national complaint system (SP4N-LAPOR!) ---------------------------
+    NATIONAL_FORWARD_URL = os.environ.get("NATIONAL_FORWARD_URL", "")
+    NATIONAL_FORWARD_SECRET = os.environ.get("NATIONAL_FORWARD_SECRET", "")
+    NATIONAL_FORWARD_EMAIL = os.environ.get("NATIONAL_FORWARD_EMAIL", "")
+    NATIONAL_FORWARD_TIMEOUT = float(os.environ.get("NATIONAL_FORWARD_TIMEOUT", "10"))
+
+    # --- outbox and worker ------------------------------------------------------------------
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 30)
+    OUTBOX_BACKOFF_MAX_SECONDS = _int("OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600)
+    OUTBOX_CLAIM_SECONDS = _int("OUTBOX_CLAIM_SECONDS", 300)
+    # Send a request's e-mails right after its response is built (the worker retries failures).
+    OUTBOX_DELIVER_IMMEDIATELY = _bool("OUTBOX_DELIVER_IMMEDIATELY", True)
+    WORKER_SWEEP_SECONDS = _int("WORKER_SWEEP_SECONDS", 60)
+    WORKER_OUTBOX_SECONDS = _int("WORKER_OUTBOX_SECONDS", 5)
+
     # --- pages ------------------------------------------------------------------------------
     PER_PAGE = _int("PER_PAGE", 20)
 
@@ -107,3 +135,7 @@ class TestConfig(Config):
     SERVER_NAME = None
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
+    NATIONAL_FORWARD_URL = ""
+    NATIONAL_FORWARD_SECRET = "test-forward-secret"
+    NATIONAL_FORWARD_EMAIL = ""
+    OUTBOX_BACKOFF_SECONDS = 30

@@ -12,7 +12,7 @@ from core.extensions import db
 from core.permissions import ASN, permission_required
 from core.web import attach_error, paginate
 
-from . import admin_bp as bp
+from core import admin_bp as bp
 from . import services
 from .forms import ActionForm, NoteForm, ReasonForm, RoleForm, UnitForm, UserFilterForm
 from .models import (MEMBER_PENDING, ORG_PENDING, ORGANISATION_STATUS_LABELS, Organisation,

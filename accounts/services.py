@@ -103,6 +103,7 @@ def register_user(*, email, password, full_name, phone=None, as_asn=False, nip=N
                    "already_registered", locale=existing.locale, user=existing,
                    login_url=url_for("accounts.login", _external=True),
                    reset_url=url_for("accounts.forgot_password", _external=True))
+        db.session.commit()
         return None
 
     user = User(email=email, full_name=full_name.strip(), phone=(phone or "").strip() or None,
@@ -117,12 +118,13 @@ def register_user(*, email, password, full_name, phone=None, as_asn=False, nip=N
         db.session.rollback()
         return None
     audit.record(user, "user.registered", user, now=now, role=user.role, unit_id=user.unit_id)
-    db.session.commit()
     send_verification_email(user)
+    db.session.commit()
     return user
 
 
 def send_verification_email(user):
+    """Queue the verification link (the caller commits)."""
     token = _serializer(VERIFY_SALT).dumps({"uid": user.id, "email": user.email})
     send_email(user.email, _l("Verifikasi alamat e-mail Anda"), "verify_email", locale=user.locale,
                user=user, url=url_for("accounts.verify_email", token=token, _external=True),
@@ -134,6 +136,7 @@ def resend_verification(email):
     user = find_user_by_email(email)
     if user is not None and user.email_verified_at is None and user.is_active:
         send_verification_email(user)
+        db.session.commit()
 
 
 def verify_email(token, *, now=None):
@@ -165,6 +168,7 @@ def authenticate(email, password, *, now=None):
         raise DomainError(_("Akun ini dinonaktifkan. Hubungi admin bila menurut Anda ini keliru."))
     if user.email_verified_at is None:
         send_verification_email(user)
+        db.session.commit()
         raise EmailNotVerified(user)
     user.last_login_at = now or clock.now()
     audit.record(user, "user.logged_in", user, now=user.last_login_at)
@@ -181,6 +185,7 @@ def request_password_reset(email):
     send_email(user.email, _l("Atur ulang kata sandi"), "reset_password", locale=user.locale, user=user,
                url=url_for("accounts.reset_password", token=token, _external=True),
                minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60)
+    db.session.commit()
 
 
 def user_for_reset_token(token):
@@ -279,9 +284,9 @@ def confirm_asn(actor, user, *, now=None):
     user.asn_confirmed_at = now or clock.now()
     user.asn_confirmed_by_id = actor.id
     audit.record(actor, "user.asn_confirmed", user, now=user.asn_confirmed_at, unit_id=user.unit_id)
-    db.session.commit()
     send_email(user.email, _l("Status ASN Anda telah dikonfirmasi"), "asn_confirmed", locale=user.locale,
                user=user)
+    db.session.commit()
 
 
 def reject_asn(actor, user, *, reason, now=None):
@@ -294,9 +299,9 @@ def reject_asn(actor, user, *, reason, now=None):
     unit_id = user.unit_id
     user.role, user.unit_id, user.nip = CITIZEN, None, None
     audit.record(actor, "user.asn_rejected", user, now=now, reason=reason, unit_id=unit_id)
-    db.session.commit()
     send_email(user.email, _l("Pengajuan status ASN Anda ditolak"), "asn_rejected", locale=user.locale,
                user=user, reason=reason)
+    db.session.commit()
 
 
 def create_admin(*, email, password, full_name, now=None):
@@ -427,11 +432,11 @@ def verify_organisation(actor, org, *, note=None, now=None):
             membership.status, membership.decided_at, membership.decided_by_id = MEMBER_APPROVED, now, actor.id
             _grant_member_role(membership.user)
     audit.record(actor, "organisation.verified", org, now=now, note=note)
-    db.session.commit()
     for membership in org.memberships:
         if membership.is_contact:
             send_email(membership.user.email, _l("Organisasi Anda telah diverifikasi"), "organisation_verified",
                        locale=membership.user.locale, user=membership.user, org=org)
+    db.session.commit()
 
 
 def reject_organisation(actor, org, *, reason, now=None):
@@ -451,11 +456,11 @@ def reject_organisation(actor, org, *, reason, now=None):
     for membership in org.memberships:
         _drop_member_role(membership.user)
     audit.record(actor, "organisation.rejected", org, now=now, reason=reason.strip(), previous=previous)
-    db.session.commit()
     for membership in org.memberships:
         if membership.is_contact:
             send_email(membership.user.email, _l("Pendaftaran organisasi Anda ditolak"), "organisation_rejected",
                        locale=membership.user.locale, user=membership.user, org=org, reason=org.decision_reason)
+    db.session.commit()
 
 
 def request_membership(actor, org, *, position=None, now=None):
@@ -487,10 +492,10 @@ def decide_membership(actor, membership, *, approve, now=None):
         _grant_member_role(membership.user)
     audit.record(actor, "organisation.membership_approved" if approve else "organisation.membership_rejected",
                  membership.organisation, now=now, user_id=membership.user_id)
-    db.session.commit()
     send_email(membership.user.email, _l("Keputusan keanggotaan organisasi"), "membership_decided",
                locale=membership.user.locale, user=membership.user, org=membership.organisation,
                approved=approve)
+    db.session.commit()
 
 
 def leave_organisation(actor, org, *, now=None):

@@ -1,6 +1,8 @@
-"""What the pillars share: extensions, permissions, audit log, mail, errors, the site frame."""
+"""What the pillars share: extensions, permissions, audit log, mail, outbox, calendar, errors,
+the site frame, and the admin area (each pillar adds its own admin pages to `admin_bp`)."""
 from flask import Blueprint
 
 bp = Blueprint("core", __name__)
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import views  # noqa: E402,F401
+from . import admin_calendar, admin_outbox, views  # noqa: E402,F401

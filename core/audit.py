@@ -15,7 +15,15 @@ from .extensions import db
 from .types import UTCDateTime
 
 
-class AuditEvent(db.Model):
+class AppendOnly:
+    """Marker for tables whose rows are written once and never changed (audit log, timelines)."""
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AuditEvent(AppendOnly, db.Model):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,12 +58,8 @@ def record(actor, action, obj=None, *, now=None, **data):
     return event_
 
 
-class AuditLogIsAppendOnly(RuntimeError):
-    pass
-
-
 @event.listens_for(Session, "before_flush")
-def _refuse_changes_to_audit_events(session, flush_context, instances):
+def _refuse_changes_to_append_only_rows(session, flush_context, instances):
     for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")
+        if isinstance(obj, AppendOnly) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnlyError(f"{type(obj).__name__} rows cannot be changed or deleted")

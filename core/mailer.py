@@ -1,23 +1,38 @@
-"""E-mail: rendered from templates/emails/, in the recipient's language, sent by Flask-Mail.
+"""E-mail: rendered from templates/emails/ in the recipient's language, queued in the outbox.
 
-Without MAIL_SERVER (MAIL_SUPPRESS_SEND) each message is written to the log instead, so a
-newcomer running `make run` can follow the links from the terminal.
+`send_email` renders now (the request knows the links and the language) and adds an outbox
+message to the current transaction; the caller commits, and the outbox delivers through
+Flask-Mail. Without MAIL_SERVER (MAIL_SUPPRESS_SEND) delivery writes each e-mail to the log
+instead, so a newcomer running `make run` can follow the links from the terminal.
 """
+import uuid
+
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message
 
+from . import outbox
 from .extensions import mail
 
 
-def send_email(to, subject, template, *, locale="id", **context):
-    """Render and send one message; `subject` is a lazy_gettext string, rendered in `locale`."""
+def send_email(to, subject, template, *, locale="id", key=None, subject_obj=None, **context):
+    """Queue one message; `subject` is a lazy_gettext string, rendered in `locale`.
+
+    `key` makes the message unique (a reminder sent once); by default every call is a new one.
+    """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = str(subject)
         body = render_template(f"emails/{template}.txt", **context)
         html = render_template("emails/layout.html", body=body, subject=subject)
-    message = Message(subject=subject, recipients=[to], body=body, html=html)
+    return outbox.enqueue(outbox.EMAIL, key=key or f"email:{uuid.uuid4().hex}", subject=subject_obj,
+                          payload={"to": to, "subject": subject, "body": body, "html": html})
+
+
+def deliver_email(payload):
+    """Send one queued e-mail now (called by the outbox)."""
+    message = Message(subject=payload["subject"], recipients=[payload["to"]], body=payload["body"],
+                      html=payload.get("html"))
     if current_app.config.get("MAIL_SUPPRESS_SEND") and not current_app.testing:
-        current_app.logger.warning("E-mail not sent (MAIL_SERVER unset) to %s: %s\n%s", to, subject, body)
+        current_app.logger.warning("E-mail not sent (MAIL_SERVER unset) to %s: %s\n%s",
+                                   payload["to"], payload["subject"], payload["body"])
     mail.send(message)
-    return message

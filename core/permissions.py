@@ -151,3 +151,15 @@ def _organisation_manage_members(user, org):
 def _organisation_act_for(user, org):
     """Post on behalf of an organisation: a verified organisation and an approved member."""
     return _active(user) and org.status == "verified" and org.has_member(user)
+
+
+# --- outbox and calendar -------------------------------------------------------------------
+
+@rule("outbox.manage")
+def _outbox_manage(user, obj):
+    return is_admin(user)
+
+
+@rule("calendar.manage")
+def _calendar_manage(user, obj):
+    return is_admin(user)

@@ -99,8 +99,19 @@ def client(app):
 
 
 @pytest.fixture
-def outbox(app):
-    """Every e-mail the app sends during the test (Flask-Mail's dispatch signal)."""
+def deliver_outbox():
+    """Run one outbox delivery pass, as the worker would; returns how many were sent."""
+    from core import outbox
+    return lambda **kwargs: outbox.deliver(**kwargs)
+
+
+@pytest.fixture
+def sent_mail(app):
+    """Every e-mail the app sends during the test (Flask-Mail's dispatch signal).
+
+    Requests hand their e-mails to the outbox's immediate delivery; tests that call services
+    directly run `deliver_outbox()` first, as the worker would.
+    """
     messages = []
 
     def record(sender, message, **extra):

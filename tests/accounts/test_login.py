@@ -35,12 +35,12 @@ def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(client, mak
     assert "E-mail atau kata sandi salah." in message(wrong)
 
 
-def test_an_unverified_account_cannot_log_in_and_gets_the_link_again(client, make_user, outbox):
+def test_an_unverified_account_cannot_log_in_and_gets_the_link_again(client, make_user, sent_mail):
     make_user(email="baru@example.com", verified=False)
     response = log_in(client, "baru@example.com")
     assert response.status_code == 400
     assert "belum diverifikasi" in response.get_data(as_text=True)
-    assert [m.recipients for m in outbox] == [["baru@example.com"]]
+    assert [m.recipients for m in sent_mail] == [["baru@example.com"]]
     assert client.get("/akun/profil").status_code == 302
 
 

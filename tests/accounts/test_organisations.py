@@ -44,21 +44,22 @@ def test_the_same_name_cannot_be_registered_twice(client, login, make_user, make
     assert "sudah terdaftar" in response.get_data(as_text=True)
 
 
-def test_verifying_makes_the_contact_a_member_and_tells_them(client, login, make_user, outbox):
+def test_verifying_makes_the_contact_a_member_and_tells_them(client, login, make_user, sent_mail, deliver_outbox):
     contact = make_user(CITIZEN)
     moderator = make_user(MODERATOR)
     login(contact)
     register(client)
     org = db.session.scalar(select(Organisation))
     services.verify_organisation(moderator, org, note="Dokumen lengkap")
+    deliver_outbox()
     assert org.status == ORG_VERIFIED and org.decided_by_id == moderator.id
     assert contact.role == ORG_MEMBER
     assert can(contact, "organisation.act_for", org)
-    assert outbox[-1].recipients == [contact.email]
+    assert sent_mail[-1].recipients == [contact.email]
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "organisation.verified"))
 
 
-def test_rejecting_needs_a_reason_which_is_sent_to_the_contact(client, login, make_user, outbox):
+def test_rejecting_needs_a_reason_which_is_sent_to_the_contact(client, login, make_user, sent_mail):
     contact = make_user(CITIZEN)
     moderator = make_user(MODERATOR)
     login(moderator, on=client)
@@ -71,7 +72,7 @@ def test_rejecting_needs_a_reason_which_is_sent_to_the_contact(client, login, ma
     assert response.status_code == 302
     org = db.session.get(Organisation, org.id)
     assert (org.status, org.decision_reason) == (ORG_REJECTED, "Alamat tidak dapat diverifikasi")
-    assert "Alamat tidak dapat diverifikasi" in outbox[-1].body
+    assert "Alamat tidak dapat diverifikasi" in sent_mail[-1].body
     # The contact still sees the organisation page, with the reason.
     login(contact)
     page = client.get(f"/organisasi/{org.id}")
@@ -87,7 +88,7 @@ def test_withdrawing_a_verification_takes_the_member_role_away(make_user, make_o
     assert not can(member, "organisation.act_for", org)
 
 
-def test_joining_waits_for_the_contact_who_approves(client, login, make_user, make_organisation, outbox):
+def test_joining_waits_for_the_contact_who_approves(client, login, make_user, make_organisation, sent_mail):
     contact = make_user(ORG_MEMBER)
     org = make_organisation(contact=contact)
     newcomer = make_user(CITIZEN)
@@ -101,7 +102,7 @@ def test_joining_waits_for_the_contact_who_approves(client, login, make_user, ma
     assert client.post(f"/organisasi/keanggotaan/{membership.id}/setujui").status_code == 302
     assert db.session.get(OrganisationMembership, membership.id).status == MEMBER_APPROVED
     assert db.session.get(User, newcomer.id).role == ORG_MEMBER
-    assert outbox[-1].recipients == [newcomer.email]
+    assert sent_mail[-1].recipients == [newcomer.email]
 
 
 def test_only_the_contact_or_a_moderator_decides_on_members(make_user, make_organisation):

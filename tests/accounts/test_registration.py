@@ -17,7 +17,7 @@ def link_in(message):
     return re.search(r"http://localhost(/\S+)", message.body).group(1)
 
 
-def test_registering_creates_an_unverified_account_and_mails_the_link(client, outbox):
+def test_registering_creates_an_unverified_account_and_mails_the_link(client, sent_mail):
     response = client.post("/akun/daftar", data=FORM)
     assert response.status_code == 302
     assert "/akun/periksa-email" in response.headers["Location"]
@@ -25,14 +25,14 @@ def test_registering_creates_an_unverified_account_and_mails_the_link(client, ou
     assert user.email == "siti@example.com"  # stored lower-case: one account per address
     assert user.role == CITIZEN and user.email_verified_at is None
     assert user.password_hash.startswith("scrypt:")
-    assert [m.recipients for m in outbox] == [["siti@example.com"]]
-    assert "/akun/verifikasi/" in outbox[0].body
+    assert [m.recipients for m in sent_mail] == [["siti@example.com"]]
+    assert "/akun/verifikasi/" in sent_mail[0].body
     assert db.session.scalar(select(AuditEvent.action)) == "user.registered"
 
 
-def test_the_verification_link_verifies_the_address_once_and_for_all(client, outbox):
+def test_the_verification_link_verifies_the_address_once_and_for_all(client, sent_mail):
     client.post("/akun/daftar", data=FORM)
-    link = link_in(outbox[0])
+    link = link_in(sent_mail[0])
     response = client.get(link)
     assert response.status_code == 302 and "/akun/masuk" in response.headers["Location"]
     user = db.session.scalar(select(User))
@@ -42,9 +42,9 @@ def test_the_verification_link_verifies_the_address_once_and_for_all(client, out
     assert db.session.scalar(select(User)).email_verified_at == verified_at
 
 
-def test_an_expired_or_forged_verification_link_is_refused(app, client, outbox):
+def test_an_expired_or_forged_verification_link_is_refused(app, client, sent_mail):
     client.post("/akun/daftar", data=FORM)
-    link = link_in(outbox[0])
+    link = link_in(sent_mail[0])
     assert client.get(link[:-3] + "abc").status_code == 400
     app.config["EMAIL_TOKEN_MAX_AGE"] = -1
     try:
@@ -56,14 +56,14 @@ def test_an_expired_or_forged_verification_link_is_refused(app, client, outbox):
     assert db.session.scalar(select(User)).email_verified_at is None
 
 
-def test_registering_a_taken_address_answers_the_same_and_warns_the_owner(client, outbox, make_user):
+def test_registering_a_taken_address_answers_the_same_and_warns_the_owner(client, sent_mail, make_user):
     owner = make_user(email="siti@example.com")
     response = client.post("/akun/daftar", data=FORM)
     assert response.status_code == 302
     assert "/akun/periksa-email" in response.headers["Location"]
     assert db.session.scalar(select(func.count(User.id))) == 1
-    assert outbox[0].recipients == [owner.email]
-    assert "sudah memiliki akun" in outbox[0].body
+    assert sent_mail[0].recipients == [owner.email]
+    assert "sudah memiliki akun" in sent_mail[0].body
 
 
 @pytest.mark.parametrize("change,field,message", [
@@ -73,14 +73,14 @@ def test_registering_a_taken_address_answers_the_same_and_warns_the_owner(client
     ({"agree": ""}, "agree", "menyetujui pemrosesan data"),
     ({"full_name": ""}, "full_name", "Wajib diisi"),
 ])
-def test_bad_input_is_answered_next_to_its_field_and_nothing_is_saved(client, outbox, change, field, message):
+def test_bad_input_is_answered_next_to_its_field_and_nothing_is_saved(client, sent_mail, change, field, message):
     response = client.post("/akun/daftar", data={**FORM, **change})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert f'id="{field}-error"' in page
     assert message in page
     assert db.session.scalar(select(func.count(User.id))) == 0
-    assert outbox == []
+    assert sent_mail == []
 
 
 def test_field_messages_come_in_english_when_the_visitor_chose_english(client):
@@ -90,7 +90,7 @@ def test_field_messages_come_in_english_when_the_visitor_chose_english(client):
     assert "Invalid e-mail address" in response.get_data(as_text=True)
 
 
-def test_an_asn_registers_with_nip_and_unit_and_waits_for_confirmation(client, outbox, make_unit):
+def test_an_asn_registers_with_nip_and_unit_and_waits_for_confirmation(client, sent_mail, make_unit):
     unit = make_unit()
     response = client.post("/akun/daftar", data={**FORM, "account_type": "asn", "nip": "19850312 201001 1 003",
                                                  "unit_id": unit.id})
@@ -126,13 +126,13 @@ def test_a_citizen_needs_no_nip(client):
     assert client.post("/akun/daftar", data={**FORM, "nip": "", "unit_id": ""}).status_code == 302
 
 
-def test_resending_verification_does_not_reveal_whether_an_address_exists(client, outbox, make_user):
+def test_resending_verification_does_not_reveal_whether_an_address_exists(client, sent_mail, make_user):
     make_user(email="belum@example.com", verified=False)
     unknown = client.post("/akun/verifikasi-ulang", data={"email": "tidak-ada@example.com"})
     known = client.post("/akun/verifikasi-ulang", data={"email": "belum@example.com"})
     assert unknown.status_code == known.status_code == 302
     assert unknown.headers["Location"] == known.headers["Location"]
-    assert [m.recipients for m in outbox] == [["belum@example.com"]]
+    assert [m.recipients for m in sent_mail] == [["belum@example.com"]]
 
 
 def test_services_refuse_a_weak_password_even_without_the_form(app):

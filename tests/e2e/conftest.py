@@ -1,7 +1,7 @@
 """Browser tests: Debian's Chromium, driven by pytest-playwright, against a live server.
 
 The server serves the same session-wide `app` (and database) as the rest of the suite, so the
-fixtures of tests/conftest.py (`outbox`, `make_user`, the emptied database after each test) work
+fixtures of tests/conftest.py (`sent_mail`, `make_user`, the emptied database after each test) work
 here too. The server runs in a thread of this process; each request pushes its own app context.
 
 Without /usr/bin/chromium the tests are skipped with the reason, or fail when REQUIRE_BROWSER=1

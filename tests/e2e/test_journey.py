@@ -16,7 +16,7 @@ NEW_PASSWORD = "kopi tubruk pagi hari"  # ≥ 10 characters, and not the e-mail'
 VERIFY_LINK = re.compile(r"https?://\S+/akun/verifikasi/\S+")
 
 
-def test_register_verify_log_in_and_switch_language(page, app, outbox, check_a11y):
+def test_register_verify_log_in_and_switch_language(page, app, sent_mail, check_a11y):
     # Home page, in Bahasa Indonesia by default.
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "id")
@@ -43,8 +43,8 @@ def test_register_verify_log_in_and_switch_language(page, app, outbox, check_a11
     check_a11y(page)
 
     # The e-mail was sent during the request that redirected here, so it is already captured.
-    assert len(outbox) == 1, [m.subject for m in outbox]
-    message = outbox[0]
+    assert len(sent_mail) == 1, [m.subject for m in sent_mail]
+    message = sent_mail[0]
     assert message.recipients == [EMAIL]
     link = VERIFY_LINK.search(message.body)
     assert link, f"no verification link in the e-mail:\n{message.body}"

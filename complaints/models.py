@@ -1,0 +1,213 @@
+"""Complaints (pengaduan), their attachments, and their append-only timeline."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import clock
+from core.audit import AppendOnly
+from core.extensions import db
+from core.types import UTCDateTime
+
+# --- statuses -------------------------------------------------------------------------------
+RECEIVED, VERIFIED, IN_PROGRESS, AWAITING_REPORTER = "received", "verified", "in_progress", "awaiting_reporter"
+RESOLVED, CLOSED, REJECTED = "resolved", "closed", "rejected"
+STATUS_LABELS = {
+    RECEIVED: _l("Diterima"),
+    VERIFIED: _l("Diverifikasi"),
+    IN_PROGRESS: _l("Diproses"),
+    AWAITING_REPORTER: _l("Menunggu tanggapan pelapor"),
+    RESOLVED: _l("Selesai ditangani"),
+    CLOSED: _l("Ditutup"),
+    REJECTED: _l("Ditolak"),
+}
+# The SLA clock runs in these; escalation looks only at them.
+OPEN_STATUSES = (RECEIVED, VERIFIED, IN_PROGRESS)
+FINISHED_STATUSES = (RESOLVED, CLOSED, REJECTED)
+
+CLASSIFICATIONS = {
+    "pengaduan": _l("Pengaduan"),
+    "aspirasi": _l("Aspirasi"),
+    "permintaan_informasi": _l("Permintaan informasi"),
+}
+
+CATEGORIES = {
+    "administrasi_kependudukan": _l("Administrasi kependudukan"),
+    "perizinan": _l("Perizinan dan investasi"),
+    "kesehatan": _l("Kesehatan"),
+    "pendidikan": _l("Pendidikan"),
+    "infrastruktur": _l("Jalan, drainase, dan infrastruktur"),
+    "lingkungan": _l("Kebersihan dan lingkungan hidup"),
+    "transportasi": _l("Transportasi dan perhubungan"),
+    "sosial": _l("Bantuan sosial"),
+    "ketertiban": _l("Ketertiban umum"),
+    "perilaku_petugas": _l("Perilaku petugas"),
+    "pungli": _l("Pungutan liar"),
+    "lainnya": _l("Lainnya"),
+}
+
+REJECT_NOT_AUTHORITY, REJECT_DUPLICATE, REJECT_INVALID = "not_authority", "duplicate", "invalid"
+REJECTION_LABELS = {
+    REJECT_NOT_AUTHORITY: _l("Bukan kewenangan pemerintah kota"),
+    REJECT_DUPLICATE: _l("Duplikat pengaduan lain"),
+    REJECT_INVALID: _l("Tidak memenuhi syarat"),
+}
+
+FORWARD_SLA, FORWARD_MODERATOR = "sla_breach", "moderator"
+
+# --- timeline event kinds -----------------------------------------------------------------------
+EVENT_LABELS = {
+    "received": _l("Pengaduan diterima"),
+    "verified": _l("Diverifikasi dan diteruskan ke unit"),
+    "rerouted": _l("Dialihkan ke unit lain"),
+    "privacy_changed": _l("Pengaturan privasi diubah"),
+    "in_progress": _l("Mulai diproses unit"),
+    "info_requested": _l("Informasi tambahan diminta dari pelapor"),
+    "reporter_replied": _l("Pelapor menanggapi"),
+    "resumed": _l("Penanganan dilanjutkan"),
+    "resolved": _l("Selesai ditangani"),
+    "accepted": _l("Pelapor menerima penyelesaian"),
+    "disputed": _l("Pelapor tidak puas; pengaduan dibuka kembali"),
+    "rated": _l("Pelapor memberi penilaian"),
+    "closed": _l("Ditutup"),
+    "auto_closed": _l("Ditutup otomatis tanpa tanggapan pelapor"),
+    "rejected": _l("Ditolak"),
+    "forwarded": _l("Diteruskan ke SP4N-LAPOR!"),
+    "note": _l("Catatan internal"),
+    "reminder_sent": _l("Pengingat tenggat dikirim"),
+}
+
+
+class Complaint(db.Model):
+    __tablename__ = "complaint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    classification: Mapped[str] = mapped_column(String(24))
+    category: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    location: Mapped[str | None] = mapped_column(String(300))
+    incident_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str] = mapped_column(String(10), default="web")  # web, api, forum
+
+    # The reporter: an account, or contact details, or nobody. Hidden when anonymous.
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    reporter_name: Mapped[str | None] = mapped_column(String(120))
+    reporter_email: Mapped[str | None] = mapped_column(String(254))
+    reporter_phone: Mapped[str | None] = mapped_column(String(30))
+    # Hash of the secret link that lets a reporter without an account follow and answer.
+    reporter_key_hash: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(5), default="id")
+
+    status: Mapped[str] = mapped_column(String(20), default=RECEIVED, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    verify_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_before_pause: Mapped[str | None] = mapped_column(String(20))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_response: Mapped[str | None] = mapped_column(Text)
+    autoclose_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejection_kind: Mapped[str | None] = mapped_column(String(20))
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    referral: Mapped[str | None] = mapped_column(String(300))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    forward_reason: Mapped[str | None] = mapped_column(String(20))
+    national_tracking_id: Mapped[str | None] = mapped_column(String(80))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    unit = relationship("Unit")
+    reporter = relationship("User", foreign_keys=[reporter_id])
+    duplicate_of = relationship("Complaint", remote_side=[id])
+    attachments = relationship("ComplaintAttachment", back_populates="complaint", order_by="ComplaintAttachment.id",
+                               cascade="all, delete-orphan")
+    events = relationship("ComplaintEvent", back_populates="complaint", order_by="ComplaintEvent.id",
+                          cascade="all", passive_deletes=True)
+
+    __table_args__ = (
+        # The escalation sweep: open, not forwarded, past due.
+        Index("ix_complaint_sweep", "forwarded_at", "status", "due_at"),
+        Index("ix_complaint_unit_status_due", "unit_id", "status", "due_at"),
+    )
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def classification_label(self):
+        return CLASSIFICATIONS.get(self.classification, self.classification)
+
+    @property
+    def category_label(self):
+        return CATEGORIES.get(self.category, self.category)
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES or self.status == AWAITING_REPORTER
+
+    @property
+    def is_forwarded(self):
+        return self.forwarded_at is not None
+
+    def is_overdue(self, now=None):
+        return self.status in OPEN_STATUSES and self.due_at < (now or clock.now())
+
+    def __repr__(self):
+        return f"<Complaint {self.tracking_code} {self.status}>"
+
+
+class ComplaintAttachment(db.Model):
+    __tablename__ = "complaint_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    complaint = relationship("Complaint", back_populates="attachments")
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")
+
+
+class ComplaintEvent(AppendOnly, db.Model):
+    """One step in a complaint's life. Never changed or deleted once written."""
+
+    __tablename__ = "complaint_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Who acted, in words that never reveal an anonymous reporter: system, staff, reporter.
+    actor_role: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(24))
+    # Public events show on the tracking page; internal notes never leave the staff's view.
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    message: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    complaint = relationship("Complaint", back_populates="events")
+    actor = relationship("User")
+
+    @property
+    def label(self):
+        return EVENT_LABELS.get(self.kind, self.kind)
+
