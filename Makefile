@@ -6,8 +6,10 @@ export FLASK_APP := app
 
 .PHONY: run test install translations db browser e2e-browser extract-messages update-messages clean
 
+# The worker (outbox, sweeps) runs beside the web server and stops with it.
 run: install translations db
 	$(BIN)/flask demo seed --if-empty
+	$(BIN)/flask worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install translations browser

@@ -31,9 +31,15 @@ def create_app(config_object=Config, **overrides):
     app.after_request(deliver_after_request)
 
     from accounts.cli import users_cli
+    from complaints.cli import complaints_cli
     from core.demo import demo_cli
     app.cli.add_command(users_cli)
+    app.cli.add_command(complaints_cli)
     app.cli.add_command(demo_cli)
+    from core.cli import outbox_cli, worker_command
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(worker_command)
+    from core.calendar_cli import calendar_cli; app.cli.add_command(calendar_cli)  # noqa: E702
     return app
 
 
@@ -95,6 +101,7 @@ def _register_blueprints(app):
     app.register_blueprint(core.admin_bp)  # after every pillar added its admin pages
     app.register_blueprint(forum.bp)
     app.register_blueprint(complaints.bp)
+    app.register_blueprint(complaints.api_bp)
     app.register_blueprint(training.bp)
 
     # Import every model so that Alembic and create_all see the whole schema.

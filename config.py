@@ -38,8 +38,8 @@ class Config:
     CITY_NAME = os.environ.get("CITY_NAME", "Kota Contoh")
     SITE_NAME = os.environ.get("SITE_NAME", "Layanan Partisipasi Publik")
     APP_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Jakarta")
-    # Absolute base URL used in e-mails sent outside a request (worker, CLI).
-    SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    # The site's public address, for links in e-mails written outside a request (worker, CLI).
+    EXTERNAL_URL = os.environ.get("EXTERNAL_URL", "http://127.0.0.1:5000")
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
 
     # --- database ---------------------------------------------------------------------------
@@ -132,7 +132,6 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     MAIL_SUPPRESS_SEND = True
     MAIL_DEFAULT_SENDER = "noreply@example.com"
-    SERVER_NAME = None
     RATELIMIT_STORAGE_URI = "memory://"
     PASSWORD_MIN_LENGTH = 10
     NATIONAL_FORWARD_URL = ""

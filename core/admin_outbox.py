@@ -1,2 +1,62 @@
-"""Admin page for the outbox: pending and failed messages, retry."""
-from . import admin_bp as bp  # noqa: F401
+"""Admin page for the outbox: what waits, what failed and why, and a retry for failed messages."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import case, select
+
+from . import admin_bp as bp
+from . import outbox
+from .errors import DomainError
+from .extensions import db
+from .outbox import FAILED, PENDING, SENT, OutboxMessage
+from .permissions import permission_required
+from .web import paginate
+
+# The filter values in the URL; the first is the default: what needs an admin's eye.
+STATUS_FILTERS = {
+    "perlu-perhatian": ((FAILED, PENDING), _l("Gagal dan menunggu")),
+    FAILED: ((FAILED,), _l("Gagal")),
+    PENDING: ((PENDING,), _l("Menunggu")),
+    SENT: ((SENT,), _l("Terkirim")),
+    "semua": ((FAILED, PENDING, SENT), _l("Semua")),
+}
+STATUS_LABELS = {PENDING: _l("Menunggu"), SENT: _l("Terkirim"), FAILED: _l("Gagal")}
+KIND_LABELS = {
+    outbox.EMAIL: _l("E-mail"),
+    outbox.FORWARD: _l("Penerusan ke SP4N-LAPOR!"),
+    outbox.FORWARD_UPDATE: _l("Pembaruan ke SP4N-LAPOR!"),
+}
+
+
+# endpoint "outbox" names the page; the function has another name so as not to hide the module.
+@bp.get("/outbox", endpoint="outbox")
+@permission_required("outbox.manage")
+def outbox_page():
+    status = request.args.get("status", "")
+    if status not in STATUS_FILTERS:
+        status = next(iter(STATUS_FILTERS))
+    statuses = STATUS_FILTERS[status][0]
+    query = (select(OutboxMessage).where(OutboxMessage.status.in_(statuses))
+             # Failed first (they need someone), then waiting, then sent; newest first in each.
+             .order_by(case((OutboxMessage.status == FAILED, 0), (OutboxMessage.status == PENDING, 1), else_=2),
+                       OutboxMessage.id.desc()))
+    return render_template("admin/outbox.html", page=paginate(query), status=status,
+                           filters=[(value, label) for value, (_statuses, label) in STATUS_FILTERS.items()],
+                           summary=outbox.summary(), STATUS_LABELS=STATUS_LABELS, KIND_LABELS=KIND_LABELS,
+                           FAILED=FAILED)
+
+
+@bp.post("/outbox/<int:message_id>/kirim-ulang")
+@permission_required("outbox.manage")
+def retry_outbox_message(message_id):
+    message = db.get_or_404(OutboxMessage, message_id)
+    if FlaskForm().validate_on_submit():  # nothing but the CSRF token travels
+        try:
+            outbox.retry(current_user, message)
+        except DomainError as e:
+            flash(e.message, "danger")
+        else:
+            flash(_("Pesan dijadwalkan untuk dikirim ulang; worker akan mengirimnya sebentar lagi."), "success")
+    return redirect(url_for("admin.outbox", status=request.args.get("status") or None))

@@ -7,20 +7,26 @@ working days (overriding everything above). All arithmetic is on local dates in 
 """
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from types import MappingProxyType
 
 import holidays
 from flask_babel import gettext as _
 from sqlalchemy import Date, ForeignKey, String, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import audit, clock
+from . import audit, clock, permissions
 from .errors import DomainError
 from .extensions import db
 from .types import UTCDateTime
 
 HOLIDAY, WORKING_DAY = "holiday", "working_day"
-# Far enough for any deadline we compute (60 working days is about three months).
+# How much of the calendar one query loads: enough for any usual deadline (60 working days is
+# about three months); a longer count loads the next stretch when it gets there.
 LOOKAHEAD_DAYS = 400
+# Years an admin correction (and the admin page) may name: wide enough for any real case, narrow
+# enough to catch a mistyped year (0226, 2226) that would otherwise sit in the table doing nothing.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class CalendarDate(db.Model):
@@ -40,8 +46,18 @@ class CalendarDate(db.Model):
 
 @lru_cache(maxsize=64)
 def package_holidays(year):
-    """National holidays and cuti bersama of one year, as {date: Indonesian name}."""
-    return dict(holidays.country_holidays("ID", years=year, categories=("public", "government"), language="id"))
+    """National holidays and cuti bersama of one year, as a read-only {date: Indonesian name}."""
+    # Read-only because the cache hands the same mapping to every caller.
+    return MappingProxyType(dict(holidays.country_holidays(
+        "ID", years=year, categories=("public", "government"), language="id")))
+
+
+def _shift(day, days):
+    """`day` moved by `days`, stopping at the ends of the calendar instead of overflowing."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 class WorkingCalendar:
@@ -49,17 +65,33 @@ class WorkingCalendar:
 
     def __init__(self, start, end):
         self.start, self.end = start, end
+        self.overrides = self._load(start, end)
+
+    @staticmethod
+    def _load(start, end):
         rows = db.session.execute(select(CalendarDate.day, CalendarDate.kind)
                                   .where(CalendarDate.day >= start, CalendarDate.day <= end)).all()
-        self.overrides = {day: kind for day, kind in rows}
+        return {day: kind for day, kind in rows}
 
     @classmethod
     def around(cls, day, days=LOOKAHEAD_DAYS):
-        return cls(day - timedelta(days=days), day + timedelta(days=days))
+        return cls(_shift(day, -days), _shift(day, days))
+
+    def _cover(self, day):
+        # A count that runs past the loaded span (a long deadline, many extra holidays) loads the
+        # next stretch rather than failing: one more query per LOOKAHEAD_DAYS, never one per day.
+        if day > self.end:
+            new_end = max(day, _shift(self.end, LOOKAHEAD_DAYS))
+            self.overrides.update(self._load(self.end + timedelta(days=1), new_end))
+            self.end = new_end
+        elif day < self.start:
+            new_start = min(day, _shift(self.start, -LOOKAHEAD_DAYS))
+            self.overrides.update(self._load(new_start, self.start - timedelta(days=1)))
+            self.start = new_start
 
     def is_working_day(self, day):
         if not self.start <= day <= self.end:
-            raise ValueError(f"{day} is outside the loaded calendar {self.start}..{self.end}")
+            self._cover(day)
         override = self.overrides.get(day)
         if override is not None:
             return override == WORKING_DAY
@@ -154,22 +186,43 @@ def dates_of_year(year):
     return sorted(entries)
 
 
+def _require_manager(actor):
+    # actor None is the `flask calendar` command: whoever runs it already has the server.
+    if actor is not None:
+        permissions.require(actor, "calendar.manage")
+
+
 def add_date(actor, day, name, *, working_day=False, now=None):
-    """Add an admin correction: an extra non-working date, or a date made a working day."""
+    """Add an admin correction: an extra non-working date, or a date made a working day; one per date."""
+    _require_manager(actor)
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Tuliskan nama atau keterangan tanggal."), field="name")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise DomainError(_("Tahun harus antara %(first)s dan %(last)s.", first=MIN_YEAR, last=MAX_YEAR), field="day")
     if db.session.scalar(select(CalendarDate.id).where(CalendarDate.day == day)) is not None:
         raise DomainError(_("Tanggal ini sudah ada dalam daftar koreksi kalender."), field="day")
+    if not working_day and day in package_holidays(day.year):
+        # Already a holiday: a second entry would change nothing, and only clutter the list.
+        raise DomainError(_("Tanggal ini sudah hari libur nasional atau cuti bersama: %(name)s.",
+                            name=package_holidays(day.year)[day]), field="day")
     row = CalendarDate(day=day, kind=WORKING_DAY if working_day else HOLIDAY, name=name[:200],
                        created_by_id=getattr(actor, "id", None), created_at=now or clock.now())
     db.session.add(row)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another admin added the same date between our check and our write.
+        db.session.rollback()
+        raise DomainError(_("Tanggal ini sudah ada dalam daftar koreksi kalender."), field="day") from None
     audit.record(actor, "calendar.date_added", row, now=now, day=day.isoformat(), kind=row.kind, name=row.name)
     db.session.commit()
     return row
 
 
 def remove_date(actor, day, *, now=None):
+    """Remove an admin correction, so the date follows the package (and the weekend) again."""
+    _require_manager(actor)
     row = db.session.scalar(select(CalendarDate).where(CalendarDate.day == day))
     if row is None:
         raise DomainError(_("Tanggal ini tidak ada dalam daftar koreksi kalender."), field="day")

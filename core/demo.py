@@ -11,17 +11,20 @@ demo_cli = AppGroup("demo", help="Demo data (never on a real site).")
 @demo_cli.command("seed")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed_command(if_empty):
-    """Create demo units, organisations and one user per role."""
+    """Create demo units, organisations, one user per role, and complaints."""
     from accounts import demo as accounts_demo
     from accounts.models import User
+    from complaints import demo as complaints_demo
 
     if db.session.scalar(select(func.count(User.id))):
         if if_empty:
             click.echo("Database already has data; demo seed skipped.")
             return
         raise click.ClickException("The database already has users; seed only an empty database.")
-    accounts_demo.seed()
+    users = accounts_demo.seed()
     db.session.commit()
+    complaints = complaints_demo.seed(users)
     click.echo(f"Demo data created. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
     for _role, email, *_ in accounts_demo.USERS:
         click.echo(f"  {email}")
+    click.echo(f"{len(complaints)} demo complaints filed.")

@@ -28,8 +28,8 @@ def send_email(to, subject, template, *, locale="id", key=None, subject_obj=None
                           payload={"to": to, "subject": subject, "body": body, "html": html})
 
 
-def deliver_email(payload):
-    """Send one queued e-mail now (called by the outbox)."""
+def deliver_email(payload, key=None):
+    """Send one queued e-mail now (called by the outbox, which passes the message's key)."""
     message = Message(subject=payload["subject"], recipients=[payload["to"]], body=payload["body"],
                       html=payload.get("html"))
     if current_app.config.get("MAIL_SUPPRESS_SEND") and not current_app.testing:

@@ -11,10 +11,12 @@ import random
 from datetime import datetime, timedelta
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import JSON, Index, Integer, String, Text, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import JSON, Index, Integer, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import clock
+from .errors import DomainError
 from .extensions import db
 from .types import UTCDateTime
 
@@ -76,7 +78,14 @@ def deliver_after_request(response):
 
 
 class RetryLater(Exception):
-    """Delivery failed for now (timeout, connection refused, 408, 429, 5xx): try again later."""
+    """Delivery failed for now (timeout, connection refused, 408, 429, 5xx): try again later.
+
+    `after` (seconds) is the receiver's own Retry-After, honoured when longer than our backoff.
+    """
+
+    def __init__(self, message="", *, after=None):
+        super().__init__(message)
+        self.after = after
 
 
 class Undeliverable(Exception):
@@ -93,23 +102,40 @@ def _transports():
     return {EMAIL: deliver_email, FORWARD: forward, FORWARD_UPDATE: forward}
 
 
-def _claim(keys, now, limit):
-    """Take due messages for this worker: locked rows are skipped, so workers never share one."""
-    query = (select(OutboxMessage)
-             .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
-                    or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
-             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-             .limit(limit)
-             .with_for_update(skip_locked=True))
-    if keys is not None:
-        query = query.where(OutboxMessage.key.in_(keys))
-    messages = db.session.scalars(query).all()
-    until = now + timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
-    for message in messages:
-        message.locked_until = until
-    ids = [m.id for m in messages]
-    db.session.commit()
-    return ids
+def _claim(keys, now, skip):
+    """Take the next due message for this worker and return its id (None when nothing is due).
+
+    One message at a time, each with a lease (`locked_until`) that only has to cover one send: a
+    batch claimed up front could see the lease of its last messages run out behind a slow
+    receiver, and another worker would send them too. On PostgreSQL FOR UPDATE SKIP LOCKED lets
+    concurrent workers pass each other without waiting; the conditional UPDATE is what makes the
+    claim safe everywhere (SQLite ignores FOR UPDATE but serialises writers). Claiming counts as
+    an attempt, so a message that crashes its worker still runs out of attempts.
+    """
+    due = (OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
+           or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
+    lease = now + timedelta(seconds=current_app.config["OUTBOX_CLAIM_SECONDS"])
+    while True:
+        query = (select(OutboxMessage.id).where(*due)
+                 .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                 .limit(1)
+                 .with_for_update(skip_locked=True))
+        if keys is not None:
+            query = query.where(OutboxMessage.key.in_(keys))
+        if skip:
+            query = query.where(OutboxMessage.id.not_in(skip))
+        message_id = db.session.scalar(query)
+        if message_id is None:
+            db.session.commit()
+            return None
+        taken = db.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == message_id, *due)
+            .values(locked_until=lease, attempts=OutboxMessage.attempts + 1)
+            .execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+        if taken:
+            return message_id
+        skip.add(message_id)  # another worker took it between our SELECT and UPDATE (SQLite)
 
 
 def backoff(attempts):
@@ -120,39 +146,88 @@ def backoff(attempts):
     return delay * random.uniform(0.5, 1.0)
 
 
-def deliver(*, keys=None, now=None, limit=100):
-    """Send the messages that are due (or only those with `keys`). Returns how many were sent."""
-    now = now or clock.now()
+OUTCOMES = ("sent", "retry", "failed", "waiting")
+
+
+def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None):
+    """Send the messages that are due (or only those with `keys`). Returns how many were sent.
+
+    `stats`, when a dict is given, counts what happened this pass: sent, retry (will be tried
+    again), failed (parked for an admin), waiting (no channel configured). `stop`, an Event,
+    ends the pass between two messages (the worker shutting down).
+    """
     transports = _transports()
-    sent = 0
-    for message_id in _claim(keys, now, limit):
+    config = current_app.config
+    stats = stats if stats is not None else {}
+    for outcome in OUTCOMES:
+        stats.setdefault(outcome, 0)
+    handled = set()
+    while len(handled) < limit and not (stop is not None and stop.is_set()):
+        at = now or clock.now()  # read per message: a lease must start when its send starts
+        message_id = _claim(keys, at, handled)
+        if message_id is None:
+            break
+        handled.add(message_id)
         message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.status != PENDING:
-            continue
-        message.attempts += 1
+        transport = transports.get(message.kind)
         try:
-            result = transports[message.kind](message.payload) if message.kind in transports else None
-            if message.kind not in transports:
+            if transport is None:
                 raise Undeliverable(f"unknown message kind {message.kind!r}")
+            result = transport(message.payload, key=message.key)
         except NotConfigured as e:
             message.attempts -= 1  # waiting for a setting is not a failed try
-            message.last_error = str(e)
-            message.next_attempt_at = now + timedelta(seconds=current_app.config["OUTBOX_BACKOFF_SECONDS"])
+            message.last_error = str(e)[:2000]
+            message.next_attempt_at = at + timedelta(seconds=config["OUTBOX_BACKOFF_SECONDS"])
+            outcome = "waiting"
         except Undeliverable as e:
             message.status, message.last_error = FAILED, str(e)[:2000]
+            outcome = "failed"
         except Exception as e:  # RetryLater, and anything unexpected from a transport
             message.last_error = f"{type(e).__name__}: {e}"[:2000]
-            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-                message.status = FAILED
+            if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+                message.status, outcome = FAILED, "failed"
             else:
-                message.next_attempt_at = now + timedelta(seconds=backoff(message.attempts))
+                delay = backoff(message.attempts)
+                if getattr(e, "after", None):
+                    delay = min(max(delay, e.after), config["OUTBOX_BACKOFF_MAX_SECONDS"])
+                message.next_attempt_at = at + timedelta(seconds=delay)
+                outcome = "retry"
         else:
-            message.status, message.sent_at, message.last_error = SENT, clock.now(), None
-            _after_sent(message, result)
-            sent += 1
-        message.locked_until = None
+            outcome = "sent"
+        if outcome == "failed":
+            current_app.logger.warning("outbox message %s (%s) parked as failed: %s",
+                                       message.key, message.kind, message.last_error)
+        elif outcome == "retry":
+            current_app.logger.info("outbox message %s will be retried at %s: %s",
+                                    message.key, message.next_attempt_at, message.last_error)
+        if outcome == "sent":
+            _mark_sent(message, result, at)
+        else:
+            message.locked_until = None
+            db.session.commit()
+        stats[outcome] += 1
+    return stats["sent"]
+
+
+def _mark_sent(message, result, at):
+    """Record the success, and what the answer tells the subject, in one transaction.
+
+    The receiver already has the message, so even when the answer cannot be recorded the message
+    stays sent (sending it again would not help); the log and `last_error` keep the answer.
+    """
+    message_id = message.id
+    message.status, message.sent_at, message.last_error, message.locked_until = SENT, at, None, None
+    try:
+        _after_sent(message, result)
         db.session.commit()
-    return sent
+    except Exception as e:
+        current_app.logger.exception("outbox message %s was sent but its answer %r could not be recorded",
+                                     message.key, result)
+        db.session.rollback()
+        message = db.session.get(OutboxMessage, message_id)
+        message.status, message.sent_at, message.locked_until = SENT, at, None
+        message.last_error = f"sent; recording the answer {result!r} failed: {type(e).__name__}: {e}"[:2000]
+        db.session.commit()
 
 
 def _after_sent(message, result):
@@ -163,10 +238,27 @@ def _after_sent(message, result):
 
 
 def retry(actor, message, *, now=None):
-    """An admin sends a failed message again, with a fresh count of attempts."""
+    """An admin sends a failed message again, with a fresh count of attempts.
+
+    Only failed messages: one that is sent must never go out twice, and a pending one is already
+    on its way.
+    """
     from . import audit, permissions
     permissions.require(actor, "outbox.manage")
+    if message.status != FAILED:
+        raise DomainError(_("Hanya pesan yang gagal terkirim yang dapat dikirim ulang."))
     message.status, message.attempts, message.next_attempt_at = PENDING, 0, now or clock.now()
     message.locked_until = None
     audit.record(actor, "outbox.retried", message, now=now, key=message.key)
     db.session.commit()
+
+
+def summary():
+    """What the admin page shows first: messages per status, and whether forwarding can leave."""
+    from . import forwarding
+    counts = dict.fromkeys((PENDING, FAILED, SENT), 0)
+    counts.update(db.session.execute(
+        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)).all())
+    channel, problem = forwarding.readiness()
+    return {"counts": counts, "forward_channel": channel, "forward_problem": problem,
+            "forward_configured": problem is None}

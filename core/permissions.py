@@ -163,3 +163,62 @@ def _outbox_manage(user, obj):
 @rule("calendar.manage")
 def _calendar_manage(user, obj):
     return is_admin(user)
+
+
+# --- complaints ------------------------------------------------------------------------------
+
+class ReporterPass:
+    """A visitor who opened a complaint's secret reporter link in this browser session.
+
+    Reporters without an account act through it; it grants the reporter's actions on that one
+    complaint and nothing else.
+    """
+
+    is_authenticated = False
+    is_active = True
+    id = None
+    role = None
+
+    def __init__(self, complaint_id):
+        self.complaint_id = complaint_id
+
+
+def _is_unit_handler(user, unit_id):
+    return (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
+            and unit_id is not None and user.unit_id == unit_id)
+
+
+@rule("complaint.queue")
+def _complaint_queue(user, obj):
+    return is_staff(user) or (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
+                              and user.unit_id is not None)
+
+
+@rule("complaint.moderate")
+def _complaint_moderate(user, complaint):
+    """Verify and route, reject, reroute, forward to the national system."""
+    return is_staff(user)
+
+
+@rule("complaint.handle")
+def _complaint_handle(user, complaint):
+    """Work on a case: the unit it is routed to, and the moderators."""
+    return is_staff(user) or _is_unit_handler(user, complaint.unit_id)
+
+
+@rule("complaint.reporter")
+def _complaint_reporter(actor, complaint):
+    if isinstance(actor, ReporterPass):
+        return actor.complaint_id == complaint.id
+    return _active(actor) and complaint.reporter_id is not None and actor.id == complaint.reporter_id
+
+
+@rule("complaint.view_case")
+def _complaint_view_case(actor, complaint):
+    return can(actor, "complaint.reporter", complaint) or can(actor, "complaint.handle", complaint)
+
+
+@rule("complaint.reveal_identity")
+def _complaint_reveal_identity(user, complaint):
+    """Only admins auditing abuse see an anonymous reporter's identity (and it is logged)."""
+    return is_admin(user)

@@ -1,7 +1,9 @@
 """Small helpers the views of every pillar share."""
+from contextlib import nullcontext
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app, has_request_context, request
 
 from .extensions import db
 
@@ -37,3 +39,19 @@ def page_number():
 def paginate(query):
     """Paginate a select() with the site's page size; page numbers past the end give 404."""
     return db.paginate(query, page=page_number(), per_page=current_app.config["PER_PAGE"], error_out=True)
+
+
+def links_context():
+    """Outside a request (worker, CLI), a request context on EXTERNAL_URL so url_for builds links."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"])
+
+
+def with_links(fn):
+    """Run `fn` where url_for(..., _external=True) works, inside a request or not."""
+    @wraps(fn)
+    def wrapped(*args, **kwargs):
+        with links_context():
+            return fn(*args, **kwargs)
+    return wrapped

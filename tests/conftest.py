@@ -25,12 +25,17 @@ PASSWORD = "rahasia-yang-panjang"
 def _reset_schema():
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
     else:
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+# Each run on PostgreSQL works in a schema of its own, so two runs on one database (a developer's
+# and CI's, or two helpers') cannot drop each other's tables.
+PG_SCHEMA = f"test_run_{os.getpid()}"
 
 
 class IsolatedClient(FlaskClient):
@@ -50,12 +55,23 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url(url), WTF_CSRF_ENABLED=False)
+    overrides = {}
+    if url.startswith("postgres"):
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={PG_SCHEMA}"}}
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url(url), WTF_CSRF_ENABLED=False,
+                     UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")), **overrides)
     app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_schema()
         flask_migrate.upgrade()
-    return app
+    yield app
+    if url.startswith("postgres"):
+        with app.app_context():
+            db.session.remove()
+            with db.engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            db.engine.dispose()
 
 
 def _empty_all_tables():

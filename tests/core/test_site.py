@@ -72,7 +72,8 @@ def test_a_too_large_upload_gets_a_friendly_413(app, client):
 @pytest.fixture
 def failing_app(app):
     # A separate app: routes cannot be added to one that has served requests.
-    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                       SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"])
 
     @other.get("/boom")
     def boom():

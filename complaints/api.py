@@ -1,0 +1,116 @@
+"""The JSON API for other channels: file a complaint, track it, list units and categories.
+
+It uses no session and no cookies, so it needs no CSRF token and never acts as a logged-in
+person: every complaint filed here is a visitor's. Error messages follow Accept-Language.
+"""
+from flask import current_app, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from core.errors import DomainError
+from core.extensions import csrf, limiter
+from core.i18n import select_locale
+
+from . import api_bp as bp
+from . import services
+from .forms import ComplaintApiForm
+from .models import CATEGORIES, CLASSIFICATIONS
+
+csrf.exempt(bp)
+
+
+def _complaint_limit():
+    return current_app.config["COMPLAINT_RATE_LIMIT"]
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def public_view(complaint):
+    """What anyone holding the tracking code may know: never identity, never rahasia content."""
+    events = [e for e in complaint.events if e.public]
+    data = {
+        "tracking_code": complaint.tracking_code,
+        "status": complaint.status,
+        "status_label": str(complaint.status_label),
+        "classification": complaint.classification,
+        "category": complaint.category,
+        "unit": {"id": complaint.unit.id, "name": complaint.unit.name} if complaint.unit else None,
+        "received_at": _iso(complaint.received_at),
+        "due_at": _iso(complaint.due_at),
+        "overdue": complaint.is_overdue(),
+        "escalated": complaint.forwarded_at is not None,
+        "forwarded_at": _iso(complaint.forwarded_at),
+        "national_tracking_id": complaint.national_tracking_id,
+        "anonymous": complaint.anonymous,
+        "confidential": complaint.confidential,
+        "timeline": [{"at": _iso(e.created_at), "event": e.kind, "label": str(e.label)} for e in events],
+    }
+    if not complaint.confidential:
+        data.update(title=complaint.title, description=complaint.description, location=complaint.location,
+                    response=complaint.public_response)
+    return data
+
+
+def _form_data(payload):
+    """The JSON body as the form fields it fills (booleans as checkbox values)."""
+    reporter = payload.get("reporter") or {}
+    if not isinstance(reporter, dict):
+        reporter = {}
+    values = {
+        "title": payload.get("title"), "description": payload.get("description"),
+        "classification": payload.get("classification"), "category": payload.get("category"),
+        "unit_id": payload.get("unit_id"), "location": payload.get("location"),
+        "reporter_name": reporter.get("name"), "reporter_email": reporter.get("email"),
+        "reporter_phone": reporter.get("phone"),
+    }
+    data = MultiDict({k: str(v) for k, v in values.items() if v is not None and not isinstance(v, (dict, list))})
+    for flag in ("anonymous", "confidential"):
+        if payload.get(flag) is True:
+            data[flag] = "y"
+    return data
+
+
+@bp.post("/complaints")
+@limiter.limit(_complaint_limit)
+def file_complaint():
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(errors={"_": [_("Kirim objek JSON dengan Content-Type application/json.")]}), 400
+    form = ComplaintApiForm(formdata=_form_data(payload))
+    form.unit_id.choices = [("", "")] + [(u.id, u.name) for u in services.active_units_for_api()]
+    if not form.validate():
+        return jsonify(errors={k: [str(m) for m in v] for k, v in form.errors.items()}), 400
+    try:
+        complaint, _key = services.file_complaint(
+            title=form.title.data, description=form.description.data, classification=form.classification.data,
+            category=form.category.data, unit_id=form.unit_id.data, location=form.location.data,
+            anonymous=form.anonymous.data, confidential=form.confidential.data,
+            reporter_name=form.reporter_name.data, reporter_email=form.reporter_email.data,
+            reporter_phone=form.reporter_phone.data, channel="api", locale=select_locale())
+    except DomainError as e:
+        return jsonify(errors={e.field or "_": [e.message]}), 400
+    response = jsonify(public_view(complaint))
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/complaints/{complaint.tracking_code}"
+    return response
+
+
+@bp.get("/complaints/<code>")
+def get_complaint(code):
+    return jsonify(public_view(services.get_by_code(code)))
+
+
+@bp.get("/complaints/categories")
+def categories():
+    return jsonify(categories=[{"code": code, "name": str(name)} for code, name in CATEGORIES.items()],
+                   classifications=[{"code": code, "name": str(name)} for code, name in CLASSIFICATIONS.items()])
+
+
+@bp.get("/units")
+def units():
+    rows = services.active_units_for_api()
+    return jsonify(units=[{"id": u.id, "name": u.name, "short_name": u.short_name, "parent_id": u.parent_id}
+                          for u in rows])
+

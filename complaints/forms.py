@@ -1,0 +1,129 @@
+"""Forms for complaints: the intake (web and API share its fields) and each staff and reporter step."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, EmailField, Form, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from .models import CATEGORIES, CLASSIFICATIONS, REJECTION_LABELS, STATUS_LABELS
+
+REQUIRED = _l("Wajib diisi.")
+
+
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return -1  # not a choice: the SelectField answers "not a valid choice"
+
+
+class ComplaintFields:
+    """The intake fields, shared by the web form and the JSON API."""
+
+    title = StringField(_l("Judul"), validators=[DataRequired(REQUIRED), Length(min=5, max=200)],
+                        description=_l("Ringkas, misalnya: Jalan berlubang di depan SDN 12"))
+    description = TextAreaField(_l("Uraian"), validators=[DataRequired(REQUIRED), Length(min=20, max=5000)],
+                                description=_l("Apa yang terjadi, kapan, dan apa yang Anda harapkan."))
+    classification = RadioField(_l("Jenis laporan"), choices=list(CLASSIFICATIONS.items()), default="pengaduan",
+                                validators=[DataRequired(REQUIRED)])
+    category = SelectField(_l("Kategori"), choices=[("", _l("— pilih kategori —"))] + list(CATEGORIES.items()),
+                           validators=[DataRequired(_l("Pilih kategori."))])
+    unit_id = SelectField(_l("Unit yang dituju"), coerce=_optional_int,
+                          description=_l("Pilih \"Tidak tahu\" bila ragu; moderator akan meneruskan ke unit yang tepat."))
+    location = StringField(_l("Lokasi kejadian (opsional)"), validators=[Optional(), Length(max=300)])
+    anonymous = BooleanField(_l("Anonim: rahasiakan identitas saya"),
+                             description=_l("Identitas Anda tidak ditampilkan kepada siapa pun, termasuk petugas dan SP4N-LAPOR!."))
+    confidential = BooleanField(_l("Rahasia: jangan tampilkan isi laporan ke publik"),
+                                description=_l("Isi laporan hanya dilihat petugas yang menangani."))
+    reporter_name = StringField(_l("Nama (opsional)"), validators=[Optional(), Length(max=120)],
+                                render_kw={"autocomplete": "name"})
+    reporter_email = EmailField(_l("E-mail (opsional)"),
+                                validators=[Optional(), Email(_l("Alamat e-mail tidak sah.")), Length(max=254)],
+                                render_kw={"autocomplete": "email"},
+                                description=_l("Untuk menerima kode pelacakan dan kabar penanganan."))
+    reporter_phone = StringField(_l("Telepon (opsional)"), validators=[Optional(), Length(max=30)],
+                                 render_kw={"autocomplete": "tel", "inputmode": "tel"})
+
+
+class ComplaintForm(ComplaintFields, FlaskForm):
+    attachments = MultipleFileField(_l("Lampiran (opsional)"),
+                                    description=_l("Hingga 5 berkas JPEG, PNG, atau PDF, masing-masing paling besar 5 MB."))
+
+
+class ComplaintApiForm(ComplaintFields, Form):
+    """The same fields for `POST /api/v1/complaints` (no CSRF: the API uses no session)."""
+
+
+class TrackForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET lookup changes nothing
+
+    kode = StringField(_l("Kode pelacakan"), validators=[DataRequired(REQUIRED), Length(max=40)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()],
+                         choices=[("", _l("Semua yang terbuka")), ("all", _l("Semua"))] + list(STATUS_LABELS.items()))
+    unit_id = SelectField(_l("Unit"), coerce=_optional_int, validators=[Optional()])
+    due = SelectField(_l("Tenggat"), validators=[Optional()],
+                      choices=[("", _l("Semua")), ("overdue", _l("Lewat tenggat")), ("soon", _l("Jatuh tempo segera"))])
+    q = StringField(_l("Cari kode atau judul"), validators=[Optional(), Length(max=100)])
+
+
+class VerifyForm(FlaskForm):
+    unit_id = SelectField(_l("Unit penanggung jawab"), coerce=_optional_int, validators=[DataRequired(_l("Pilih unit."))])
+    category = SelectField(_l("Kategori"), choices=list(CATEGORIES.items()))
+    classification = SelectField(_l("Jenis laporan"), choices=list(CLASSIFICATIONS.items()))
+    anonymous = BooleanField(_l("Anonim"))
+    confidential = BooleanField(_l("Rahasia"))
+    note = TextAreaField(_l("Catatan internal (opsional)"), validators=[Optional(), Length(max=2000)])
+
+
+class RerouteForm(FlaskForm):
+    unit_id = SelectField(_l("Unit baru"), coerce=_optional_int, validators=[DataRequired(_l("Pilih unit."))])
+    reason = TextAreaField(_l("Alasan pengalihan"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+
+
+class RejectForm(FlaskForm):
+    kind = SelectField(_l("Alasan penolakan"), choices=list(REJECTION_LABELS.items()))
+    reason = TextAreaField(_l("Penjelasan untuk pelapor"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+    referral = StringField(_l("Instansi yang berwenang (bila bukan kewenangan kota)"),
+                           validators=[Optional(), Length(max=300)])
+    duplicate_code = StringField(_l("Kode pengaduan asal (bila duplikat)"), validators=[Optional(), Length(max=40)])
+
+
+class MessageForm(FlaskForm):
+    message = TextAreaField(_l("Pesan"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
+class ResolveForm(FlaskForm):
+    response = TextAreaField(_l("Tanggapan penyelesaian (dapat dilihat publik bila pengaduan tidak rahasia)"),
+                             validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Catatan internal (tidak terlihat oleh pelapor)"),
+                         validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
+class ForwardForm(FlaskForm):
+    reason = TextAreaField(_l("Alasan meneruskan sebelum tenggat"), validators=[DataRequired(REQUIRED), Length(max=2000)])
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField(_l("Mengapa penyelesaian belum sesuai?"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField(_l("Nilai penanganan"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)],
+                        validators=[DataRequired(_l("Pilih nilai 1 sampai 5."))])
+    comment = TextAreaField(_l("Komentar (opsional)"), validators=[Optional(), Length(max=2000)])
+
+    def validate_rating(self, field):
+        if field.data not in range(1, 6):
+            raise ValidationError(_l("Pilih nilai 1 sampai 5."))
+

@@ -1,0 +1,505 @@
+"""Every change to a complaint: one function per transition.
+
+Each function checks the permission and the rule, writes the change, its timeline event (and the
+audit event for staff actions), queues its e-mails and forward messages in the outbox, and
+commits once. A forbidden transition raises NotAllowed or DomainError with a sentence for the
+person; nothing is written then.
+"""
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from accounts.models import Unit, User
+from core import audit, calendar, clock, outbox, permissions, uploads
+from core.errors import DomainError, NotAllowed, NotFound
+from core.extensions import db
+from core.mailer import send_email
+from core.permissions import ADMIN, ASN, MODERATOR
+
+from .models import (AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR, IN_PROGRESS,
+                     OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED, REJECTION_LABELS,
+                     RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent)
+
+__all__ = ["DomainError", "NotAllowed", "NotFound"]
+
+CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
+CODE_LENGTH = 12  # 60 random bits: unguessable, still readable over the phone
+
+
+# --- lookups ----------------------------------------------------------------------------------
+
+def new_tracking_code(moment):
+    random_part = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"ADU-{clock.to_local(moment).year}-{random_part}"
+
+
+def normalise_code(code):
+    return (code or "").strip().upper().replace(" ", "")
+
+
+def get_by_code(code):
+    complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == normalise_code(code)))
+    if complaint is None:
+        raise NotFound(_("Tidak ada pengaduan dengan kode itu. Periksa kembali kode pelacakan Anda."))
+    return complaint
+
+
+def key_hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def reporter_key_matches(complaint, key):
+    return bool(complaint.reporter_key_hash and key) and hmac.compare_digest(complaint.reporter_key_hash,
+                                                                             key_hash(key))
+
+
+def active_unit(unit_id, field="unit_id"):
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None or not unit.is_active:
+        raise DomainError(_("Pilih unit yang masih aktif."), field=field)
+    return unit
+
+
+def active_units_for_api():
+    return db.session.scalars(select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.name)).all()
+
+
+def sla_days():
+    return current_app.config["COMPLAINT_SLA_WORKING_DAYS"]
+
+
+# --- events, notices, forwarding ------------------------------------------------------------------
+
+def _actor_role(actor):
+    if isinstance(actor, permissions.ReporterPass):
+        return "reporter"
+    if actor is None:
+        return "system"
+    return "staff" if actor.role in (MODERATOR, ADMIN, ASN) else "reporter"
+
+
+def _event(complaint, actor, kind, *, now, message=None, public=True, **data):
+    event = ComplaintEvent(complaint=complaint, created_at=now, kind=kind, public=public, message=message,
+                           actor_id=getattr(actor, "id", None), actor_role=_actor_role(actor),
+                           data={k: v for k, v in data.items() if v is not None})
+    db.session.add(event)
+    complaint.updated_at = now
+    if public and complaint.forwarded_at is not None and kind != "forwarded":
+        # The city keeps the case; the national system hears of every public step after forwarding.
+        db.session.flush()
+        outbox.enqueue(outbox.FORWARD_UPDATE, key=f"forward-update:{event.id}", subject=complaint,
+                       payload=forward_payload(complaint, event="update", step=kind, message=_public_text(complaint, kind, message)),
+                       now=now)
+    return event
+
+
+def _public_text(complaint, kind, message):
+    return message if kind in ("resolved", "rejected") and not complaint.confidential else None
+
+
+def forward_payload(complaint, *, event, step=None, reason=None, message=None):
+    """What the national system receives. Never an anonymous reporter's identity."""
+    payload = {
+        "tracking_code": complaint.tracking_code,
+        "event": event,
+        "step": step,
+        "reason": reason,
+        "message": message,
+        "city": current_app.config["CITY_NAME"],
+        "status": complaint.status,
+        "classification": complaint.classification,
+        "category": complaint.category,
+        "unit": complaint.unit.name if complaint.unit else None,
+        "title": complaint.title,
+        "description": complaint.description,
+        "location": complaint.location,
+        "confidential": complaint.confidential,
+        "anonymous": complaint.anonymous,
+        "received_at": complaint.received_at.isoformat(),
+        "due_at": complaint.due_at.isoformat(),
+        "public_response": complaint.public_response if not complaint.confidential else None,
+    }
+    if not complaint.anonymous:
+        payload["reporter"] = {"name": reporter_name(complaint), "email": reporter_email(complaint),
+                               "phone": complaint.reporter_phone}
+    return payload
+
+
+def reporter_name(complaint):
+    return complaint.reporter.full_name if complaint.reporter else complaint.reporter_name
+
+
+def reporter_email(complaint):
+    return complaint.reporter.email if complaint.reporter else complaint.reporter_email
+
+
+def _notify_reporter(complaint, subject, template, **context):
+    address = reporter_email(complaint)
+    if address:
+        locale = complaint.reporter.locale if complaint.reporter else complaint.locale
+        send_email(address, subject, template, locale=locale, complaint=complaint, subject_obj=complaint,
+                   url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
+
+
+def unit_handlers(unit_id):
+    if unit_id is None:
+        return []
+    return db.session.scalars(select(User).where(User.unit_id == unit_id, User.role == ASN, User.active.is_(True),
+                                                 User.asn_confirmed_at.is_not(None))).all()
+
+
+def moderators():
+    return db.session.scalars(select(User).where(User.role == MODERATOR, User.active.is_(True))).all()
+
+
+def _notify_staff(complaint, people, subject, template, *, key_prefix=None, **context):
+    for person in people:
+        key = f"{key_prefix}:{person.id}" if key_prefix else None
+        send_email(person.email, subject, template, locale=person.locale, complaint=complaint, user=person,
+                   subject_obj=complaint, key=key,
+                   url=url_for("complaints.case", code=complaint.tracking_code, _external=True), **context)
+
+
+def _staff_audit(actor, action, complaint, now, **data):
+    audit.record(actor, action, complaint, now=now, code=complaint.tracking_code, **data)
+
+
+# --- intake -----------------------------------------------------------------------------------
+
+def file_complaint(*, title, description, classification, category, unit_id=None, location=None,
+                   anonymous=False, confidential=False, reporter=None, reporter_name=None, reporter_email=None,
+                   reporter_phone=None, attachments=(), channel="web", locale="id", now=None):
+    """Receive a complaint; returns (complaint, reporter_key).
+
+    `reporter` is the logged-in account, if any; visitors give contact details or none. The
+    reporter key is the secret of the reporter link; only its hash is stored.
+    """
+    now = now or clock.now()
+    if classification not in CLASSIFICATIONS:
+        raise DomainError(_("Pilih klasifikasi laporan."), field="classification")
+    if category not in CATEGORIES:
+        raise DomainError(_("Pilih kategori."), field="category")
+    unit = active_unit(unit_id) if unit_id else None
+    if len(attachments) > current_app.config["COMPLAINT_MAX_ATTACHMENTS"]:
+        raise DomainError(_("Paling banyak %(n)s lampiran.", n=current_app.config["COMPLAINT_MAX_ATTACHMENTS"]),
+                          field="attachments")
+    cleaned = [(uploads.clean_name(name), *uploads.check_and_clean(name, data)) for name, data in attachments]
+
+    reporter_key = secrets.token_urlsafe(24)
+    complaint = Complaint(
+        tracking_code=new_tracking_code(now), title=title.strip(), description=description.strip(),
+        classification=classification, category=category, unit_id=unit.id if unit else None,
+        location=(location or "").strip() or None, anonymous=bool(anonymous), confidential=bool(confidential),
+        channel=channel, reporter_id=reporter.id if reporter is not None else None,
+        reporter_name=(reporter_name or "").strip() or None,
+        reporter_email=((reporter_email or "").strip().lower() or None) if reporter is None else None,
+        reporter_phone=(reporter_phone or "").strip() or None, reporter_key_hash=key_hash(reporter_key),
+        locale=locale, status=RECEIVED, received_at=now, updated_at=now,
+        verify_due_at=calendar.due_after(now, current_app.config["COMPLAINT_VERIFY_WORKING_DAYS"]),
+        due_at=calendar.due_after(now, sla_days()))
+    complaint.remind_at = calendar.reminder_time(complaint.due_at)
+    db.session.add(complaint)
+
+    stored = []
+    try:
+        for name, content_type, data in cleaned:
+            stored_name = uploads.store(data)
+            stored.append(stored_name)
+            complaint.attachments.append(ComplaintAttachment(stored_name=stored_name, original_name=name,
+                                                             content_type=content_type, size=len(data),
+                                                             created_at=now))
+        db.session.flush()
+        _event(complaint, reporter, "received", now=now, channel=channel)
+        _notify_reporter(complaint, _l("Pengaduan Anda diterima: %(code)s", code=complaint.tracking_code),
+                         "complaint_received", reporter_url=url_for(
+                             "complaints.reporter_access", code=complaint.tracking_code, key=reporter_key,
+                             _external=True))
+        db.session.commit()
+    except IntegrityError:
+        # A tracking-code collision (60 random bits: practically never); the person tries again.
+        db.session.rollback()
+        for name in stored:
+            uploads.delete(name)
+        raise DomainError(_("Pengaduan belum tersimpan. Silakan kirim sekali lagi."))
+    except BaseException:
+        db.session.rollback()
+        for name in stored:
+            uploads.delete(name)
+        raise
+    return complaint, reporter_key
+
+
+# --- moderation: verify and route, reject, reroute, forward -------------------------------------
+
+def _require_status(complaint, allowed, message):
+    if complaint.status not in allowed:
+        raise DomainError(message)
+
+
+def verify(actor, complaint, *, unit_id, category=None, classification=None, anonymous=None, confidential=None,
+           note=None, now=None):
+    """A moderator checks a new complaint and routes it to the unit that must act."""
+    permissions.require(actor, "complaint.moderate", complaint)
+    _require_status(complaint, (RECEIVED,), _("Hanya pengaduan yang baru diterima yang dapat diverifikasi."))
+    now = now or clock.now()
+    unit = active_unit(unit_id)
+    if category:
+        if category not in CATEGORIES:
+            raise DomainError(_("Pilih kategori."), field="category")
+        complaint.category = category
+    if classification:
+        if classification not in CLASSIFICATIONS:
+            raise DomainError(_("Pilih klasifikasi laporan."), field="classification")
+        complaint.classification = classification
+    # Staff may protect a reporter more than they asked, never less.
+    complaint.anonymous = complaint.anonymous or bool(anonymous)
+    complaint.confidential = complaint.confidential or bool(confidential)
+    complaint.status, complaint.verified_at, complaint.unit_id = VERIFIED, now, unit.id
+    complaint.unit = unit
+    _event(complaint, actor, "verified", now=now, unit=unit.name)
+    if note:
+        _event(complaint, actor, "note", now=now, message=note.strip(), public=False)
+    _staff_audit(actor, "complaint.verified", complaint, now, unit_id=unit.id)
+    _notify_staff(complaint, unit_handlers(unit.id), _l("Pengaduan baru untuk unit Anda: %(code)s",
+                                                        code=complaint.tracking_code), "complaint_assigned")
+    _notify_reporter(complaint, _l("Pengaduan %(code)s diteruskan ke %(unit)s", code=complaint.tracking_code,
+                                   unit=unit.name), "complaint_status", step=_("diverifikasi dan diteruskan ke unit"))
+    db.session.commit()
+
+
+def reroute(actor, complaint, *, unit_id, reason, now=None):
+    """Send a routed complaint to another unit (the first one was not the right one)."""
+    permissions.require(actor, "complaint.moderate", complaint)
+    _require_status(complaint, (VERIFIED, IN_PROGRESS, AWAITING_REPORTER),
+                    _("Pengaduan ini tidak dapat dialihkan pada statusnya sekarang."))
+    now = now or clock.now()
+    unit = active_unit(unit_id)
+    if unit.id == complaint.unit_id:
+        raise DomainError(_("Pengaduan sudah berada di unit ini."), field="unit_id")
+    if not (reason or "").strip():
+        raise DomainError(_("Tuliskan alasan pengalihan."), field="reason")
+    old = complaint.unit.name if complaint.unit else None
+    complaint.unit_id, complaint.unit = unit.id, unit
+    _event(complaint, actor, "rerouted", now=now, unit=unit.name, previous_unit=old)
+    _event(complaint, actor, "note", now=now, message=reason.strip(), public=False)
+    _staff_audit(actor, "complaint.rerouted", complaint, now, unit_id=unit.id)
+    _notify_staff(complaint, unit_handlers(unit.id), _l("Pengaduan baru untuk unit Anda: %(code)s",
+                                                        code=complaint.tracking_code), "complaint_assigned")
+    db.session.commit()
+
+
+def reject(actor, complaint, *, kind, reason, referral=None, duplicate_code=None, now=None):
+    """Refuse a complaint, always with a reason told to the reporter."""
+    permissions.require(actor, "complaint.moderate", complaint)
+    _require_status(complaint, (RECEIVED, VERIFIED), _("Pengaduan yang sudah diproses tidak dapat ditolak."))
+    if kind not in REJECTION_LABELS:
+        raise DomainError(_("Pilih alasan penolakan."), field="kind")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Tuliskan alasan penolakan; alasan ini dikirim ke pelapor."), field="reason")
+    now = now or clock.now()
+    if kind == REJECT_NOT_AUTHORITY:
+        if not (referral or "").strip():
+            raise DomainError(_("Sebutkan instansi yang berwenang agar pelapor dapat mengadu ke sana."),
+                              field="referral")
+        complaint.referral = referral.strip()
+    if kind == REJECT_DUPLICATE:
+        original = db.session.scalar(select(Complaint).where(Complaint.tracking_code == normalise_code(duplicate_code)))
+        if original is None or original.id == complaint.id:
+            raise DomainError(_("Kode pengaduan asal tidak ditemukan."), field="duplicate_code")
+        complaint.duplicate_of_id = original.id
+    complaint.status, complaint.rejection_kind, complaint.rejection_reason = REJECTED, kind, reason
+    _event(complaint, actor, "rejected", now=now, message=reason, rejection=kind, referral=complaint.referral,
+           duplicate_of=duplicate_code and normalise_code(duplicate_code))
+    _staff_audit(actor, "complaint.rejected", complaint, now, kind=kind)
+    _notify_reporter(complaint, _l("Pengaduan %(code)s tidak dapat ditindaklanjuti", code=complaint.tracking_code),
+                     "complaint_rejected", reason=reason, kind_label=REJECTION_LABELS[kind])
+    db.session.commit()
+
+
+def forward(complaint, *, actor=None, reason, now=None, automatic=False):
+    """Forward an open complaint to the national system (SP4N-LAPOR!), exactly once.
+
+    Moderators forward early with a written reason; the escalation sweep forwards overdue ones
+    (automatic=True, reason "sla_breach"). The city keeps the case either way.
+    """
+    now = now or clock.now()
+    if not automatic:
+        permissions.require(actor, "complaint.moderate", complaint)
+        if not (reason or "").strip():
+            raise DomainError(_("Tuliskan alasan penerusan."), field="reason")
+    if complaint.status not in OPEN_STATUSES + (AWAITING_REPORTER,):
+        raise DomainError(_("Hanya pengaduan yang masih terbuka yang dapat diteruskan."))
+    # Compare-and-set: of two sweeps (or a sweep and a moderator) racing, one wins.
+    won = db.session.execute(
+        Complaint.__table__.update()
+        .where(Complaint.id == complaint.id, Complaint.forwarded_at.is_(None))
+        .values(forwarded_at=now, forward_reason="sla_breach" if automatic else FORWARD_MODERATOR, updated_at=now)
+    ).rowcount == 1
+    if not won:
+        db.session.rollback()
+        raise DomainError(_("Pengaduan ini sudah diteruskan ke SP4N-LAPOR!."))
+    db.session.refresh(complaint)
+    _event(complaint, actor, "forwarded", now=now, reason=complaint.forward_reason,
+           message=None if automatic else reason.strip())
+    outbox.enqueue(outbox.FORWARD, key=f"forward:{complaint.id}", subject=complaint, now=now,
+                   payload=forward_payload(complaint, event="forwarded", reason=complaint.forward_reason,
+                                           message=None if automatic else reason.strip()))
+    if not automatic:
+        _staff_audit(actor, "complaint.forwarded", complaint, now, reason=reason.strip())
+    db.session.commit()
+
+
+def record_national_tracking_id(complaint_id, tracking_id):
+    """The national system answered a forward with its own tracking id (called by the outbox)."""
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is not None and complaint.national_tracking_id != tracking_id:
+        complaint.national_tracking_id = tracking_id[:80]
+
+
+# --- handling: progress, more information, resolution, notes ---------------------------------
+
+def start_progress(actor, complaint, *, now=None):
+    permissions.require(actor, "complaint.handle", complaint)
+    _require_status(complaint, (VERIFIED,), _("Hanya pengaduan yang sudah diverifikasi yang dapat mulai diproses."))
+    now = now or clock.now()
+    complaint.status = IN_PROGRESS
+    _event(complaint, actor, "in_progress", now=now)
+    _notify_reporter(complaint, _l("Pengaduan %(code)s sedang diproses", code=complaint.tracking_code),
+                     "complaint_status", step=_("mulai diproses oleh unit"))
+    db.session.commit()
+
+
+def request_info(actor, complaint, *, message, now=None):
+    """Ask the reporter for more; the SLA clock stops until they answer."""
+    permissions.require(actor, "complaint.handle", complaint)
+    _require_status(complaint, OPEN_STATUSES, _("Informasi tambahan hanya dapat diminta untuk pengaduan yang terbuka."))
+    if not (message or "").strip():
+        raise DomainError(_("Tuliskan informasi apa yang dibutuhkan."), field="message")
+    if not reporter_email(complaint) and complaint.reporter_id is None and not complaint.reporter_key_hash:
+        raise DomainError(_("Pelapor tidak dapat dihubungi."))
+    now = now or clock.now()
+    complaint.status_before_pause, complaint.status, complaint.paused_at = complaint.status, AWAITING_REPORTER, now
+    _event(complaint, actor, "info_requested", now=now, message=message.strip())
+    _notify_reporter(complaint, _l("Pengaduan %(code)s: informasi tambahan diperlukan", code=complaint.tracking_code),
+                     "complaint_info_requested", question=message.strip())
+    db.session.commit()
+
+
+def _resume(complaint, now):
+    """End a pause: the deadlines move by the working days spent waiting."""
+    spent = calendar.working_days_spent(complaint.paused_at, now)
+    complaint.due_at = calendar.extend_by_working_days(complaint.due_at, spent)
+    if complaint.status_before_pause == RECEIVED:
+        complaint.verify_due_at = calendar.extend_by_working_days(complaint.verify_due_at, spent)
+    if spent:
+        complaint.remind_at, complaint.reminder_sent_at = calendar.reminder_time(complaint.due_at), None
+    complaint.status = complaint.status_before_pause or IN_PROGRESS
+    complaint.paused_at = complaint.status_before_pause = None
+    return spent
+
+
+def resolve(actor, complaint, *, response, now=None):
+    """The unit answers: what was done. The reporter may accept or dispute it."""
+    permissions.require(actor, "complaint.handle", complaint)
+    _require_status(complaint, (VERIFIED, IN_PROGRESS), _("Hanya pengaduan yang sedang ditangani yang dapat diselesaikan."))
+    if not (response or "").strip():
+        raise DomainError(_("Tuliskan tanggapan penyelesaian untuk pelapor."), field="response")
+    now = now or clock.now()
+    complaint.status, complaint.resolved_at, complaint.public_response = RESOLVED, now, response.strip()
+    complaint.autoclose_at = calendar.due_after(now, current_app.config["COMPLAINT_AUTOCLOSE_WORKING_DAYS"])
+    _event(complaint, actor, "resolved", now=now, message=response.strip())
+    _notify_reporter(complaint, _l("Pengaduan %(code)s selesai ditangani", code=complaint.tracking_code),
+                     "complaint_resolved", response=response.strip(),
+                     days=current_app.config["COMPLAINT_AUTOCLOSE_WORKING_DAYS"])
+    db.session.commit()
+
+
+def add_note(actor, complaint, *, text, now=None):
+    """An internal note for staff; never shown to the reporter or the public."""
+    permissions.require(actor, "complaint.handle", complaint)
+    if not (text or "").strip():
+        raise DomainError(_("Catatan tidak boleh kosong."), field="text")
+    _event(complaint, actor, "note", now=now or clock.now(), message=text.strip(), public=False)
+    db.session.commit()
+
+
+# --- the reporter: reply, accept, dispute, rate -----------------------------------------------
+
+def reporter_reply(actor, complaint, *, message, now=None):
+    """The reporter answers; an answer to a request for information restarts the clock."""
+    permissions.require(actor, "complaint.reporter", complaint)
+    if complaint.status in (CLOSED, REJECTED):
+        raise DomainError(_("Pengaduan ini sudah ditutup."))
+    if not (message or "").strip():
+        raise DomainError(_("Tuliskan tanggapan Anda."), field="message")
+    now = now or clock.now()
+    _event(complaint, actor, "reporter_replied", now=now, message=message.strip())
+    if complaint.status == AWAITING_REPORTER:
+        spent = _resume(complaint, now)
+        _event(complaint, None, "resumed", now=now, working_days_paused=spent)
+    _notify_staff(complaint, unit_handlers(complaint.unit_id) if complaint.unit_id else moderators(),
+                  _l("Pelapor menanggapi pengaduan %(code)s", code=complaint.tracking_code), "complaint_reporter_replied",
+                  reply=message.strip())
+    db.session.commit()
+
+
+def accept(actor, complaint, *, now=None):
+    permissions.require(actor, "complaint.reporter", complaint)
+    _require_status(complaint, (RESOLVED,), _("Hanya penyelesaian yang dapat diterima."))
+    now = now or clock.now()
+    complaint.status, complaint.closed_at, complaint.autoclose_at = CLOSED, now, None
+    _event(complaint, actor, "accepted", now=now)
+    db.session.commit()
+
+
+def dispute(actor, complaint, *, reason, now=None):
+    """The reporter is not satisfied: the complaint reopens with a new deadline."""
+    permissions.require(actor, "complaint.reporter", complaint)
+    _require_status(complaint, (RESOLVED,), _("Hanya penyelesaian yang dapat disanggah."))
+    if not (reason or "").strip():
+        raise DomainError(_("Jelaskan mengapa penyelesaian belum sesuai."), field="reason")
+    now = now or clock.now()
+    complaint.status, complaint.autoclose_at, complaint.resolved_at = IN_PROGRESS, None, None
+    complaint.due_at = calendar.due_after(now, sla_days())
+    complaint.remind_at, complaint.reminder_sent_at = calendar.reminder_time(complaint.due_at), None
+    _event(complaint, actor, "disputed", now=now, message=reason.strip(), due_at=complaint.due_at.isoformat())
+    _notify_staff(complaint, unit_handlers(complaint.unit_id) or moderators(),
+                  _l("Penyelesaian pengaduan %(code)s disanggah", code=complaint.tracking_code),
+                  "complaint_reporter_replied", reply=reason.strip())
+    db.session.commit()
+
+
+def rate(actor, complaint, *, rating, comment=None, now=None):
+    permissions.require(actor, "complaint.reporter", complaint)
+    _require_status(complaint, (RESOLVED, CLOSED), _("Penilaian diberikan setelah pengaduan diselesaikan."))
+    if complaint.rating is not None:
+        raise DomainError(_("Anda sudah memberi penilaian untuk pengaduan ini."))
+    if rating not in (1, 2, 3, 4, 5):
+        raise DomainError(_("Pilih nilai 1 sampai 5."), field="rating")
+    complaint.rating, complaint.rating_comment = rating, (comment or "").strip() or None
+    _event(complaint, actor, "rated", now=now or clock.now(), rating=rating)
+    db.session.commit()
+
+
+# --- system steps (the sweeps call these) -------------------------------------------------------
+
+def auto_close(complaint, *, now):
+    complaint.status, complaint.closed_at, complaint.autoclose_at = CLOSED, now, None
+    _event(complaint, None, "auto_closed", now=now)
+
+
+def reveal_identity(actor, complaint, *, now=None):
+    """An admin auditing abuse sees who filed an anonymous complaint; the look is logged."""
+    permissions.require(actor, "complaint.reveal_identity", complaint)
+    audit.record(actor, "complaint.identity_revealed", complaint, now=now, code=complaint.tracking_code)
+    db.session.commit()
+    return {"name": reporter_name(complaint), "email": reporter_email(complaint), "phone": complaint.reporter_phone,
+            "account_id": complaint.reporter_id}
+

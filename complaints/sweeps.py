@@ -1,0 +1,113 @@
+"""The periodic work on complaints: escalation, reminders, auto-close.
+
+Run by `flask complaints escalate` and by the worker (`run_all`). Each sweep finds its rows
+through an index on exactly what it filters by, so its cost follows the number of complaints
+that need work, not the total. Rows are taken with SELECT ... FOR UPDATE SKIP LOCKED, so several
+workers can sweep at once on PostgreSQL; each change is also a compare-and-set, so a complaint is
+forwarded, reminded or closed once even where row locks do not exist (SQLite).
+"""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core import clock
+from core.errors import DomainError
+from core.extensions import db
+from core.web import with_links
+
+from . import services
+from .models import OPEN_STATUSES, RESOLVED, Complaint
+
+BATCH = 200
+
+
+def _due_ids(query):
+    return db.session.scalars(query.limit(BATCH).with_for_update(skip_locked=True, of=Complaint)).all()
+
+
+@with_links
+def escalate(*, now=None):
+    """Forward every open, unforwarded, overdue complaint to the national system, once."""
+    now = now or clock.now()
+    forwarded = 0
+    while True:
+        ids = _due_ids(select(Complaint.id).where(
+            Complaint.forwarded_at.is_(None), Complaint.status.in_(OPEN_STATUSES), Complaint.due_at < now)
+            .order_by(Complaint.due_at, Complaint.id))
+        if not ids:
+            db.session.rollback()
+            return forwarded
+        for complaint_id in ids:
+            complaint = db.session.get(Complaint, complaint_id)
+            try:
+                services.forward(complaint, reason=None, now=now, automatic=True)
+                forwarded += 1
+            except DomainError:
+                pass  # forwarded by someone else meanwhile
+        db.session.commit()
+        if len(ids) < BATCH:
+            return forwarded
+
+
+@with_links
+def send_reminders(*, now=None):
+    """One working day before a complaint falls due, tell its unit's handlers and the moderators."""
+    now = now or clock.now()
+    sent = 0
+    while True:
+        ids = _due_ids(select(Complaint.id).where(
+            Complaint.reminder_sent_at.is_(None), Complaint.status.in_(OPEN_STATUSES),
+            Complaint.remind_at <= now, Complaint.due_at > now).order_by(Complaint.due_at, Complaint.id))
+        if not ids:
+            db.session.rollback()
+            return sent
+        for complaint_id in ids:
+            won = db.session.execute(
+                Complaint.__table__.update()
+                .where(Complaint.id == complaint_id, Complaint.reminder_sent_at.is_(None))
+                .values(reminder_sent_at=now)).rowcount == 1
+            if not won:
+                continue
+            complaint = db.session.get(Complaint, complaint_id)
+            db.session.refresh(complaint)
+            people = {p.id: p for p in services.unit_handlers(complaint.unit_id) + services.moderators()}
+            services._notify_staff(
+                complaint, people.values(), _l("Pengingat: pengaduan %(code)s jatuh tempo besok",
+                                               code=complaint.tracking_code),
+                "complaint_reminder", key_prefix=f"reminder:{complaint.id}:{complaint.due_at.isoformat()}")
+            services._event(complaint, None, "reminder_sent", now=now, public=False)
+            sent += 1
+        db.session.commit()
+        if len(ids) < BATCH:
+            return sent
+
+
+@with_links
+def autoclose(*, now=None):
+    """Close resolved complaints whose reporter did not answer in time."""
+    now = now or clock.now()
+    closed = 0
+    while True:
+        ids = _due_ids(select(Complaint.id).where(Complaint.status == RESOLVED, Complaint.autoclose_at <= now)
+                       .order_by(Complaint.autoclose_at, Complaint.id))
+        if not ids:
+            db.session.rollback()
+            return closed
+        for complaint_id in ids:
+            complaint = db.session.get(Complaint, complaint_id)
+            if complaint.status == RESOLVED:
+                services.auto_close(complaint, now=now)
+                closed += 1
+        db.session.commit()
+        if len(ids) < BATCH:
+            return closed
+
+
+@with_links
+def run_all(*, now=None):
+    """Every sweep once, as the worker runs them each minute."""
+    now = now or clock.now()
+    counts = {"forwarded": escalate(now=now), "reminded": send_reminders(now=now), "closed": autoclose(now=now)}
+    if any(counts.values()):
+        current_app.logger.info("complaint sweeps: %s", counts)
+    return counts

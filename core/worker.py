@@ -1,0 +1,112 @@
+"""The worker: one loop that sends the outbox and runs the complaint sweeps on a schedule.
+
+`flask worker` runs it beside the web processes (`make run` starts one); any number may run at
+once, because the outbox and the sweeps take their rows with locks that skip each other. SIGTERM
+or SIGINT lets the current step finish and then ends the loop; a second Ctrl-C ends it at once.
+"""
+import signal
+import threading
+import time
+
+from flask import current_app
+
+from .extensions import db
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+OUTBOX_BATCH = 100
+
+
+def deliver_outbox(now=None, stop=None):
+    """One outbox pass; the counts say what happened to each message it touched."""
+    from . import outbox
+    stats = {}
+    outbox.deliver(now=now, limit=OUTBOX_BATCH, stats=stats, stop=stop)
+    return stats
+
+
+def run_sweeps(now=None, stop=None):
+    """Escalation, reminders and auto-close, through the complaints package."""
+    try:
+        from complaints.sweeps import run_all
+    except ImportError:
+        # The worker still sends the outbox while the complaints package has no sweeps.
+        current_app.logger.warning("complaints.sweeps is not available; the sweeps are skipped")
+        return None
+    return run_all(now=now)
+
+
+class Worker:
+    """Runs each step when its interval has passed; sleeps in between until the next is due."""
+
+    def __init__(self, *, now=None, sweeps=True):
+        config = current_app.config
+        self.now = now
+        self.stopping = threading.Event()
+        # Sweeps first, so what they forward leaves in the same round.
+        self.steps = [("sweeps", run_sweeps, config["WORKER_SWEEP_SECONDS"])] if sweeps else []
+        self.steps.append(("outbox", deliver_outbox, config["WORKER_OUTBOX_SECONDS"]))
+        self.last_results = {}
+
+    def stop(self, signum=None, frame=None):
+        if self.stopping.is_set() and signum == signal.SIGINT:
+            raise SystemExit(1)  # Ctrl-C twice: the person does not want to wait for the step
+        if signum is not None:
+            current_app.logger.info("worker: %s received, stopping after the current step",
+                                    signal.Signals(signum).name)
+        self.stopping.set()
+
+    def run(self, once=False):
+        """Run every step once (`once`), or loop until stop() is called or a signal arrives."""
+        restore = self._handle_signals()
+        current_app.logger.info("worker started (%s)",
+                                ", ".join(f"{name} every {every}s" for name, _fn, every in self.steps))
+        try:
+            due = {name: 0.0 for name, _fn, _every in self.steps}  # monotonic times; 0: run now
+            while not self.stopping.is_set():
+                for name, fn, every in self.steps:
+                    if self.stopping.is_set():
+                        break
+                    if time.monotonic() >= due[name]:
+                        busy = self._step(name, fn)
+                        # A full outbox pass means more may be due: go again without sleeping.
+                        due[name] = time.monotonic() + (0 if busy else every)
+                if once:
+                    break
+                self.stopping.wait(max(0.0, min(due.values()) - time.monotonic()))
+        finally:
+            for signum, handler in restore.items():
+                signal.signal(signum, handler)
+        current_app.logger.info("worker stopped")
+        return self.last_results
+
+    def _step(self, name, fn):
+        """One step; whatever it raises is logged and rolled back so the loop keeps going."""
+        logger = current_app.logger
+        try:
+            result = fn(now=self.now, stop=self.stopping)
+        except Exception:
+            logger.exception("worker step %s failed; it runs again at its next turn", name)
+            try:
+                db.session.rollback()
+            except Exception:  # the database may be gone; the next step reconnects
+                logger.exception("worker: rollback after the failed step %s failed too", name)
+            return False
+        self.last_results[name] = result
+        if name == "outbox" and any(result[k] for k in ("sent", "retry", "failed")):
+            logger.info("outbox: %s", result)
+        return name == "outbox" and sum(result.values()) >= OUTBOX_BATCH
+
+    def _handle_signals(self):
+        # Python only lets the main thread set handlers; a worker in a thread is stopped by stop().
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        restore = {}
+        for signum in STOP_SIGNALS:
+            restore[signum] = signal.getsignal(signum)
+            signal.signal(signum, self.stop)
+        return restore
+
+
+def run(once=False, now=None, sweeps=True):
+    """What `flask worker` (and `flask outbox deliver`, without the sweeps) calls."""
+    return Worker(now=now, sweeps=sweeps).run(once=once)

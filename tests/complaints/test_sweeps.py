@@ -1,0 +1,104 @@
+"""Escalation, reminders and auto-close: exactly once, and only when due."""
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from complaints import services, sweeps
+from complaints.models import CLOSED, Complaint, ComplaintEvent
+from core.extensions import db
+from core.outbox import OutboxMessage
+from tests.complaints.conftest import MONDAY, WIB
+
+DUE = datetime(2026, 11, 9, 23, 59, 59, tzinfo=WIB)
+
+
+def forwards():
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "forward"))
+
+
+def test_nothing_is_forwarded_before_the_deadline(complaint, in_request):
+    assert sweeps.escalate(now=DUE) == 0
+    assert complaint.forwarded_at is None and forwards() == 0
+
+
+def test_an_overdue_complaint_is_forwarded_once(complaint, in_request):
+    after = DUE + timedelta(seconds=1)
+    assert sweeps.escalate(now=after) == 1
+    db.session.refresh(complaint)
+    assert complaint.forward_reason == "sla_breach" and complaint.forwarded_at == after
+    assert sweeps.escalate(now=after + timedelta(hours=1)) == 0
+    assert forwards() == 1
+    assert db.session.scalar(select(func.count(ComplaintEvent.id)).where(ComplaintEvent.kind == "forwarded")) == 1
+
+
+def test_paused_resolved_and_rejected_complaints_are_not_escalated(file_complaint, moderator, handler, unit, in_request):
+    paused, resolved, rejected = (file_complaint()[0] for _ in range(3))
+    for complaint in (paused, resolved):
+        services.verify(moderator, complaint, unit_id=unit.id)
+    services.request_info(handler, paused, message="Foto?")
+    services.resolve(handler, resolved, response="Selesai")
+    services.reject(moderator, rejected, kind="invalid", reason="Tidak jelas")
+    assert sweeps.escalate(now=DUE + timedelta(days=3)) == 0
+
+
+def test_the_cli_escalates_with_a_given_now(app, complaint):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["complaints", "escalate", "--now", "2026-11-10T00:00:00+07:00"])
+    assert result.exit_code == 0 and "Forwarded 1" in result.output
+    assert runner.invoke(args=["complaints", "escalate", "--now", "2026-11-10T00:00:00"]).exit_code != 0
+
+
+def test_two_sweeps_at_once_forward_each_complaint_once(app, file_complaint):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks (SKIP LOCKED) exist on PostgreSQL; SQLite serialises writers")
+    for _ in range(30):
+        file_complaint()
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def sweep():
+        with app.app_context(), app.test_request_context():
+            try:
+                barrier.wait(timeout=10)
+                results.append(sweeps.escalate(now=DUE + timedelta(days=1)))
+            except Exception as e:  # surfaced below: a failed thread must fail the test
+                errors.append(e)
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert sum(results) == 30
+    assert forwards() == 30
+    assert db.session.scalar(select(func.count(Complaint.id)).where(Complaint.forwarded_at.is_(None))) == 0
+
+
+def test_the_reminder_goes_once_a_working_day_before_the_deadline(complaint, handler, moderator, unit, sent_mail,
+                                                                  deliver_outbox, in_request):
+    services.verify(moderator, complaint, unit_id=unit.id)
+    deliver_outbox()
+    sent_mail.clear()
+    assert sweeps.send_reminders(now=datetime(2026, 11, 5, 23, 0, tzinfo=WIB)) == 0  # Thursday: too early
+    assert sweeps.send_reminders(now=datetime(2026, 11, 6, 8, 0, tzinfo=WIB)) == 1  # Friday before Monday's deadline
+    assert sweeps.send_reminders(now=datetime(2026, 11, 9, 8, 0, tzinfo=WIB)) == 0  # once
+    deliver_outbox()
+    assert sorted(m.recipients[0] for m in sent_mail) == sorted([handler.email, moderator.email])
+
+
+def test_a_resolved_complaint_without_answer_closes_itself(complaint, moderator, handler, unit, in_request):
+    services.verify(moderator, complaint, unit_id=unit.id)
+    services.resolve(handler, complaint, response="Selesai", now=MONDAY)
+    assert sweeps.autoclose(now=complaint.autoclose_at - timedelta(seconds=1)) == 0
+    assert sweeps.autoclose(now=complaint.autoclose_at + timedelta(seconds=1)) == 1
+    db.session.refresh(complaint)
+    assert complaint.status == CLOSED
+
+
+def test_run_all_reports_each_sweep(complaint, in_request):
+    assert sweeps.run_all(now=DUE + timedelta(days=30)) == {"forwarded": 1, "reminded": 0, "closed": 0}
