@@ -32,6 +32,7 @@ def create_app(config_object=Config, **overrides):
 
     from accounts.cli import users_cli
     from complaints.cli import complaints_cli
+    from core.calendar_cli import calendar_cli
     from core.demo import demo_cli
     app.cli.add_command(users_cli)
     app.cli.add_command(complaints_cli)
@@ -39,7 +40,7 @@ def create_app(config_object=Config, **overrides):
     from core.cli import outbox_cli, worker_command
     app.cli.add_command(outbox_cli)
     app.cli.add_command(worker_command)
-    from core.calendar_cli import calendar_cli; app.cli.add_command(calendar_cli)  # noqa: E702
+    app.cli.add_command(calendar_cli)
     return app
 
 

@@ -21,86 +21,76 @@ from .models import OPEN_STATUSES, RESOLVED, Complaint
 BATCH = 200
 
 
-def _due_ids(query):
-    return db.session.scalars(query.limit(BATCH).with_for_update(skip_locked=True, of=Complaint)).all()
+def _in_batches(query, work):
+    """Take due rows in locked batches and run `work(id)` on each; returns how many it did."""
+    done = 0
+    while True:
+        ids = db.session.scalars(query.limit(BATCH).with_for_update(skip_locked=True, of=Complaint)).all()
+        if not ids:
+            db.session.rollback()
+            return done
+        for complaint_id in ids:
+            done += work(complaint_id)
+        db.session.commit()
+        if len(ids) < BATCH:
+            return done
 
 
 @with_links
 def escalate(*, now=None):
     """Forward every open, unforwarded, overdue complaint to the national system, once."""
     now = now or clock.now()
-    forwarded = 0
-    while True:
-        ids = _due_ids(select(Complaint.id).where(
-            Complaint.forwarded_at.is_(None), Complaint.status.in_(OPEN_STATUSES), Complaint.due_at < now)
-            .order_by(Complaint.due_at, Complaint.id))
-        if not ids:
-            db.session.rollback()
-            return forwarded
-        for complaint_id in ids:
-            complaint = db.session.get(Complaint, complaint_id)
-            try:
-                services.forward(complaint, reason=None, now=now, automatic=True)
-                forwarded += 1
-            except DomainError:
-                pass  # forwarded by someone else meanwhile
-        db.session.commit()
-        if len(ids) < BATCH:
-            return forwarded
+
+    def forward(complaint_id):
+        try:
+            services.forward(db.session.get(Complaint, complaint_id), reason=None, now=now, automatic=True)
+        except DomainError:
+            return 0  # forwarded by someone else meanwhile
+        return 1
+    return _in_batches(select(Complaint.id).where(
+        Complaint.forwarded_at.is_(None), Complaint.status.in_(OPEN_STATUSES), Complaint.due_at < now)
+        .order_by(Complaint.due_at, Complaint.id), forward)
 
 
 @with_links
 def send_reminders(*, now=None):
     """One working day before a complaint falls due, tell its unit's handlers and the moderators."""
     now = now or clock.now()
-    sent = 0
-    while True:
-        ids = _due_ids(select(Complaint.id).where(
-            Complaint.reminder_sent_at.is_(None), Complaint.status.in_(OPEN_STATUSES),
-            Complaint.remind_at <= now, Complaint.due_at > now).order_by(Complaint.due_at, Complaint.id))
-        if not ids:
-            db.session.rollback()
-            return sent
-        for complaint_id in ids:
-            won = db.session.execute(
-                Complaint.__table__.update()
-                .where(Complaint.id == complaint_id, Complaint.reminder_sent_at.is_(None))
-                .values(reminder_sent_at=now)).rowcount == 1
-            if not won:
-                continue
-            complaint = db.session.get(Complaint, complaint_id)
-            db.session.refresh(complaint)
-            people = {p.id: p for p in services.unit_handlers(complaint.unit_id) + services.moderators()}
-            services._notify_staff(
-                complaint, people.values(), _l("Pengingat: pengaduan %(code)s jatuh tempo besok",
-                                               code=complaint.tracking_code),
-                "complaint_reminder", key_prefix=f"reminder:{complaint.id}:{complaint.due_at.isoformat()}")
-            services._event(complaint, None, "reminder_sent", now=now, public=False)
-            sent += 1
-        db.session.commit()
-        if len(ids) < BATCH:
-            return sent
+
+    def remind(complaint_id):
+        won = db.session.execute(
+            Complaint.__table__.update()
+            .where(Complaint.id == complaint_id, Complaint.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now)).rowcount == 1
+        if not won:
+            return 0
+        complaint = db.session.get(Complaint, complaint_id)
+        db.session.refresh(complaint)
+        people = {p.id: p for p in services.unit_handlers(complaint.unit_id) + services.moderators()}
+        services._notify_staff(
+            complaint, people.values(), _l("Pengingat: pengaduan %(code)s jatuh tempo besok",
+                                           code=complaint.tracking_code),
+            "complaint_reminder", key_prefix=f"reminder:{complaint.id}:{complaint.due_at.isoformat()}")
+        services._event(complaint, None, "reminder_sent", now=now, public=False)
+        return 1
+    return _in_batches(select(Complaint.id).where(
+        Complaint.reminder_sent_at.is_(None), Complaint.status.in_(OPEN_STATUSES),
+        Complaint.remind_at <= now, Complaint.due_at > now).order_by(Complaint.due_at, Complaint.id), remind)
 
 
 @with_links
 def autoclose(*, now=None):
     """Close resolved complaints whose reporter did not answer in time."""
     now = now or clock.now()
-    closed = 0
-    while True:
-        ids = _due_ids(select(Complaint.id).where(Complaint.status == RESOLVED, Complaint.autoclose_at <= now)
-                       .order_by(Complaint.autoclose_at, Complaint.id))
-        if not ids:
-            db.session.rollback()
-            return closed
-        for complaint_id in ids:
-            complaint = db.session.get(Complaint, complaint_id)
-            if complaint.status == RESOLVED:
-                services.auto_close(complaint, now=now)
-                closed += 1
-        db.session.commit()
-        if len(ids) < BATCH:
-            return closed
+
+    def close(complaint_id):
+        complaint = db.session.get(Complaint, complaint_id)
+        if complaint.status != RESOLVED:
+            return 0
+        services.auto_close(complaint, now=now)
+        return 1
+    return _in_batches(select(Complaint.id).where(Complaint.status == RESOLVED, Complaint.autoclose_at <= now)
+                       .order_by(Complaint.autoclose_at, Complaint.id), close)
 
 
 @with_links

@@ -52,15 +52,16 @@ class OutboxMessage(db.Model):
 def enqueue(kind, *, key, payload, subject=None, now=None):
     """Add a message to the current transaction (the caller commits).
 
-    Within a web request the messages are also handed to delivery right after the response is
-    built, so a person waiting for a verification e-mail does not wait for the worker.
+    Within a web request e-mails are also handed to delivery right after the response is built,
+    so a person waiting for a verification e-mail does not wait for the worker.
     """
     message = OutboxMessage(kind=kind, key=key, payload=payload, status=PENDING,
                             next_attempt_at=now or clock.now(), created_at=now or clock.now(),
                             subject_type=type(subject).__name__.lower() if subject is not None else None,
                             subject_id=getattr(subject, "id", None))
     db.session.add(message)
-    if has_request_context():
+    if has_request_context() and kind == EMAIL:
+        # Forwards wait for the worker: a moderator should not wait on the national system.
         g.setdefault("outbox_keys", []).append(key)
     return message
 
@@ -173,6 +174,9 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None):
         try:
             if transport is None:
                 raise Undeliverable(f"unknown message kind {message.kind!r}")
+            if message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
+                # Claimed more often than allowed without an outcome: it kills its workers.
+                raise Undeliverable(f"claimed {message.attempts - 1} times by workers that stopped while sending it")
             result = transport(message.payload, key=message.key)
         except NotConfigured as e:
             message.attempts -= 1  # waiting for a setting is not a failed try

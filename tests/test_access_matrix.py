@@ -5,6 +5,8 @@ The table is the site's access policy in one place. A route missing from it fail
 an empty form with CSRF switched off (CSRF has its own test below): "allowed" then shows as the
 form's 400 or the action's redirect, "refused" as 403, anonymous as a redirect to log in.
 """
+from datetime import date
+
 import pytest
 from flask import url_for
 
@@ -12,6 +14,7 @@ from flask import current_app
 
 from accounts import services as account_services
 from complaints import services as complaint_services
+from core import calendar, outbox
 from accounts.models import MEMBER_PENDING, ORG_PENDING, OrganisationMembership
 from core.extensions import db
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
@@ -71,7 +74,12 @@ def world(users, make_user, make_unit, make_organisation):
             title="Jalan rusak di depan kantor lurah", description="Aspal terkelupas sepanjang dua puluh meter.",
             classification="pengaduan", category="infrastruktur", unit_id=unit.id, reporter=users[CITIZEN],
             attachments=[("bukti.pdf", b"%PDF-1.4\n")])
-    return {"code": complaint.tracking_code, "reporter_key": reporter_key,
+    calendar.add_date(users[ADMIN], date(2026, 11, 4), "Hari Jadi Kota")
+    failed = outbox.enqueue(outbox.FORWARD, key="forward:matrix", payload={"tracking_code": complaint.tracking_code,
+                                                                          "event": "forwarded"})
+    failed.status, failed.attempts, failed.last_error = outbox.FAILED, 8, "HTTP 422: ditolak"
+    db.session.commit()
+    return {"failed_message": failed.id, "calendar_date": "2026-11-04", "code": complaint.tracking_code, "reporter_key": reporter_key,
             "attachment": complaint.attachments[0].id, "unit": unit.id, "org": org.id, "open_org": open_org.id, "pending_org": pending_org.id,
             "membership": request_.id, "pending_asn": pending_asn.id, "user": other_member.id,
             "verify_token": verify_token, "reset_token": reset_token}
@@ -134,6 +142,11 @@ MATRIX = [
     ("POST", "admin.verify_organisation", {"org_id": "pending_org"}, staff(302)),
     ("POST", "admin.reject_organisation", {"org_id": "pending_org"}, staff(400)),
     ("GET", "admin.audit_log", {}, admin_only(200)),
+    ("GET", "admin.calendar", {}, admin_only(200)),
+    ("GET", "admin.outbox", {}, admin_only(200)),
+    ("POST", "admin.retry_outbox_message", {"message_id": "failed_message"}, admin_only(302)),
+    ("POST", "admin.add_calendar_date", {}, admin_only(400)),
+    ("POST", "admin.remove_calendar_date", {"day": "calendar_date"}, admin_only(302)),
     # complaints: the public desk
     ("GET", "complaints.index", {}, every(200)),
     ("GET", "complaints.new", {}, every(200)),

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from complaints.models import Complaint
 from core import clock, outbox
 from core.extensions import db
-from core.outbox import FAILED, PENDING, SENT, OutboxMessage
+from core.outbox import FAILED, PENDING, SENT
 from core.permissions import ADMIN
 
 SECRET = "rahasia-penandatangan"

@@ -89,6 +89,33 @@ def test_a_message_another_worker_holds_is_left_alone_until_its_lease_runs_out(s
     assert len(sent_mail) == 1
 
 
+def test_a_message_is_leased_and_counted_before_it_is_sent(monkeypatch, settings):
+    settings(OUTBOX_CLAIM_SECONDS=300)
+    message = email("email:1")
+    seen = {}
+
+    def spy(payload, key=None):
+        with db.engine.connect() as other_worker:  # what any other worker sees during the send
+            seen.update(other_worker.execute(select(OutboxMessage.attempts, OutboxMessage.locked_until)
+                                             .where(OutboxMessage.key == key)).one()._asdict())
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: spy})
+    now = clock.now()
+    assert outbox.deliver(now=now) == 1
+    assert seen == {"attempts": 1, "locked_until": now + timedelta(seconds=300)}
+    assert (message.status, message.locked_until) == (SENT, None)
+
+
+def test_a_message_whose_workers_keep_dying_is_parked_without_another_send(settings, sent_mail):
+    settings(OUTBOX_MAX_ATTEMPTS=3)
+    message = email("email:poison")
+    now = clock.now()
+    message.attempts, message.locked_until = 3, now - timedelta(minutes=1)  # its last claim ran out
+    db.session.commit()
+    assert outbox.deliver(now=now) == 0
+    assert (message.status, sent_mail) == (FAILED, [])
+    assert "workers that stopped" in message.last_error
+
+
 def test_a_delivery_pass_can_be_limited_to_some_keys(sent_mail):
     email("email:mine")
     email("email:other")

@@ -8,12 +8,15 @@ from sqlalchemy import select
 
 from accounts.demo import DEMO_PASSWORD, USERS
 from accounts.models import Organisation, Unit, User
+from complaints.models import Complaint
 from core.extensions import db
 
-PUBLIC_PAGES = ["/", "/tentang", "/forum/", "/pengaduan/", "/pelatihan/", "/organisasi"]
-ACCOUNT_PAGES = ["/akun/profil", "/akun/ganti-sandi", "/organisasi/daftar"]
-STAFF_PAGES = ["/admin/", "/admin/organisasi", "/admin/pengguna", "/admin/pengguna?status=asn_pending"]
-ADMIN_PAGES = ["/admin/unit", "/admin/unit/baru", "/admin/audit"]
+PUBLIC_PAGES = ["/", "/tentang", "/forum/", "/pengaduan/", "/pengaduan/baru", "/pengaduan/lacak", "/pelatihan/",
+                "/organisasi"]
+ACCOUNT_PAGES = ["/akun/profil", "/akun/ganti-sandi", "/organisasi/daftar", "/pengaduan/saya"]
+STAFF_PAGES = ["/admin/", "/admin/organisasi", "/admin/pengguna", "/admin/pengguna?status=asn_pending",
+               "/pengaduan/antrean", "/pengaduan/antrean?due=overdue"]
+ADMIN_PAGES = ["/admin/unit", "/admin/unit/baru", "/admin/audit", "/admin/kalender", "/admin/outbox"]
 
 
 @pytest.fixture
@@ -25,6 +28,11 @@ def demo_city(app):
         "pending_org": db.session.scalar(select(Organisation.id).where(Organisation.status == "pending")),
         "unit": db.session.scalar(select(Unit.id)),
         "pending_asn": db.session.scalar(select(User.id).where(User.email == "asn.baru@demo.kota-contoh.id")),
+        # A routed complaint in progress (many forms on its case page) and a resolved one.
+        "complaint": db.session.scalar(select(Complaint.tracking_code).where(Complaint.status == "in_progress")
+                                       .order_by(Complaint.id)),
+        "resolved": db.session.scalar(select(Complaint.tracking_code).where(Complaint.status == "resolved")
+                                      .order_by(Complaint.id)),
     }
 
 
@@ -71,7 +79,11 @@ def test_each_demo_role_sees_its_menus_and_its_pages_pass_axe(page, demo_city, c
     pages = PUBLIC_PAGES + ACCOUNT_PAGES
     if role in ("moderator", "admin"):
         pages += STAFF_PAGES + [f"/admin/organisasi/{demo_city['pending_org']}",
-                                f"/admin/pengguna/{demo_city['pending_asn']}"]
+                                f"/admin/pengguna/{demo_city['pending_asn']}",
+                                f"/pengaduan/{demo_city['complaint']}", f"/pengaduan/{demo_city['resolved']}",
+                                f"/pengaduan/lacak/{demo_city['resolved']}"]
+    if role == "asn":
+        pages += ["/pengaduan/antrean"]
     if role == "admin":
         pages += ADMIN_PAGES + [f"/admin/unit/{demo_city['unit']}"]
     if role == "org_member":
