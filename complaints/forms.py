@@ -46,8 +46,8 @@ class ComplaintFields:
 
 
 class ComplaintForm(ComplaintFields, FlaskForm):
-    attachments = MultipleFileField(_l("Lampiran (opsional)"),
-                                    description=_l("Hingga 5 berkas JPEG, PNG, atau PDF, masing-masing paling besar 5 MB."))
+    # Its hint, with the size limit from the settings, is written by the template.
+    attachments = MultipleFileField(_l("Lampiran (opsional)"))
 
 
 class ComplaintApiForm(ComplaintFields, Form):

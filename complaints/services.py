@@ -84,9 +84,9 @@ def _actor_role(actor):
     return "staff" if actor.role in (MODERATOR, ADMIN, ASN) else "reporter"
 
 
-def _event(complaint, actor, kind, *, now, message=None, public=True, **data):
+def _event(complaint, actor, kind, *, now, message=None, public=True, role=None, **data):
     event = ComplaintEvent(complaint=complaint, created_at=now, kind=kind, public=public, message=message,
-                           actor_id=getattr(actor, "id", None), actor_role=_actor_role(actor),
+                           actor_id=getattr(actor, "id", None), actor_role=role or _actor_role(actor),
                            data={k: v for k, v in data.items() if v is not None})
     db.session.add(event)
     complaint.updated_at = now
@@ -215,7 +215,7 @@ def file_complaint(*, title, description, classification, category, unit_id=None
                                                              content_type=content_type, size=len(data),
                                                              created_at=now))
         db.session.flush()
-        _event(complaint, reporter, "received", now=now, channel=channel)
+        _event(complaint, reporter, "received", now=now, role="reporter", channel=channel)
         _notify_reporter(complaint, _l("Pengaduan Anda diterima: %(code)s", code=complaint.tracking_code),
                          "complaint_received", reporter_url=url_for(
                              "complaints.reporter_access", code=complaint.tracking_code, key=reporter_key,
@@ -382,8 +382,6 @@ def request_info(actor, complaint, *, message, now=None):
     _require_status(complaint, OPEN_STATUSES, _("Informasi tambahan hanya dapat diminta untuk pengaduan yang terbuka."))
     if not (message or "").strip():
         raise DomainError(_("Tuliskan informasi apa yang dibutuhkan."), field="message")
-    if not reporter_email(complaint) and complaint.reporter_id is None and not complaint.reporter_key_hash:
-        raise DomainError(_("Pelapor tidak dapat dihubungi."))
     now = now or clock.now()
     complaint.status_before_pause, complaint.status, complaint.paused_at = complaint.status, AWAITING_REPORTER, now
     _event(complaint, actor, "info_requested", now=now, message=message.strip())

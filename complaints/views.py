@@ -142,7 +142,7 @@ def queue():
     if not staff:
         query = query.where(Complaint.unit_id == current_user.unit_id)
     if form.validate():
-        status = form.status.data
+        status = form.status.data or ""
         if status == "":
             query = query.where(Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)))
         elif status in STATUS_LABELS:

@@ -122,3 +122,13 @@ def test_an_unknown_code_is_a_friendly_404(client):
     response = client.get("/pengaduan/lacak/ADU-2026-TIDAKADA")
     assert response.status_code == 404 and "Periksa kembali kode pelacakan" in response.get_data(as_text=True)
     assert client.get("/pengaduan/lacak?kode=ADU-2026-abc").status_code == 302
+
+
+def test_the_queue_shows_open_complaints_by_default(client, login, moderator, unit, file_complaint, in_request):
+    open_one, _ = file_complaint(title="Masih terbuka")
+    closed_one, _ = file_complaint(title="Sudah ditolak")
+    services.reject(moderator, closed_one, kind="invalid", reason="Tidak jelas")
+    login(moderator)
+    page = client.get("/pengaduan/antrean").get_data(as_text=True)
+    assert "Masih terbuka" in page and "Sudah ditolak" not in page
+    assert "Sudah ditolak" in client.get("/pengaduan/antrean?status=all").get_data(as_text=True)
