@@ -108,6 +108,7 @@ def _register_blueprints(app):
     # Import every model so that Alembic and create_all see the whole schema.
     import accounts.models  # noqa: F401
     import complaints.models  # noqa: F401
+    import forum.models  # noqa: F401
     import core.audit  # noqa: F401
     import core.calendar  # noqa: F401
     import core.outbox  # noqa: F401
@@ -131,6 +132,8 @@ def _register_template_helpers(app):
         from flask_babel import get_locale
         return str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
 
+    from core.markdown import render as render_markdown
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
 

@@ -97,6 +97,13 @@ class Config:
     COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "5 per minute;30 per hour;100 per day")
     COMPLAINT_MAX_ATTACHMENTS = _int("COMPLAINT_MAX_ATTACHMENTS", 5)
 
+    # --- forum (Forum Konsultasi Publik) ---------------------------------------------------
+    FORUM_RESPONSE_WORKING_DAYS = _int("FORUM_RESPONSE_WORKING_DAYS", 10)
+    FORUM_EDIT_MINUTES = _int("FORUM_EDIT_MINUTES", 30)
+    FORUM_RATE_LIMIT = os.environ.get("FORUM_RATE_LIMIT", "10 per minute;100 per hour")
+    # A unit that held no consultation for this many months is flagged to moderators.
+    FORUM_UNIT_IDLE_MONTHS = _int("FORUM_UNIT_IDLE_MONTHS", 12)
+
     # --- uploads ----------------------------------------------------------------------------
     # Outside static/: files are served only by views that check who asks.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))

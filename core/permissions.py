@@ -222,3 +222,90 @@ def _complaint_view_case(actor, complaint):
 def _complaint_reveal_identity(user, complaint):
     """Only admins auditing abuse see an anonymous reporter's identity (and it is logged)."""
     return is_admin(user)
+
+
+# --- forum (Forum Konsultasi Publik) ----------------------------------------------------------
+
+def _is_host(user, consultation):
+    return _is_unit_handler(user, consultation.unit_id)
+
+
+def _verified(user):
+    return _active(user) and user.email_verified_at is not None
+
+
+@rule("consultation.create")
+def _consultation_create(user, obj):
+    """Moderators, and confirmed ASN for their own unit."""
+    return is_staff(user) or (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
+                              and user.unit_id is not None)
+
+
+@rule("consultation.manage")
+def _consultation_manage(user, consultation):
+    """Edit, change stage, mark attendance, write and publish the berita acara: host unit or moderators."""
+    return is_staff(user) or _is_host(user, consultation)
+
+
+@rule("consultation.view")
+def _consultation_view(user, consultation):
+    return consultation.stage != "draft" or can(user, "consultation.manage", consultation)
+
+
+@rule("consultation.register")
+def _consultation_register(user, consultation):
+    return _verified(user) and consultation.stage in ("open", "closed")
+
+
+@rule("forum.post_input")
+def _forum_post_input(user, consultation):
+    """Verified organisation members post input; citizens too where the consultation allows it."""
+    if not _verified(user):
+        return False
+    if any(org.status == "verified" for org in getattr(user, "approved_organisations", [])):
+        return True
+    return consultation.allow_citizen_input and user.role not in STAFF_ROLES
+
+
+@rule("forum.reply")
+def _forum_reply(user, forum_input):
+    return _verified(user)
+
+
+@rule("forum.support")
+def _forum_support(user, forum_input):
+    return _active(user)
+
+
+@rule("forum.flag")
+def _forum_flag(user, post):
+    return _active(user)
+
+
+@rule("forum.edit_post")
+def _forum_edit_post(user, post):
+    """Authors edit their own posts (the service enforces the time window)."""
+    return _active(user) and post.author_id == user.id
+
+
+@rule("forum.respond")
+def _forum_respond(user, forum_input):
+    """Only the host unit answers officially."""
+    return _is_host(user, forum_input.consultation)
+
+
+@rule("forum.moderate")
+def _forum_moderate(user, obj):
+    """Hide posts, lock threads, work the flag queue, turn an input into a complaint."""
+    return is_staff(user)
+
+
+@rule("forum.follow")
+def _forum_follow(user, obj):
+    return _active(user)
+
+
+@rule("action.update")
+def _action_update(user, action):
+    """Progress on a follow-up action: its responsible unit, the host unit, or moderators."""
+    return is_staff(user) or _is_unit_handler(user, action.unit_id) or _is_host(user, action.consultation)

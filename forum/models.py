@@ -1,0 +1,381 @@
+"""Forum Konsultasi Publik: consultations, participants, input threads, berita acara, follow-up."""
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core import clock
+from core.extensions import db
+from core.types import UTCDateTime
+
+# --- consultations --------------------------------------------------------------------------------
+DRAFT, OPEN, CLOSED, FOLLOW_UP, COMPLETED = "draft", "open", "closed", "follow_up", "completed"
+STAGE_LABELS = {
+    DRAFT: _l("Draf"),
+    OPEN: _l("Dibuka untuk masukan"),
+    CLOSED: _l("Masukan ditutup"),
+    FOLLOW_UP: _l("Tindak lanjut"),
+    COMPLETED: _l("Selesai"),
+}
+STAGES = tuple(STAGE_LABELS)
+
+TOPIC_TYPES = {
+    "rancangan_kebijakan": _l("Rancangan kebijakan"),
+    "penerapan_kebijakan": _l("Penerapan kebijakan"),
+    "dampak_kebijakan": _l("Dampak kebijakan"),
+    "evaluasi_kebijakan": _l("Evaluasi pelaksanaan kebijakan"),
+    "standar_pelayanan": _l("Standar pelayanan"),
+    "maklumat_pelayanan": _l("Maklumat pelayanan"),
+    "survei_kepuasan": _l("Hasil survei kepuasan masyarakat"),
+    "permasalahan_pelayanan": _l("Permasalahan pelayanan publik"),
+    "lainnya": _l("Lainnya"),
+}
+
+FORMATS = {"daring": _l("Daring"), "tatap_muka": _l("Tatap muka"), "hybrid": _l("Hybrid")}
+
+STAKEHOLDER_CATEGORIES = {
+    "penyelenggara": _l("Penyelenggara pelayanan"),
+    "pengguna_layanan": _l("Pengguna layanan"),
+    "organisasi_masyarakat": _l("Organisasi masyarakat sipil"),
+    "akademisi": _l("Akademisi, ahli, atau praktisi"),
+    "media": _l("Media"),
+    "tokoh_masyarakat": _l("Tokoh masyarakat"),
+}
+
+# --- official responses -------------------------------------------------------------------------
+DISPOSITIONS = {
+    "diterima": _l("Diterima"),
+    "diterima_sebagian": _l("Diterima sebagian"),
+    "dipertimbangkan": _l("Dipertimbangkan"),
+    "tidak_diterima": _l("Tidak diterima"),
+}
+
+# --- follow-up actions ----------------------------------------------------------------------------
+PLANNED, IN_PROGRESS, DONE, CANCELLED = "direncanakan", "berjalan", "selesai", "dibatalkan"
+ACTION_STATUS_LABELS = {
+    PLANNED: _l("Direncanakan"),
+    IN_PROGRESS: _l("Berjalan"),
+    DONE: _l("Selesai"),
+    CANCELLED: _l("Dibatalkan"),
+}
+FINISHED_ACTION_STATUSES = (DONE, CANCELLED)
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    topic_type: Mapped[str] = mapped_column(String(30), index=True)
+    description: Mapped[str] = mapped_column(Text)  # Markdown, rendered sanitised
+    format: Mapped[str] = mapped_column(String(12))
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    place: Mapped[str | None] = mapped_column(String(300))
+    online_link: Mapped[str | None] = mapped_column(String(500))
+    # By default only verified organisation members post input; this lets registered citizens too.
+    allow_citizen_input: Mapped[bool] = mapped_column(Boolean, default=False)
+    stage: Mapped[str] = mapped_column(String(12), default=DRAFT, index=True)
+    # Official responses are due this many working days after the input window closes.
+    response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit = relationship("Unit")
+    created_by = relationship("User")
+    documents = relationship("ConsultationDocument", back_populates="consultation",
+                             order_by="ConsultationDocument.id", cascade="all, delete-orphan")
+    participants = relationship("Participant", back_populates="consultation", cascade="all, delete-orphan")
+    inputs = relationship("ForumInput", back_populates="consultation", order_by="ForumInput.id")
+    berita_acara = relationship("BeritaAcara", back_populates="consultation", uselist=False)
+
+    __table_args__ = (Index("ix_consultation_stage_opens", "stage", "opens_at"),)
+
+    @property
+    def stage_label(self):
+        return STAGE_LABELS.get(self.stage, self.stage)
+
+    @property
+    def topic_label(self):
+        return TOPIC_TYPES.get(self.topic_type, self.topic_type)
+
+    @property
+    def format_label(self):
+        return FORMATS.get(self.format, self.format)
+
+
+class ConsultationDocument(db.Model):
+    __tablename__ = "consultation_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    consultation = relationship("Consultation", back_populates="documents")
+
+
+class Participant(db.Model):
+    """A person registered for a consultation, with their stakeholder category."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    stakeholder_category: Mapped[str] = mapped_column(String(30))
+    vulnerable_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    attendance_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    consultation = relationship("Consultation", back_populates="participants")
+    user = relationship("User")
+    organisation = relationship("Organisation")
+
+    __table_args__ = (UniqueConstraint("consultation_id", "user_id", name="uq_participant_consultation_user"),)
+
+    @property
+    def category_label(self):
+        return STAKEHOLDER_CATEGORIES.get(self.stakeholder_category, self.stakeholder_category)
+
+
+class ForumInput(db.Model):
+    """An input (masukan): the first post of a thread, usually on behalf of an organisation."""
+
+    __tablename__ = "forum_input"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)  # Markdown, rendered sanitised
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Set when a moderator turned this input into a complaint (from then on under the complaint SLA).
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), unique=True)
+
+    consultation = relationship("Consultation", back_populates="inputs")
+    author = relationship("User", foreign_keys=[author_id])
+    organisation = relationship("Organisation")
+    hidden_by = relationship("User", foreign_keys=[hidden_by_id])
+    complaint = relationship("Complaint")
+    replies = relationship("ForumReply", back_populates="input", order_by="ForumReply.id")
+    response = relationship("OfficialResponse", back_populates="input", uselist=False)
+    agreements = relationship("Agreement", back_populates="input")
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
+
+    @property
+    def is_locked(self):
+        return self.locked_at is not None
+
+
+class ForumReply(db.Model):
+    __tablename__ = "forum_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    input_id: Mapped[int] = mapped_column(ForeignKey("forum_input.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    input = relationship("ForumInput", back_populates="replies")
+    author = relationship("User", foreign_keys=[author_id])
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
+
+
+class Support(db.Model):
+    """One person's support for an input: at most one each, and it can be withdrawn."""
+
+    __tablename__ = "forum_support"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    input_id: Mapped[int] = mapped_column(ForeignKey("forum_input.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    __table_args__ = (UniqueConstraint("input_id", "user_id", name="uq_forum_support_input_user"),)
+
+
+class OfficialResponse(db.Model):
+    """The host unit's pinned answer to an input."""
+
+    __tablename__ = "official_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    input_id: Mapped[int] = mapped_column(ForeignKey("forum_input.id"), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    disposition: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    responded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    input = relationship("ForumInput", back_populates="response")
+    unit = relationship("Unit")
+    responded_by = relationship("User")
+
+    @property
+    def disposition_label(self):
+        return DISPOSITIONS.get(self.disposition, self.disposition)
+
+
+class Flag(db.Model):
+    """Someone reported a post; moderators work the queue of open flags."""
+
+    __tablename__ = "forum_flag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    input_id: Mapped[int | None] = mapped_column(ForeignKey("forum_input.id"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("forum_reply.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resolution: Mapped[str | None] = mapped_column(String(20))  # hidden, dismissed
+
+    input = relationship("ForumInput", foreign_keys=[input_id])
+    reply = relationship("ForumReply", foreign_keys=[reply_id])
+    user = relationship("User", foreign_keys=[user_id])
+
+
+class BeritaAcara(db.Model):
+    """The minutes of a held FKP meeting; publishing them moves the consultation to follow-up."""
+
+    __tablename__ = "berita_acara"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), unique=True)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    # [{"name": ..., "position": ..., "organisation": ...}], the people who sign it.
+    signatories: Mapped[list] = mapped_column(JSON, default=list)
+    # Attendees who are not registered on the site (written by the host), one per line.
+    other_attendees: Mapped[str | None] = mapped_column(Text)
+    signed_scan_stored_name: Mapped[str | None] = mapped_column(String(64))
+    signed_scan_original_name: Mapped[str | None] = mapped_column(String(200))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    consultation = relationship("Consultation", back_populates="berita_acara")
+    agreements = relationship("Agreement", back_populates="berita_acara", order_by="Agreement.number",
+                              cascade="all, delete-orphan")
+
+
+class Agreement(db.Model):
+    """A numbered agreement in the berita acara; it becomes a follow-up action."""
+
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    berita_acara_id: Mapped[int] = mapped_column(ForeignKey("berita_acara.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    # The input this agreement answers, when there is one (for the input's trail).
+    input_id: Mapped[int | None] = mapped_column(ForeignKey("forum_input.id"), index=True)
+
+    berita_acara = relationship("BeritaAcara", back_populates="agreements")
+    input = relationship("ForumInput", back_populates="agreements")
+    action = relationship("FollowUpAction", back_populates="agreement", uselist=False)
+
+    __table_args__ = (UniqueConstraint("berita_acara_id", "number", name="uq_agreement_number"),)
+
+
+class FollowUpAction(db.Model):
+    """Rencana tindak lanjut: who does what by when, tracked publicly until done."""
+
+    __tablename__ = "follow_up_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id"), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    target_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(14), default=PLANNED, index=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    agreement = relationship("Agreement", back_populates="action")
+    consultation = relationship("Consultation")
+    unit = relationship("Unit")
+    progress = relationship("ActionProgress", back_populates="action", order_by="ActionProgress.id")
+
+    __table_args__ = (Index("ix_follow_up_action_status_target", "status", "target_date"),)
+
+    @property
+    def status_label(self):
+        return ACTION_STATUS_LABELS.get(self.status, self.status)
+
+    def is_overdue(self, today):
+        return self.status not in FINISHED_ACTION_STATUSES and self.target_date < today
+
+
+class ActionProgress(db.Model):
+    """A dated progress note on an action (and the status it moved to, if it changed)."""
+
+    __tablename__ = "action_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("follow_up_action.id"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(14))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    action = relationship("FollowUpAction", back_populates="progress")
+    author = relationship("User")
+
+
+class Follow(db.Model):
+    """A person follows a consultation or one input thread, for e-mail notices."""
+
+    __tablename__ = "forum_follow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id"), index=True)
+    input_id: Mapped[int | None] = mapped_column(ForeignKey("forum_input.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user = relationship("User")
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "consultation_id", name="uq_forum_follow_consultation"),
+        UniqueConstraint("user_id", "input_id", name="uq_forum_follow_input"),
+    )
