@@ -1,0 +1,1 @@
+"""Full-text search over consultations and inputs, behind one function (being written)."""

@@ -1,0 +1,1 @@
+"""Input threads: inputs, replies, supports, official responses, moderation (being written)."""
