@@ -174,11 +174,12 @@ def _staff_audit(actor, action, complaint, now, **data):
 
 def file_complaint(*, title, description, classification, category, unit_id=None, location=None,
                    anonymous=False, confidential=False, reporter=None, reporter_name=None, reporter_email=None,
-                   reporter_phone=None, attachments=(), channel="web", locale="id", now=None):
+                   reporter_phone=None, attachments=(), channel="web", locale="id", now=None, commit=True):
     """Receive a complaint; returns (complaint, reporter_key).
 
     `reporter` is the logged-in account, if any; visitors give contact details or none. The
-    reporter key is the secret of the reporter link; only its hash is stored.
+    reporter key is the secret of the reporter link; only its hash is stored. With commit=False
+    the complaint is only flushed: a caller that files it as part of a larger change commits.
     """
     now = now or clock.now()
     if classification not in CLASSIFICATIONS:
@@ -220,7 +221,10 @@ def file_complaint(*, title, description, classification, category, unit_id=None
                          "complaint_received", reporter_url=url_for(
                              "complaints.reporter_access", code=complaint.tracking_code, key=reporter_key,
                              _external=True))
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
     except IntegrityError:
         # A tracking-code collision (60 random bits: practically never); the person tries again.
         db.session.rollback()

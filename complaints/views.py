@@ -15,6 +15,7 @@ from core.i18n import select_locale
 from core.permissions import ReporterPass, permission_required
 from core.uploads import send_stored
 from core.web import attach_error, paginate
+from forum.models import ForumInput
 
 from . import bp, services
 from .forms import (ComplaintForm, DisputeForm, ForwardForm, MessageForm, NoteForm, QueueFilterForm, RatingForm,
@@ -107,8 +108,10 @@ def track(code):
     events = db.session.scalars(select(ComplaintEvent).where(
         ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.public.is_(True))
         .order_by(ComplaintEvent.created_at, ComplaintEvent.id)).all()
+    # A complaint a moderator made from a forum input links back to it.
+    forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
     return render_template("complaints/track.html", complaint=complaint, events=events, now=clock.now(),
-                           is_reporter=reporter_actor(complaint) is not None)
+                           is_reporter=reporter_actor(complaint) is not None, forum_input=forum_input)
 
 
 @bp.get("/akses/<code>/<key>")
@@ -198,11 +201,12 @@ def case_page(complaint, status=200, identity=None, **forms):
     if not staff_view:
         event_query = event_query.where(ComplaintEvent.public.is_(True))
     events = db.session.scalars(event_query.order_by(ComplaintEvent.created_at, ComplaintEvent.id)).all()
+    forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
     return render_template("complaints/case.html", complaint=complaint, events=events, staff_view=staff_view,
                            is_reporter=reporter is not None, now=clock.now(),
                            reporter_name=services.reporter_name(complaint),
                            reporter_email=services.reporter_email(complaint),
-                           identity=identity, **defaults), status
+                           identity=identity, forum_input=forum_input, **defaults), status
 
 
 @bp.get("/<code>")

@@ -15,6 +15,7 @@ def seed_command(if_empty):
     from accounts import demo as accounts_demo
     from accounts.models import User
     from complaints import demo as complaints_demo
+    from forum import demo as forum_demo
 
     if db.session.scalar(select(func.count(User.id))):
         if if_empty:
@@ -24,7 +25,9 @@ def seed_command(if_empty):
     users = accounts_demo.seed()
     db.session.commit()
     complaints = complaints_demo.seed(users)
+    forum_demo.seed(users)
+    db.session.commit()
     click.echo(f"Demo data created. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
     for _role, email, *_ in accounts_demo.USERS:
         click.echo(f"  {email}")
-    click.echo(f"{len(complaints)} demo complaints filed.")
+    click.echo(f"{len(complaints)} demo complaints filed; 3 demo consultations (open, follow-up, completed).")

@@ -24,15 +24,25 @@ def deliver_outbox(now=None, stop=None):
     return stats
 
 
+# The periodic work of each pillar: "module:function", each called with now=...
+SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due")
+
+
 def run_sweeps(now=None, stop=None):
-    """Escalation, reminders and auto-close, through the complaints package."""
-    try:
-        from complaints.sweeps import run_all
-    except ImportError:
-        # The worker still sends the outbox while the complaints package has no sweeps.
-        current_app.logger.warning("complaints.sweeps is not available; the sweeps are skipped")
-        return None
-    return run_all(now=now)
+    """Every pillar's sweeps (escalation, reminders, auto-close; closing consultations' input)."""
+    import importlib
+    results = {}
+    for target in SWEEPS:
+        if stop is not None and stop.is_set():
+            break
+        module_name, function_name = target.split(":")
+        try:
+            sweep = getattr(importlib.import_module(module_name), function_name)
+        except (ImportError, AttributeError):
+            current_app.logger.warning("sweep %s is not available; skipped", target)
+            continue
+        results[target] = sweep(now=now)
+    return results
 
 
 class Worker:

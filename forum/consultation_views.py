@@ -1,8 +1,278 @@
-from flask import render_template
+"""Pages of consultations: the list, the consultation page, create/edit, stages, documents, participants."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from datetime import timezone
 
-from . import bp
+from accounts.services import active_units
+from core import clock, permissions
+from core.errors import DomainError, NotAllowed
+from core.extensions import db
+from core.permissions import permission_required
+from core.uploads import PDF, send_stored
+from core.web import attach_error, paginate
 
+from . import bp, thread_services
+from . import consultation_services as services
+from .consultation_forms import AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm
+from .models import DRAFT, STAGE_LABELS
+
+FORM_FIELDS = ("title", "unit_id", "topic_type", "description", "format", "opens_at", "closes_at", "meeting_at",
+               "place", "online_link", "allow_citizen_input")
+LOCAL_TIMES = ("opens_at", "closes_at", "meeting_at")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _to_utc(local_naive):
+    """A datetime-local value (the city's wall clock) as an aware UTC datetime."""
+    if local_naive is None:
+        return None
+    return local_naive.replace(tzinfo=clock.local_zone()).astimezone(timezone.utc)
+
+
+def _to_form(moment):
+    return clock.to_local(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
+
+
+# --- the list ------------------------------------------------------------------------------------
 
 @bp.get("/")
 def index():
-    return render_template("forum/index.html")
+    now = clock.now()
+    tab = request.args.get("tab") or services.TAB_NOW
+    if tab not in services.TABS:
+        abort(400)
+    may_create = permissions.can(current_user, "consultation.create")
+    if tab == services.TAB_DRAFTS and not may_create:
+        abort(404)
+    form = ListFilterForm(request.args)
+    form.unit_id.choices = [("", _("Semua unit"))] + [(u.id, u.display_name) for u in active_units()]
+    form.stage.choices = [("", _("Semua tahap"))] + [(k, v) for k, v in STAGE_LABELS.items() if k != DRAFT]
+    if request.args and not form.validate():
+        filters = {}
+        status = 400
+    else:
+        filters = {"unit_id": form.unit_id.data, "topic_type": form.topic_type.data or None,
+                   "stage": form.stage.data or None}
+        status = 200
+    query = services.listing_query(tab=tab, now=now, user=_user() if current_user.is_authenticated else None,
+                                   **filters)
+    return render_template("forum/index.html", page=paginate(query), form=form, tab=tab, now=now,
+                           may_create=may_create), status
+
+
+# --- create and edit -----------------------------------------------------------------------------
+
+def _values(form):
+    values = {name: getattr(form, name).data for name in FORM_FIELDS}
+    for name in LOCAL_TIMES:
+        values[name] = _to_utc(values[name])
+    return values
+
+
+def _unit_choices(form, actor):
+    form.unit_id.choices = [("", _("— pilih unit —"))] + [(u.id, u.display_name)
+                                                         for u in services.hosting_units(actor)]
+
+
+@bp.route("/konsultasi/baru", methods=["GET", "POST"])
+@permission_required("consultation.create")
+def new():
+    form = ConsultationForm()
+    _unit_choices(form, _user())
+    if request.method == "GET" and current_user.unit_id and not permissions.is_staff(current_user):
+        form.unit_id.data = current_user.unit_id
+    if form.validate_on_submit():
+        try:
+            consultation = services.create_consultation(_user(), **_values(form))
+        except NotAllowed:
+            raise
+        except DomainError as e:
+            db.session.rollback()
+            attach_error(form, e)
+        else:
+            flash(_("Konsultasi disimpan sebagai draf. Terbitkan bila sudah siap."), "success")
+            return redirect(url_for("forum.consultation", slug=consultation.slug))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("forum/consultation_form.html", form=form, consultation=None), status
+
+
+@bp.route("/konsultasi/<slug>/ubah", methods=["GET", "POST"])
+@login_required
+def edit(slug):
+    consultation = services.get_visible(slug, current_user)
+    permissions.require(current_user, "consultation.manage", consultation)
+    if request.method == "GET":
+        form = ConsultationForm(obj=consultation)
+        for name in LOCAL_TIMES:
+            getattr(form, name).data = _to_form(getattr(consultation, name))
+    else:
+        form = ConsultationForm()
+    _unit_choices(form, _user())
+    if consultation.unit_id not in [c[0] for c in form.unit_id.choices]:
+        form.unit_id.choices.append((consultation.unit_id, consultation.unit.display_name))
+    if form.validate_on_submit():
+        try:
+            services.update_consultation(_user(), consultation, **_values(form))
+        except NotAllowed:
+            raise
+        except DomainError as e:
+            db.session.rollback()
+            attach_error(form, e)
+        else:
+            flash(_("Perubahan konsultasi disimpan."), "success")
+            return redirect(url_for("forum.consultation", slug=consultation.slug))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("forum/consultation_form.html", form=form, consultation=consultation), status
+
+
+# --- the consultation page -------------------------------------------------------------------------
+
+def _registration_form(formdata=None):
+    form = RegistrationForm(formdata=formdata, prefix="daftar")
+    orgs = getattr(current_user, "approved_organisations", []) if current_user.is_authenticated else []
+    form.organisation_id.choices = [("", _("Tidak mewakili organisasi"))] + [
+        (o.id, o.name) for o in orgs if o.status == "verified"]
+    return form
+
+
+def consultation_page(consultation, status=200, **forms):
+    now = clock.now()
+    manage = permissions.can(current_user, "consultation.manage", consultation)
+    defaults = {"registration_form": _registration_form(),
+                "document_form": DocumentForm(formdata=None, prefix="dokumen")}
+    defaults.update(forms)
+    input_page = getattr(thread_services, "input_page", None)
+    return render_template(
+        "forum/consultation.html", consultation=consultation, now=now, manage=manage,
+        composition=services.composition(consultation),
+        participants=services.participants(consultation) if manage else [],
+        me=services.participant_of(consultation, current_user),
+        input_open=services.input_open(consultation, now),
+        meeting_passed=services.meeting_passed(consultation, now),
+        inputs_page=input_page(consultation) if input_page else None,
+        **defaults), status
+
+
+@bp.get("/konsultasi/<slug>")
+def consultation(slug):
+    return consultation_page(services.get_visible(slug, current_user))
+
+
+def _step(slug, action, success, *, form_class=None, form_name=None, prefix=None):
+    """Run one change from a posted form; bad input shows the page again with the errors (400)."""
+    consultation = services.get_visible(slug, current_user)
+    if form_class is RegistrationForm:
+        form = _registration_form(request.form)
+    else:
+        form = (form_class or _ActionForm)(prefix=prefix or "")
+    if not form.validate_on_submit():
+        if form_name:
+            return consultation_page(consultation, 400, **{form_name: form})
+        abort(400)
+    try:
+        action(consultation, form)
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        db.session.rollback()
+        if form_name and e.field and getattr(form, e.field, None) is not None:
+            attach_error(form, e)
+            return consultation_page(consultation, 400, **{form_name: form})
+        flash(e.message, "danger")
+    else:
+        flash(success, "success")
+    return redirect(url_for("forum.consultation", slug=consultation.slug))
+
+
+def _ActionForm(prefix=""):
+    from accounts.forms import ActionForm
+    return ActionForm()
+
+
+@bp.post("/konsultasi/<slug>/terbitkan")
+@login_required
+def publish(slug):
+    return _step(slug, lambda c, f: services.publish(_user(), c),
+                 _("Konsultasi diterbitkan."))
+
+
+@bp.post("/konsultasi/<slug>/tutup")
+@login_required
+def close(slug):
+    return _step(slug, lambda c, f: services.close_input(_user(), c),
+                 _("Masa masukan ditutup. Jawaban resmi atas setiap masukan kini berjalan tenggatnya."))
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+@bp.post("/konsultasi/<slug>/dokumen")
+@login_required
+def upload_document(slug):
+    def add(consultation, form):
+        upload = form.document.data
+        if not upload or not getattr(upload, "filename", None):
+            raise DomainError(_("Pilih berkas PDF."), field="document")
+        services.add_document(_user(), consultation, filename=upload.filename, data=upload.read())
+    consultation = services.get_visible(slug, current_user)
+    permissions.require(current_user, "consultation.manage", consultation)
+    return _step(slug, add, _("Dokumen diunggah."), form_class=DocumentForm, form_name="document_form",
+                 prefix="dokumen")
+
+
+@bp.post("/konsultasi/<slug>/dokumen/<int:document_id>/hapus")
+@login_required
+def remove_document(slug, document_id):
+    consultation = services.get_visible(slug, current_user)
+    document = services.get_document(consultation, document_id)
+    return _step(slug, lambda c, f: services.remove_document(_user(), document), _("Dokumen dihapus."))
+
+
+@bp.get("/konsultasi/<slug>/dokumen/<int:document_id>")
+def document(slug, document_id):
+    consultation = services.get_visible(slug, current_user)
+    item = services.get_document(consultation, document_id)
+    return send_stored(item.stored_name, content_type=PDF, download_name=item.original_name)
+
+
+# --- participants ----------------------------------------------------------------------------------
+
+@bp.post("/konsultasi/<slug>/daftar")
+@login_required
+def register(slug):
+    consultation = services.get_visible(slug, current_user)
+    permissions.require(current_user, "consultation.register", consultation)
+    return _step(slug, lambda c, f: services.register(
+        _user(), c, stakeholder_category=f.stakeholder_category.data, vulnerable_group=f.vulnerable_group.data,
+        organisation_id=f.organisation_id.data), _("Anda terdaftar sebagai peserta konsultasi."),
+        form_class=RegistrationForm, form_name="registration_form")
+
+
+@bp.post("/konsultasi/<slug>/batal-daftar")
+@login_required
+def cancel_registration(slug):
+    return _step(slug, lambda c, f: services.cancel_registration(_user(), c), _("Pendaftaran Anda dibatalkan."))
+
+
+@bp.post("/konsultasi/<slug>/kehadiran/<int:participant_id>")
+@login_required
+def attendance(slug, participant_id):
+    consultation = services.get_visible(slug, current_user)
+    permissions.require(current_user, "consultation.manage", consultation)
+    participant = services.get_participant(consultation, participant_id)
+    form = AttendanceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.mark_attendance(_user(), participant, form.attended.data == "1")
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+    else:
+        flash(_("Kehadiran %(name)s dicatat.", name=participant.user.full_name), "success")
+    return redirect(url_for("forum.consultation", slug=consultation.slug, _anchor="kehadiran"))

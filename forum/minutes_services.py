@@ -1,10 +1,540 @@
-"""Berita acara and follow-up actions (being written)."""
+"""Berita acara (the minutes of a held FKP meeting) and the follow-up actions its agreements become.
+
+Every state change is one function that checks the permission and the rule, writes the change and
+its audit event, and commits once; a rule that forbids it raises DomainError / NotAllowed with a
+sentence for the person, and nothing is written then. Reading helpers (the tracker page, an
+input's trail, the PDF) change nothing.
+"""
+import os
+from datetime import date, timezone
+
+from flask import current_app, url_for
+from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from accounts.models import Unit, User
+from core import audit, clock, permissions, uploads
+from core.errors import DomainError, NotAllowed, NotFound
+from core.extensions import db
+
+from . import consultation_services, notice_services
+from .models import (ACTION_STATUS_LABELS, CANCELLED, DONE, DRAFT, FINISHED_ACTION_STATUSES, IN_PROGRESS, PLANNED,
+                     Agreement, BeritaAcara, Consultation, FollowUpAction, ForumInput, ActionProgress, Participant)
+
+__all__ = ["DomainError", "NotAllowed", "NotFound"]
+
+MAX_AGREEMENTS = 50
+MAX_SIGNATORIES = 20
+FONT_DIR = os.path.join(os.path.dirname(__file__), "fonts")
+# Forward only: a finished action (selesai, dibatalkan) never changes again.
+STATUS_ORDER = {PLANNED: 0, IN_PROGRESS: 1, DONE: 2}
+PLAN_CREATED, PLAN_UPDATED = "berita_acara.created", "berita_acara.updated"
+
+
+# --- lookups ------------------------------------------------------------------------------------
+
+def get_consultation(slug):
+    consultation = db.session.scalar(select(Consultation).options(joinedload(Consultation.unit))
+                                     .where(Consultation.slug == slug))
+    if consultation is None:
+        raise NotFound(_("Konsultasi tidak ditemukan."))
+    return consultation
+
+
+def get_berita_acara(consultation):
+    return db.session.scalar(select(BeritaAcara).options(selectinload(BeritaAcara.agreements)
+                                                         .selectinload(Agreement.action))
+                             .where(BeritaAcara.consultation_id == consultation.id))
+
+
+def get_action(action_id):
+    action = db.session.scalar(select(FollowUpAction).options(
+        joinedload(FollowUpAction.unit), joinedload(FollowUpAction.consultation).joinedload(Consultation.unit),
+        joinedload(FollowUpAction.agreement).joinedload(Agreement.input),
+        selectinload(FollowUpAction.progress)).where(FollowUpAction.id == action_id))
+    if action is None:
+        raise NotFound(_("Tindak lanjut tidak ditemukan."))
+    return action
+
+
+def _aware(moment):
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def meeting_has_passed(consultation, now):
+    """The minutes of a meeting can be written once its scheduled time has passed."""
+    meeting_at = _aware(consultation.meeting_at)
+    return meeting_at is None or meeting_at <= now
+
+
+def is_published(berita_acara):
+    return berita_acara is not None and berita_acara.published_at is not None
+
+
+def attendees(consultation):
+    """Registered participants marked present, by name, with their user and organisation loaded."""
+    return db.session.scalars(
+        select(Participant).join(Participant.user)
+        .options(joinedload(Participant.user), joinedload(Participant.organisation))
+        .where(Participant.consultation_id == consultation.id, Participant.attended.is_(True))
+        .order_by(User.full_name, Participant.id)).all()
+
+
+def other_attendee_lines(berita_acara):
+    return [line.strip() for line in (berita_acara.other_attendees or "").splitlines() if line.strip()]
+
+
+# --- writing the berita acara ---------------------------------------------------------------------
+
+def _clean(value):
+    return (value or "").strip()
+
+
+def _check_agreements(consultation, agreements, held_date):
+    rows = []
+    input_ids = {i for i in db.session.scalars(select(ForumInput.id).where(
+        ForumInput.consultation_id == consultation.id))}
+    units = {}
+    for position, row in enumerate(agreements, start=1):
+        text = _clean(row.get("text"))
+        if not text:
+            continue  # empty rows of the form are ignored
+        unit_id = row.get("unit_id")
+        unit = units.get(unit_id) or (db.session.get(Unit, unit_id) if unit_id else None)
+        if unit is None or not unit.is_active:
+            raise DomainError(_("Kesepakatan baris %(n)s: pilih unit penanggung jawab yang masih aktif.", n=position))
+        units[unit_id] = unit
+        target = row.get("target_date")
+        if not isinstance(target, date):
+            raise DomainError(_("Kesepakatan baris %(n)s: isi tanggal target.", n=position))
+        if target < held_date:
+            raise DomainError(_("Kesepakatan baris %(n)s: tanggal target tidak boleh sebelum tanggal forum.",
+                                n=position))
+        input_id = row.get("input_id") or None
+        if input_id is not None and input_id not in input_ids:
+            raise DomainError(_("Kesepakatan baris %(n)s: masukan yang dipilih bukan dari konsultasi ini.",
+                                n=position))
+        rows.append({"text": text, "unit_id": unit.id, "target_date": target, "input_id": input_id})
+    if len(rows) > MAX_AGREEMENTS:
+        raise DomainError(_("Paling banyak %(n)s kesepakatan.", n=MAX_AGREEMENTS))
+    return rows
+
+
+def _check_signatories(signatories):
+    rows = []
+    for position, row in enumerate(signatories, start=1):
+        name, job, org = _clean(row.get("name")), _clean(row.get("position")), _clean(row.get("organisation"))
+        if not (name or job or org):
+            continue
+        if not name:
+            raise DomainError(_("Penanda tangan baris %(n)s: isi nama.", n=position))
+        rows.append({"name": name[:200], "position": job[:200], "organisation": org[:200]})
+    if len(rows) > MAX_SIGNATORIES:
+        raise DomainError(_("Paling banyak %(n)s penanda tangan.", n=MAX_SIGNATORIES))
+    return rows
+
+
+def save_berita_acara(actor, consultation, *, held_at, place, summary, signatories, other_attendees,
+                      agreements, now=None):
+    """Record (or correct, while unpublished) the minutes of a meeting that has taken place.
+
+    Agreements are numbered 1..n in the order given; rows without text are skipped.
+    """
+    permissions.require(actor, "consultation.manage", consultation)
+    now = now or clock.now()
+    if consultation.stage == DRAFT:
+        raise DomainError(_("Konsultasi ini belum diterbitkan."))
+    berita_acara = get_berita_acara(consultation)
+    if is_published(berita_acara):
+        raise DomainError(_("Berita acara sudah diterbitkan dan tidak dapat diubah lagi."))
+    if not meeting_has_passed(consultation, now):
+        raise DomainError(_("Berita acara baru dapat dibuat setelah forum dilaksanakan."))
+    held_at = _aware(held_at)
+    if held_at is None:
+        raise DomainError(_("Isi waktu pelaksanaan forum."), field="held_at")
+    if held_at > now:
+        raise DomainError(_("Waktu pelaksanaan tidak boleh di masa depan."), field="held_at")
+    place, summary = _clean(place), _clean(summary)
+    if not place:
+        raise DomainError(_("Isi tempat pelaksanaan."), field="place")
+    if not summary:
+        raise DomainError(_("Isi ringkasan jalannya forum."), field="summary")
+    rows = _check_agreements(consultation, agreements or [], clock.to_local(held_at).date())
+    people = _check_signatories(signatories or [])
+
+    created = berita_acara is None
+    if created:
+        berita_acara = BeritaAcara(consultation=consultation, created_by_id=actor.id, created_at=now)
+        db.session.add(berita_acara)
+    berita_acara.held_at = held_at
+    berita_acara.place = place[:300]
+    berita_acara.summary = summary
+    berita_acara.signatories = people
+    berita_acara.other_attendees = _clean(other_attendees) or None
+    berita_acara.updated_at = now
+    # Reuse the existing rows by position, so the numbers never collide with the unique constraint.
+    existing = list(berita_acara.agreements)
+    for number, row in enumerate(rows, start=1):
+        if number <= len(existing):
+            agreement = existing[number - 1]
+        else:
+            agreement = Agreement(number=number)
+            berita_acara.agreements.append(agreement)
+        agreement.text, agreement.input_id = row["text"], row["input_id"]
+        agreement.unit_id, agreement.target_date = row["unit_id"], row["target_date"]
+        agreement.number = number
+    for agreement in existing[len(rows):]:
+        berita_acara.agreements.remove(agreement)
+    # The audit event keeps each saved version of the plan, for the record.
+    plan = [{"number": number, "unit_id": row["unit_id"], "target_date": row["target_date"].isoformat()}
+            for number, row in enumerate(rows, start=1)]
+    audit.record(actor, PLAN_CREATED if created else PLAN_UPDATED, berita_acara, now=now,
+                 consultation=consultation.slug, signatories=len(people), plan=plan)
+    db.session.commit()
+    return berita_acara
+
+
+def agreement_plan(berita_acara):
+    """{agreement number: (unit_id, target_date)} as last saved."""
+    if berita_acara is None:
+        return {}
+    return {a.number: (a.unit_id, a.target_date) for a in berita_acara.agreements if a.unit_id and a.target_date}
+
+
+def upload_signed_scan(actor, berita_acara, filename, data, *, now=None):
+    """Attach the scan of the signed berita acara (PDF only); after publishing, only if none is there yet."""
+    permissions.require(actor, "consultation.manage", berita_acara.consultation)
+    now = now or clock.now()
+    if is_published(berita_acara) and berita_acara.signed_scan_stored_name:
+        raise DomainError(_("Pindaian berita acara yang sudah diterbitkan tidak dapat diganti."), field="scan")
+    if data and uploads.sniff(data) != uploads.PDF:
+        raise DomainError(_("Pindaian harus berupa berkas PDF."), field="scan")
+    try:
+        _type, cleaned = uploads.check_and_clean(filename, data, allowed=(uploads.PDF,))
+    except DomainError as e:
+        raise DomainError(e.message, field="scan") from None
+    old = berita_acara.signed_scan_stored_name
+    stored = uploads.store(cleaned)
+    berita_acara.signed_scan_stored_name = stored
+    berita_acara.signed_scan_original_name = uploads.clean_name(filename)
+    berita_acara.updated_at = now
+    audit.record(actor, "berita_acara.scan_uploaded", berita_acara, now=now,
+                 name=berita_acara.signed_scan_original_name, size=len(cleaned), replaced=bool(old) or None)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.delete(stored)
+        raise
+    if old:
+        uploads.delete(old)
+    return berita_acara
+
+
+def publish_berita_acara(actor, berita_acara, *, now=None):
+    """Publish the minutes: each agreement becomes a planned follow-up action, the consultation
+    moves to follow-up, and the berita acara can no longer be edited."""
+    consultation = berita_acara.consultation
+    permissions.require(actor, "consultation.manage", consultation)
+    now = now or clock.now()
+    # Two moderators pressing the button at once: the row lock serialises them (PostgreSQL).
+    db.session.refresh(berita_acara, with_for_update=True)
+    if is_published(berita_acara):
+        raise DomainError(_("Berita acara sudah diterbitkan."))
+    agreements = list(berita_acara.agreements)
+    if not agreements:
+        raise DomainError(_("Tulis paling sedikit satu kesepakatan sebelum menerbitkan."))
+    if not berita_acara.signatories:
+        raise DomainError(_("Tulis paling sedikit satu penanda tangan sebelum menerbitkan."))
+    plan = agreement_plan(berita_acara)
+    for agreement in agreements:
+        if agreement.number not in plan:
+            raise DomainError(_("Kesepakatan nomor %(n)s belum memiliki unit penanggung jawab dan tanggal target; "
+                                "simpan ulang berita acara.", n=agreement.number))
+        unit_id, target_date = plan[agreement.number]
+        db.session.add(FollowUpAction(agreement=agreement, consultation_id=consultation.id, unit_id=unit_id,
+                                      target_date=target_date, status=PLANNED, created_at=now, updated_at=now))
+    berita_acara.published_at = now
+    berita_acara.published_by_id = actor.id
+    berita_acara.updated_at = now
+    consultation_services.move_to_follow_up(consultation, actor=actor, now=now)
+    audit.record(actor, "berita_acara.published", berita_acara, now=now, consultation=consultation.slug,
+                 agreements=len(agreements))
+    notice_services.notify_minutes(consultation)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DomainError(_("Berita acara sudah diterbitkan.")) from None
+    return berita_acara
+
+
+# --- follow-up actions ------------------------------------------------------------------------------
+
+def update_action(actor, action, *, status=None, note, cancel_reason=None, now=None):
+    """A dated progress note, optionally moving the status forward (direncanakan → berjalan → selesai)
+    or cancelling with a reason; a finished action (selesai, dibatalkan) never changes again."""
+    permissions.require(actor, "action.update", action)
+    now = now or clock.now()
+    note = _clean(note)
+    if action.status in FINISHED_ACTION_STATUSES:
+        raise DomainError(_("Tindak lanjut ini sudah %(status)s dan tidak dapat diubah lagi.",
+                            status=str(action.status_label).lower()))
+    if not note:
+        raise DomainError(_("Tulis catatan perkembangan."), field="note")
+    status = status or None
+    if status == action.status:
+        status = None
+    if status is not None:
+        if status not in ACTION_STATUS_LABELS:
+            raise DomainError(_("Status tidak dikenal."), field="status")
+        if status == CANCELLED:
+            cancel_reason = _clean(cancel_reason)
+            if not cancel_reason:
+                raise DomainError(_("Tulis alasan pembatalan."), field="cancel_reason")
+            action.cancel_reason = cancel_reason
+        elif STATUS_ORDER[status] < STATUS_ORDER[action.status]:
+            raise DomainError(_("Status tidak dapat dikembalikan ke %(status)s.",
+                                status=str(ACTION_STATUS_LABELS[status]).lower()), field="status")
+        action.status = status
+        if status in FINISHED_ACTION_STATUSES:
+            action.completed_at = now
+    action.updated_at = now
+    db.session.add(ActionProgress(action=action, note=note, status=status, author_id=actor.id, created_at=now))
+    audit.record(actor, "follow_up_action.updated", action, now=now, status=status,
+                 cancel_reason=cancel_reason if status == CANCELLED else None)
+    if action.status in FINISHED_ACTION_STATUSES:
+        db.session.flush()  # complete_if_done counts the finished actions in the database
+        consultation_services.complete_if_done(action.consultation, now=now)
+    notice_services.notify_action(action)
+    db.session.commit()
+    return action
+
+
+def tracker_query(*, unit_id=None, status=None, overdue=False, today=None):
+    """Actions of published minutes, across consultations, filtered; soonest target first."""
+    query = (select(FollowUpAction)
+             .options(joinedload(FollowUpAction.unit), joinedload(FollowUpAction.agreement),
+                      joinedload(FollowUpAction.consultation))
+             .order_by(FollowUpAction.target_date, FollowUpAction.id))
+    if unit_id:
+        query = query.where(FollowUpAction.unit_id == unit_id)
+    if status in ACTION_STATUS_LABELS:
+        query = query.where(FollowUpAction.status == status)
+    if overdue:
+        query = query.where(FollowUpAction.status.not_in(FINISHED_ACTION_STATUSES),
+                            FollowUpAction.target_date < (today or clock.to_local(clock.now()).date()))
+    return query
+
+
+def tracker_page(unit_id=None, status=None, overdue=False, today=None, page=1, per_page=None):
+    """One page of the public tracker: two queries (count and rows) whatever the number of actions."""
+    return db.paginate(tracker_query(unit_id=unit_id, status=status, overdue=overdue, today=today),
+                       page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
+
+
+def local_today(now=None):
+    return clock.to_local(now or clock.now()).date()
+
+
+# --- the input's trail ------------------------------------------------------------------------------
+
+def _step(kind, at, label, text=None, url=None):
+    return {"kind": kind, "at": at, "label": label, "text": text, "url": url}
 
 
 def trail_for_input(forum_input):
     """The input's whole trail as a list of steps: input → response → agreement → action → done.
 
     Each step: {"kind": str, "at": datetime | date | None, "label": str, "text": str | None,
-    "url": str | None}. Rendered by templates/forum/_trail.html.
+    "url": str | None}. Rendered by templates/forum/_trail.html. Only published minutes count.
     """
-    return []
+    steps = [_step("input", forum_input.created_at, _("Masukan disampaikan"), forum_input.title)]
+    response = forum_input.response
+    if response is not None:
+        steps.append(_step("response", response.created_at,
+                           _("Tanggapan resmi: %(disposition)s", disposition=response.disposition_label),
+                           response.reason))
+    agreements = db.session.scalars(
+        select(Agreement).join(Agreement.berita_acara)
+        .options(joinedload(Agreement.berita_acara).joinedload(BeritaAcara.consultation),
+                 joinedload(Agreement.action).joinedload(FollowUpAction.unit),
+                 joinedload(Agreement.action).selectinload(FollowUpAction.progress))
+        .where(Agreement.input_id == forum_input.id, BeritaAcara.published_at.is_not(None))
+        .order_by(Agreement.berita_acara_id, Agreement.number)).unique().all()
+    for agreement in agreements:
+        berita_acara = agreement.berita_acara
+        steps.append(_step("agreement", berita_acara.held_at,
+                           _("Kesepakatan nomor %(n)s dalam berita acara", n=agreement.number), agreement.text,
+                           url_for("forum.minutes_pdf", slug=berita_acara.consultation.slug)))
+        action = agreement.action
+        if action is None:
+            continue
+        action_url = url_for("forum.action", action_id=action.id)
+        steps.append(_step("action", action.created_at,
+                           _("Tindak lanjut oleh %(unit)s, target %(date)s", unit=action.unit.name,
+                             date=format_date(action.target_date, "long")), None, action_url))
+        for progress in action.progress:
+            if progress.status in FINISHED_ACTION_STATUSES:
+                continue  # shown as the closing step below
+            label = (_("Status menjadi %(status)s", status=ACTION_STATUS_LABELS[progress.status])
+                     if progress.status else _("Catatan perkembangan"))
+            steps.append(_step("progress", progress.created_at, label, progress.note, action_url))
+        if action.status == DONE:
+            last = next((p for p in reversed(action.progress) if p.status == DONE), None)
+            steps.append(_step("done", action.completed_at, _("Selesai"), last.note if last else None, action_url))
+        elif action.status == CANCELLED:
+            steps.append(_step("cancelled", action.completed_at, _("Dibatalkan"), action.cancel_reason, action_url))
+    return steps
+
+
+# --- the PDF ----------------------------------------------------------------------------------------
+
+def _pdf_class():
+    from fpdf import FPDF
+
+    class MinutesPDF(FPDF):
+        footer_text = ""
+
+        def footer(self):
+            self.set_y(-15)
+            self.set_font("DejaVu", size=8)
+            self.set_text_color(90)
+            self.cell(0, 8, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+
+    return MinutesPDF
+
+
+def render_pdf(berita_acara):
+    """The berita acara as an A4 PDF (bytes), always in Bahasa Indonesia: it is the official record.
+
+    The DejaVu fonts ship in forum/fonts, so the output never depends on the machine's fonts.
+    """
+    from fpdf.enums import XPos, YPos
+
+    consultation = berita_acara.consultation
+    present = attendees(consultation)
+    plan = agreement_plan(berita_acara)
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(
+        {a.action.unit_id for a in berita_acara.agreements if a.action} | {p[0] for p in plan.values()})))}
+    with force_locale("id"):
+        pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
+        pdf.footer_text = _("Berita acara FKP: %(title)s", title=consultation.title)[:110]
+        pdf.set_title(_("Berita Acara Forum Konsultasi Publik") + f" - {consultation.title}")
+        pdf.set_author(consultation.unit.name)
+        pdf.set_creator(current_app.config.get("SITE_NAME", "FKP"))
+        pdf.add_font("DejaVu", "", os.path.join(FONT_DIR, "DejaVuSans.ttf"))
+        pdf.add_font("DejaVu", "B", os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf"))
+        pdf.set_margins(20, 18, 20)
+        pdf.set_auto_page_break(True, margin=20)
+        pdf.add_page()
+        width = pdf.epw
+        nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+        def heading(text):
+            pdf.ln(3)
+            pdf.set_font("DejaVu", "B", 11)
+            pdf.multi_cell(width, 6, text, **nl)
+            pdf.set_font("DejaVu", "", 10)
+
+        def paragraph(text, indent=0):
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.multi_cell(width - indent, 5.5, text, **nl)
+
+        pdf.set_font("DejaVu", "B", 14)
+        pdf.multi_cell(width, 7, _("BERITA ACARA FORUM KONSULTASI PUBLIK"), align="C", **nl)
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.multi_cell(width, 6, consultation.unit.name.upper(), align="C", **nl)
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "", 11)
+        pdf.multi_cell(width, 6, consultation.title, align="C", **nl)
+        pdf.ln(2)
+        pdf.set_draw_color(0)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+        pdf.ln(4)
+
+        pdf.set_font("DejaVu", "", 10)
+        held = format_datetime(berita_acara.held_at, "EEEE, d MMMM y, HH.mm zzz")
+        rows = [(_("Hari, tanggal, waktu"), held), (_("Tempat"), berita_acara.place),
+                (_("Penyelenggara"), consultation.unit.name), (_("Topik"), str(consultation.topic_label))]
+        for label, value in rows:
+            pdf.set_font("DejaVu", "B", 10)
+            pdf.cell(45, 5.5, label)
+            pdf.set_font("DejaVu", "", 10)
+            pdf.multi_cell(width - 45, 5.5, f": {value}", **nl)
+
+        heading(_("Daftar hadir"))
+        names = []
+        for participant in present:
+            line = participant.user.full_name
+            if participant.organisation is not None:
+                line += f" — {participant.organisation.name}"
+            line += f" ({participant.category_label})"
+            names.append(line)
+        names += other_attendee_lines(berita_acara)
+        if names:
+            for number, line in enumerate(names, start=1):
+                paragraph(f"{number}. {line}", indent=2)
+        else:
+            paragraph(_("Tidak ada daftar hadir yang tercatat."))
+        pdf.set_font("DejaVu", "", 9)
+        paragraph(_("Jumlah peserta hadir: %(n)s orang.", n=len(names)))
+        pdf.set_font("DejaVu", "", 10)
+
+        heading(_("Ringkasan jalannya forum"))
+        for block in berita_acara.summary.split("\n"):
+            paragraph(block.rstrip() or " ")
+
+        heading(_("Kesepakatan dan rencana tindak lanjut"))
+        for agreement in berita_acara.agreements:
+            if agreement.action is not None:
+                unit_id, target = agreement.action.unit_id, agreement.action.target_date
+            else:
+                unit_id, target = plan.get(agreement.number, (None, None))
+            unit = units.get(unit_id)
+            pdf.set_font("DejaVu", "B", 10)
+            pdf.cell(8, 5.5, f"{agreement.number}.")
+            pdf.set_font("DejaVu", "", 10)
+            pdf.multi_cell(width - 8, 5.5, agreement.text, **nl)
+            pdf.set_font("DejaVu", "", 9)
+            detail = _("Penanggung jawab: %(unit)s; target: %(date)s",
+                       unit=unit.name if unit else "—", date=format_date(target, "long") if target else "—")
+            paragraph(detail, indent=8)
+            pdf.set_font("DejaVu", "", 10)
+            pdf.ln(1)
+
+        heading(_("Penanda tangan"))
+        paragraph(_("Demikian berita acara ini dibuat untuk dilaksanakan sebagaimana mestinya."))
+        pdf.ln(2)
+        columns, col_width, box_height = 2, width / 2, 42
+        for index, person in enumerate(berita_acara.signatories or []):
+            column = index % columns
+            if column == 0:
+                if pdf.get_y() + box_height > pdf.page_break_trigger:
+                    pdf.add_page()
+                top = pdf.get_y()
+            x = pdf.l_margin + column * col_width
+            pdf.set_xy(x, top)
+            pdf.set_font("DejaVu", "", 9)
+            role = ", ".join(p for p in (person.get("position"), person.get("organisation")) if p)
+            pdf.multi_cell(col_width - 4, 4.5, role or " ", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_xy(x, top + 28)
+            pdf.set_font("DejaVu", "B", 10)
+            pdf.multi_cell(col_width - 4, 5, person.get("name", ""), align="C", border="T",
+                           new_x=XPos.LEFT, new_y=YPos.NEXT)
+            if column == columns - 1 or index == len(berita_acara.signatories) - 1:
+                pdf.set_xy(pdf.l_margin, top + box_height)
+        return bytes(pdf.output())
+
+
+def published_minutes(consultation):
+    """The published berita acara with agreements, actions and their units (three queries), or None."""
+    return db.session.scalar(
+        select(BeritaAcara).options(selectinload(BeritaAcara.agreements).joinedload(Agreement.action)
+                                    .joinedload(FollowUpAction.unit))
+        .where(BeritaAcara.consultation_id == consultation.id, BeritaAcara.published_at.is_not(None)))

@@ -1,2 +1,274 @@
-"""(being written)"""
-from . import bp  # noqa: F401
+"""Pages of the berita acara (form, PDF, signed scan, publishing) and of the follow-up tracker."""
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from accounts.services import active_units
+from core import clock, permissions
+from core.errors import DomainError, NotAllowed
+from core.extensions import db, login_manager
+from core.uploads import PDF, send_stored
+from core.web import attach_error, page_number
+
+from . import bp
+from . import minutes_services as services
+from .minutes_forms import AGREEMENT_ROWS, SIGNATORY_ROWS, ActionUpdateForm, MinutesForm, ScanForm, TrackerFilterForm
+from .models import ACTION_STATUS_LABELS
+
+
+def consultation_url(consultation):
+    """The consultation's own page (another module's view); the forum index until it exists."""
+    try:
+        return url_for("forum.consultation", slug=consultation.slug)
+    except BuildError:
+        return url_for("forum.index")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _require_manage(consultation):
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    permissions.require(current_user, "consultation.manage", consultation)
+
+
+def _require_view(consultation):
+    """Published minutes are public (like their consultation); drafts only for the host and moderators."""
+    berita_acara = services.get_berita_acara(consultation)
+    if berita_acara is None:
+        abort(404)
+    if not services.is_published(berita_acara):
+        _require_manage(consultation)
+    return berita_acara
+
+
+def _unit_choices(empty_label):
+    return [("", empty_label)] + [(u.id, u.display_name) for u in active_units()]
+
+
+def _input_choices(consultation):
+    return [("", _("— tidak terkait masukan tertentu —"))] + [
+        (i.id, f"#{i.id} {i.title}"[:120]) for i in consultation.inputs if not i.is_hidden]
+
+
+def _fill_choices(form, consultation):
+    units, inputs = _unit_choices(_("— pilih unit —")), _input_choices(consultation)
+    for row in form.agreements:
+        row.form.unit_id.choices = units
+        row.form.input_id.choices = inputs
+
+
+def _initial_data(consultation, berita_acara):
+    if berita_acara is None:
+        meeting = clock.to_local(consultation.meeting_at) if consultation.meeting_at else None
+        return {"held_at": meeting.replace(tzinfo=None) if meeting else None, "place": consultation.place}
+    plan = services.agreement_plan(berita_acara)
+    return {
+        "held_at": clock.to_local(berita_acara.held_at).replace(tzinfo=None),
+        "place": berita_acara.place, "summary": berita_acara.summary,
+        "other_attendees": berita_acara.other_attendees,
+        "agreements": [{"text": a.text, "input_id": a.input_id,
+                        "unit_id": plan.get(a.number, (None, None))[0],
+                        "target_date": plan.get(a.number, (None, None))[1]} for a in berita_acara.agreements],
+        "signatories": list(berita_acara.signatories or []),
+    }
+
+
+def _minutes_page(consultation, berita_acara, form=None, scan_form=None, status=200):
+    published = services.is_published(berita_acara)
+    if form is None and not published:
+        form = MinutesForm(formdata=None, prefix="ba", data=_initial_data(consultation, berita_acara))
+        # A few blank rows beyond what was saved, for the next agreements and signatories.
+        while len(form.agreements) < min(len(berita_acara.agreements) + 3 if berita_acara else AGREEMENT_ROWS,
+                                          form.agreements.max_entries):
+            form.agreements.append_entry()
+        while len(form.signatories) < min(len(berita_acara.signatories or []) + 2 if berita_acara
+                                          else SIGNATORY_ROWS, form.signatories.max_entries):
+            form.signatories.append_entry()
+    if form is not None:
+        _fill_choices(form, consultation)
+    now = clock.now()
+    return render_template(
+        "forum/minutes_form.html", consultation=consultation, berita_acara=berita_acara, form=form,
+        scan_form=scan_form or ScanForm(formdata=None, prefix="scan"), published=published,
+        meeting_passed=services.meeting_has_passed(consultation, now),
+        attendees=services.attendees(consultation), consultation_url=consultation_url(consultation),
+        can_publish=berita_acara is not None and not published and bool(berita_acara.agreements)
+        and bool(berita_acara.signatories)), status
+
+
+def _local_to_utc(value):
+    if value is None:
+        return None
+    return value.replace(tzinfo=clock.local_zone()).astimezone(clock.now().tzinfo)
+
+
+@bp.route("/konsultasi/<slug>/berita-acara", methods=["GET", "POST"])
+@login_required
+def minutes_edit(slug):
+    consultation = services.get_consultation(slug)
+    permissions.require(current_user, "consultation.manage", consultation)
+    berita_acara = services.get_berita_acara(consultation)
+    if request.method == "GET" or services.is_published(berita_acara):
+        if request.method == "POST":
+            flash(_("Berita acara sudah diterbitkan dan tidak dapat diubah lagi."), "danger")
+            return redirect(url_for("forum.minutes_edit", slug=slug))
+        return _minutes_page(consultation, berita_acara)
+    form = MinutesForm(prefix="ba")
+    _fill_choices(form, consultation)
+    if form.validate_on_submit():
+        try:
+            services.save_berita_acara(
+                _user(), consultation, held_at=_local_to_utc(form.held_at.data), place=form.place.data,
+                summary=form.summary.data, other_attendees=form.other_attendees.data,
+                signatories=[row.data for row in form.signatories],
+                agreements=[row.data for row in form.agreements])
+        except NotAllowed:
+            raise
+        except DomainError as e:
+            db.session.rollback()
+            attach_error(form, e)
+        else:
+            flash(_("Berita acara disimpan. Periksa PDF-nya, unggah pindaian yang sudah ditandatangani, "
+                    "lalu terbitkan."), "success")
+            return redirect(url_for("forum.minutes_edit", slug=slug))
+    return _minutes_page(consultation, services.get_berita_acara(consultation), form=form, status=400)
+
+
+@bp.get("/konsultasi/<slug>/berita-acara.pdf")
+def minutes_pdf(slug):
+    consultation = services.get_consultation(slug)
+    berita_acara = _require_view(consultation)
+    response = make_response(services.render_pdf(berita_acara))
+    response.headers["Content-Type"] = PDF
+    response.headers["Content-Disposition"] = f'inline; filename="berita-acara-{consultation.slug}.pdf"'
+    if not services.is_published(berita_acara):
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/konsultasi/<slug>/berita-acara/scan")
+@login_required
+def minutes_upload_scan(slug):
+    consultation = services.get_consultation(slug)
+    permissions.require(current_user, "consultation.manage", consultation)
+    berita_acara = services.get_berita_acara(consultation)
+    if berita_acara is None:
+        flash(_("Simpan berita acara terlebih dahulu."), "danger")
+        return redirect(url_for("forum.minutes_edit", slug=slug))
+    form = ScanForm(prefix="scan")
+    if form.validate_on_submit():
+        try:
+            services.upload_signed_scan(_user(), berita_acara, form.scan.data.filename, form.scan.data.read())
+        except NotAllowed:
+            raise
+        except DomainError as e:
+            db.session.rollback()
+            attach_error(form, e)
+        else:
+            flash(_("Pindaian berita acara diunggah."), "success")
+            return redirect(url_for("forum.minutes_edit", slug=slug))
+    return _minutes_page(consultation, berita_acara, scan_form=form, status=400)
+
+
+@bp.get("/konsultasi/<slug>/berita-acara/scan")
+def minutes_scan(slug):
+    consultation = services.get_consultation(slug)
+    berita_acara = _require_view(consultation)
+    if not berita_acara.signed_scan_stored_name:
+        abort(404)
+    return send_stored(berita_acara.signed_scan_stored_name, content_type=PDF,
+                       download_name=berita_acara.signed_scan_original_name or f"berita-acara-{slug}-ttd.pdf")
+
+
+@bp.post("/konsultasi/<slug>/berita-acara/terbitkan")
+@login_required
+def minutes_publish(slug):
+    from accounts.forms import ActionForm
+    consultation = services.get_consultation(slug)
+    permissions.require(current_user, "consultation.manage", consultation)
+    berita_acara = services.get_berita_acara(consultation)
+    if berita_acara is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish_berita_acara(_user(), berita_acara)
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+        return redirect(url_for("forum.minutes_edit", slug=slug))
+    flash(_("Berita acara diterbitkan; setiap kesepakatan kini menjadi tindak lanjut yang dipantau publik."),
+          "success")
+    return redirect(consultation_url(consultation))
+
+
+# --- follow-up actions ------------------------------------------------------------------------------
+
+@bp.get("/tindak-lanjut")
+def tracker():
+    form = TrackerFilterForm(request.args)
+    form.unit_id.choices = _unit_choices(_("Semua unit"))
+    today = services.local_today()
+    unit_id = status = None
+    overdue = False
+    if form.validate():
+        unit_id, status, overdue = form.unit_id.data, form.status.data or None, form.overdue.data == "1"
+    elif request.args:
+        return render_template("forum/tracker.html", form=form, page=None, today=today), 400
+    page = services.tracker_page(unit_id=unit_id, status=status, overdue=overdue, today=today, page=page_number())
+    return render_template("forum/tracker.html", form=form, page=page, today=today,
+                           status_labels=ACTION_STATUS_LABELS)
+
+
+def _action_page(action, form=None, status=200):
+    can_update = permissions.can(current_user, "action.update", action)
+    if form is None and can_update:
+        form = ActionUpdateForm(formdata=None, prefix="update")
+    return render_template("forum/action.html", action=action, form=form, can_update=can_update,
+                           today=services.local_today(), status_labels=ACTION_STATUS_LABELS,
+                           consultation_url=consultation_url(action.consultation)), status
+
+
+@bp.get("/tindak-lanjut/<int:action_id>")
+def action(action_id):
+    return _action_page(services.get_action(action_id))
+
+
+@bp.post("/tindak-lanjut/<int:action_id>/perbarui")
+@login_required
+def update_action(action_id):
+    action_ = services.get_action(action_id)
+    permissions.require(current_user, "action.update", action_)
+    form = ActionUpdateForm(prefix="update")
+    if not form.validate_on_submit():
+        return _action_page(action_, form, 400)
+    try:
+        services.update_action(_user(), action_, status=form.status.data or None, note=form.note.data,
+                               cancel_reason=form.cancel_reason.data)
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        db.session.rollback()
+        attach_error(form, e)
+        return _action_page(services.get_action(action_id), form, 400)
+    flash(_("Perkembangan tindak lanjut dicatat."), "success")
+    return redirect(url_for("forum.action", action_id=action_id))
+
+
+@bp.app_template_global("published_minutes")
+def published_minutes(consultation):
+    """For templates/forum/minutes_summary.html: the published berita acara with its agreements,
+    actions and units loaded in a fixed number of queries, or None."""
+    return services.published_minutes(consultation)
+
+
+@bp.app_template_global("minutes_today")
+def minutes_today():
+    """Today in the city's zone, for the overdue marks."""
+    return services.local_today()

@@ -307,8 +307,12 @@ class Agreement(db.Model):
     text: Mapped[str] = mapped_column(Text)
     # The input this agreement answers, when there is one (for the input's trail).
     input_id: Mapped[int | None] = mapped_column(ForeignKey("forum_input.id"), index=True)
+    # The plan written with the agreement; publishing turns it into the follow-up action.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    target_date: Mapped[date | None] = mapped_column(Date)
 
     berita_acara = relationship("BeritaAcara", back_populates="agreements")
+    unit = relationship("Unit")
     input = relationship("ForumInput", back_populates="agreements")
     action = relationship("FollowUpAction", back_populates="agreement", uselist=False)
 

@@ -1,2 +1,347 @@
-"""(being written)"""
-from . import bp  # noqa: F401
+"""Pages of the input threads: posting, the thread page, supports, official responses, moderation."""
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from accounts.forms import ActionForm
+from accounts.services import active_units
+from core import clock, permissions
+from core.errors import DomainError, NotAllowed, NotFound
+from core.extensions import db, limiter
+from core.permissions import permission_required
+from core.web import attach_error, page_number
+
+from . import bp, consultation_services, minutes_services
+from . import thread_services as services
+from .thread_forms import ConvertForm, EditForm, FlagForm, HideForm, InputForm, ReplyForm, ResponseForm
+
+
+def _forum_limit():
+    return current_app.config["FORUM_RATE_LIMIT"]
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def consultation_url(consultation):
+    """The consultation page (its view lives in consultation_views; tolerate its endpoint's name)."""
+    for endpoint in ("forum.consultation", "forum.consultation_page", "forum.show_consultation"):
+        try:
+            return url_for(endpoint, slug=consultation.slug)
+        except BuildError:
+            continue
+    return url_for("forum.index")
+
+
+def thread_url(forum_input, **kwargs):
+    return url_for("forum.thread", input_id=forum_input.id, **kwargs)
+
+
+# --- the post-input form on the consultation page ------------------------------------------------
+
+def input_form(consultation, formdata=None):
+    """The input form with the organisations this person may post for (and "myself" where allowed)."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    form = InputForm() if formdata is None else InputForm(formdata=formdata)
+    choices = [(org.id, org.name) for org in services.author_organisations(user)]
+    if consultation.allow_citizen_input and user is not None and user.role not in permissions.STAFF_ROLES:
+        choices.append(("", _("Pribadi (warga terdaftar)")))
+    form.organisation_id.choices = choices
+    return form
+
+
+@bp.app_context_processor
+def _thread_helpers():
+    def input_form_for(consultation):
+        """The form for the consultation page's partial, or None when this visitor may not post now."""
+        if not (current_user.is_authenticated and permissions.can(current_user, "forum.post_input", consultation)
+                and services.input_open(consultation, clock.now())):
+            return None
+        return input_form(consultation, formdata=None)
+
+    def input_window_open(consultation):
+        return services.input_open(consultation, clock.now())
+
+    return {"input_form_for": input_form_for, "input_window_open": input_window_open,
+            "forum_thread_url": thread_url}
+
+
+@bp.post("/konsultasi/<slug>/masukan")
+@login_required
+@limiter.limit(_forum_limit, methods=["POST"])
+def post_input(slug):
+    consultation = consultation_services.get_visible(slug, current_user)
+    permissions.require(current_user, "forum.post_input", consultation)
+    form = input_form(consultation)
+    if form.validate_on_submit():
+        try:
+            forum_input = services.post_input(_user(), consultation, title=form.title.data, body=form.body.data,
+                                              organisation_id=form.organisation_id.data)
+        except NotAllowed:
+            raise
+        except DomainError as e:
+            db.session.rollback()
+            attach_error(form, e)
+        else:
+            flash(_("Masukan Anda terkirim."), "success")
+            return redirect(thread_url(forum_input))
+    return render_template("forum/thread_new_input.html", consultation=consultation, form=form,
+                           consultation_url=consultation_url(consultation),
+                           is_open=services.input_open(consultation, clock.now())), 400
+
+
+# --- the thread page ------------------------------------------------------------------------------
+
+def _visible_input(input_id):
+    forum_input = services.get_input(input_id)
+    if not permissions.can(current_user, "consultation.view", forum_input.consultation):
+        raise NotFound(_("Masukan tidak ditemukan."))
+    return forum_input
+
+
+def thread_page(forum_input, status=200, page_errors=(), **forms):
+    """The input, its pinned official response, the replies and the tools each visitor may use."""
+    now = clock.now()
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    replies = services.reply_page(forum_input, page_number())
+    moderator = permissions.can(current_user, "forum.moderate")
+    response = forum_input.response
+    defaults = {
+        "reply_form": ReplyForm(formdata=None, prefix="reply"),
+        "response_form": ResponseForm(formdata=None, prefix="response",
+                                      disposition=response.disposition if response else None,
+                                      reason=response.reason if response else None),
+        "convert_form": ConvertForm(formdata=None, prefix="convert", unit_id=forum_input.consultation.unit_id),
+        "edit_form": EditForm(formdata=None),
+        "flag_form": FlagForm(formdata=None),
+        "hide_form": HideForm(formdata=None),
+    }
+    defaults.update(forms)
+    if moderator:
+        defaults["convert_form"].unit_id.choices = [("", _("Tidak tahu"))] + [
+            (u.id, u.display_name) for u in active_units()]
+    else:
+        defaults["convert_form"].unit_id.choices = []
+    return render_template(
+        "forum/input.html", forum_input=forum_input, consultation=forum_input.consultation,
+        consultation_url=consultation_url(forum_input.consultation), replies=replies, now=now,
+        is_moderator=moderator, supported=services.has_supported(user, forum_input),
+        flags=services.open_flags_for(forum_input, replies.items) if moderator else {},
+        edit_deadline=services.edit_deadline,
+        can_edit=lambda post: user is not None and services.can_edit(user, post, now),
+        can_reply=(user is not None and permissions.can(user, "forum.reply", forum_input)
+                   and not forum_input.is_locked and not forum_input.is_hidden
+                   and forum_input.consultation.stage != "completed"),
+        trail=minutes_services.trail_for_input(forum_input), page_errors=list(page_errors),
+        **defaults), status
+
+
+@bp.get("/masukan/<int:input_id>")
+def thread(input_id):
+    return thread_page(_visible_input(input_id))
+
+
+def _errors(form):
+    return [message for messages in form.errors.values() for message in messages] + list(form.form_errors)
+
+
+def _step(forum_input, action, success, *, form=None, form_name=None, anchor=None):
+    """Run one change from its form; on bad input show the thread page with the errors (400)."""
+    form = form or ActionForm()
+    if not form.validate_on_submit():
+        if form_name:
+            return thread_page(forum_input, 400, **{form_name: form})
+        return thread_page(forum_input, 400, page_errors=_errors(form) or [_("Permintaan tidak lengkap.")])
+    try:
+        action(form)
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        db.session.rollback()
+        if form_name and e.field and getattr(form, e.field, None) is not None:
+            attach_error(form, e)
+            return thread_page(forum_input, 400, **{form_name: form})
+        flash(e.message, "danger")
+    else:
+        flash(success, "success")
+    return redirect(thread_url(forum_input, _anchor=anchor) if anchor else thread_url(forum_input))
+
+
+@bp.post("/masukan/<int:input_id>/balas")
+@login_required
+@limiter.limit(_forum_limit, methods=["POST"])
+def reply_to_input(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.reply", forum_input)
+    return _step(forum_input, lambda f: services.reply(_user(), forum_input, body=f.body.data),
+                 _("Balasan Anda terkirim."), form=ReplyForm(prefix="reply"), form_name="reply_form",
+                 anchor="balasan")
+
+
+@bp.post("/masukan/<int:input_id>/dukung")
+@login_required
+def support_input(input_id):
+    forum_input = _visible_input(input_id)
+    return _step(forum_input, lambda f: services.support(_user(), forum_input),
+                 _("Terima kasih, dukungan Anda tercatat."), anchor="dukungan")
+
+
+@bp.post("/masukan/<int:input_id>/tarik-dukungan")
+@login_required
+def withdraw_support(input_id):
+    forum_input = _visible_input(input_id)
+    return _step(forum_input, lambda f: services.withdraw_support(_user(), forum_input),
+                 _("Dukungan Anda ditarik."), anchor="dukungan")
+
+
+@bp.post("/masukan/<int:input_id>/tanggapan")
+@login_required
+def respond_to_input(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.respond", forum_input)
+    return _step(forum_input, lambda f: services.respond(_user(), forum_input, disposition=f.disposition.data,
+                                                        reason=f.reason.data),
+                 _("Tanggapan resmi disimpan."), form=ResponseForm(prefix="response"), form_name="response_form",
+                 anchor="tanggapan-resmi")
+
+
+# --- editing ---------------------------------------------------------------------------------------
+
+@bp.post("/masukan/<int:input_id>/ubah")
+@login_required
+def edit_input(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.edit_post", forum_input)
+    return _step(forum_input, lambda f: services.edit_post(_user(), forum_input, body=f.body.data,
+                                                          title=f.title.data or None),
+                 _("Masukan diperbarui."), form=EditForm())
+
+
+@bp.post("/balasan/<int:reply_id>/ubah")
+@login_required
+def edit_reply(reply_id):
+    post = services.get_reply(reply_id)
+    forum_input = _visible_input(post.input_id)
+    permissions.require(current_user, "forum.edit_post", post)
+    return _step(forum_input, lambda f: services.edit_post(_user(), post, body=f.body.data),
+                 _("Balasan diperbarui."), form=EditForm(), anchor=f"balasan-{post.id}")
+
+
+# --- flags and moderation ------------------------------------------------------------------------
+
+@bp.post("/masukan/<int:input_id>/laporkan")
+@login_required
+@limiter.limit(_forum_limit, methods=["POST"])
+def flag_input(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.flag", forum_input)
+    return _step(forum_input, lambda f: services.flag(_user(), forum_input, f.reason.data),
+                 _("Laporan terkirim; moderator akan memeriksanya."), form=FlagForm())
+
+
+@bp.post("/balasan/<int:reply_id>/laporkan")
+@login_required
+@limiter.limit(_forum_limit, methods=["POST"])
+def flag_reply(reply_id):
+    post = services.get_reply(reply_id)
+    forum_input = _visible_input(post.input_id)
+    permissions.require(current_user, "forum.flag", post)
+    return _step(forum_input, lambda f: services.flag(_user(), post, f.reason.data),
+                 _("Laporan terkirim; moderator akan memeriksanya."), form=FlagForm(), anchor=f"balasan-{post.id}")
+
+
+@bp.post("/masukan/<int:input_id>/sembunyikan")
+@login_required
+def hide_input(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.moderate", forum_input)
+    return _step(forum_input, lambda f: services.hide(_user(), forum_input, f.reason.data),
+                 _("Masukan disembunyikan."), form=HideForm())
+
+
+@bp.post("/balasan/<int:reply_id>/sembunyikan")
+@login_required
+def hide_reply(reply_id):
+    post = services.get_reply(reply_id)
+    forum_input = _visible_input(post.input_id)
+    permissions.require(current_user, "forum.moderate", post)
+    return _step(forum_input, lambda f: services.hide(_user(), post, f.reason.data),
+                 _("Balasan disembunyikan."), form=HideForm(), anchor=f"balasan-{post.id}")
+
+
+@bp.post("/masukan/<int:input_id>/tampilkan")
+@login_required
+def unhide_input(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.moderate", forum_input)
+    return _step(forum_input, lambda f: services.unhide(_user(), forum_input), _("Masukan ditampilkan kembali."))
+
+
+@bp.post("/balasan/<int:reply_id>/tampilkan")
+@login_required
+def unhide_reply(reply_id):
+    post = services.get_reply(reply_id)
+    forum_input = _visible_input(post.input_id)
+    permissions.require(current_user, "forum.moderate", post)
+    return _step(forum_input, lambda f: services.unhide(_user(), post), _("Balasan ditampilkan kembali."),
+                 anchor=f"balasan-{post.id}")
+
+
+@bp.post("/masukan/<int:input_id>/kunci")
+@login_required
+def lock_thread(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.moderate", forum_input)
+    return _step(forum_input, lambda f: services.lock(_user(), forum_input), _("Utas dikunci."))
+
+
+@bp.post("/masukan/<int:input_id>/buka-kunci")
+@login_required
+def unlock_thread(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.moderate", forum_input)
+    return _step(forum_input, lambda f: services.unlock(_user(), forum_input), _("Kunci utas dibuka."))
+
+
+@bp.post("/masukan/<int:input_id>/jadikan-pengaduan")
+@login_required
+def convert_input(input_id):
+    forum_input = _visible_input(input_id)
+    permissions.require(current_user, "forum.moderate", forum_input)
+    form = ConvertForm(prefix="convert")
+    form.unit_id.choices = [("", _("Tidak tahu"))] + [(u.id, u.display_name) for u in active_units()]
+    return _step(forum_input, lambda f: services.convert_to_complaint(_user(), forum_input, category=f.category.data,
+                                                                     unit_id=f.unit_id.data),
+                 _("Masukan dijadikan pengaduan; penanganannya mengikuti tenggat pengaduan."),
+                 form=form, form_name="convert_form")
+
+
+@bp.get("/moderasi")
+@permission_required("forum.moderate")
+def moderation():
+    now = clock.now()
+    queue = services.moderation_queue(now, page=page_number())
+    return render_template("forum/moderation.html", flags=queue["flags"], overdue=queue["overdue"],
+                           overdue_total=queue["overdue_total"], overdue_limit=services.OVERDUE_LIMIT, now=now)
+
+
+@bp.post("/laporan/<int:flag_id>/abaikan")
+@login_required
+def dismiss_flag(flag_id):
+    item = services.get_flag(flag_id)
+    permissions.require(current_user, "forum.moderate", item)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.dismiss_flag(_user(), item)
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+    else:
+        flash(_("Laporan diabaikan."), "success")
+    return redirect(url_for("forum.moderation"))
+

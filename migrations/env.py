@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from core.schema_filter import include_name, include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -60,7 +62,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_name=include_name, include_object=include_object,
     )
 
     with context.begin_transaction():
@@ -86,6 +89,9 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    # Hand-written search objects (FTS5 table, GIN expression indexes) are not in the models.
+    conf_args.setdefault("include_name", include_name)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -44,6 +44,11 @@ def handlers(status, anon=302):
     return {ANON: anon, CITIZEN: 403, ORG_MEMBER: 403, ASN: status, MODERATOR: status, ADMIN: status}
 
 
+def only(role, status):
+    """One role may (the author, the host unit); other signed-in people are refused."""
+    return {**every(403), ANON: 302, role: status}
+
+
 def reporter_only(status):
     """The citizen who filed the case in the world below."""
     return {**every(403), CITIZEN: status}
@@ -75,14 +80,68 @@ def world(users, make_user, make_unit, make_organisation):
             classification="pengaduan", category="infrastruktur", unit_id=unit.id, reporter=users[CITIZEN],
             attachments=[("bukti.pdf", b"%PDF-1.4\n")])
     calendar.add_date(users[ADMIN], date(2026, 11, 4), "Hari Jadi Kota")
+    forum = forum_world(users, unit)
     failed = outbox.enqueue(outbox.FORWARD, key="forward:matrix", payload={"tracking_code": complaint.tracking_code,
                                                                           "event": "forwarded"})
     failed.status, failed.attempts, failed.last_error = outbox.FAILED, 8, "HTTP 422: ditolak"
     db.session.commit()
-    return {"failed_message": failed.id, "calendar_date": "2026-11-04", "code": complaint.tracking_code, "reporter_key": reporter_key,
+    return {**forum, "failed_message": failed.id, "calendar_date": "2026-11-04", "code": complaint.tracking_code, "reporter_key": reporter_key,
             "attachment": complaint.attachments[0].id, "unit": unit.id, "org": org.id, "open_org": open_org.id, "pending_org": pending_org.id,
             "membership": request_.id, "pending_asn": pending_asn.id, "user": other_member.id,
             "verify_token": verify_token, "reset_token": reset_token}
+
+
+def forum_world(users, unit):
+    """An open consultation hosted by the ASN's unit (with a document and a participant), and a draft."""
+    from datetime import timedelta
+
+    from core import clock
+    from forum import consultation_services
+    from forum.models import DRAFT, OPEN, Consultation
+
+    now = clock.now()
+    common = dict(unit_id=unit.id, topic_type="standar_pelayanan", description="Uji", format="hybrid",
+                  place="Aula", online_link="https://rapat.example.com/fkp", opens_at=now - timedelta(days=1),
+                  closes_at=now + timedelta(days=7), meeting_at=now + timedelta(days=10))
+    consultation = Consultation(slug="fkp-matrix", title="Standar pelayanan KTP-el", stage=OPEN, **common)
+    db.session.add_all([consultation, Consultation(slug="fkp-draf", title="Draf", stage=DRAFT, **common)])
+    db.session.commit()
+    with current_app.test_request_context():
+        document = consultation_services.add_document(users[ADMIN], consultation, filename="a.pdf", data=b"%PDF-1.4\n")
+        participant = consultation_services.register(users[CITIZEN], consultation, stakeholder_category="media")
+    # Two consultations whose meeting was yesterday: one with a saved berita acara, one published.
+    from forum import minutes_services
+    from forum.models import CLOSED
+    past = dict(common, opens_at=now - timedelta(days=20), closes_at=now - timedelta(days=10),
+                meeting_at=now - timedelta(days=1))
+    draft_minutes = Consultation(slug="ba-draft", title="Maklumat pelayanan", stage=CLOSED, **past)
+    published_minutes = Consultation(slug="ba-published", title="Hasil SKM", stage=CLOSED, **past)
+    db.session.add_all([draft_minutes, published_minutes])
+    db.session.commit()
+    with current_app.test_request_context():
+        for held in (draft_minutes, published_minutes):
+            minutes = minutes_services.save_berita_acara(
+                users[ADMIN], held, held_at=now - timedelta(hours=20), place="Aula", summary="Forum berjalan baik.",
+                signatories=[{"name": "Kepala Dinas", "position": "Kepala", "organisation": unit.name}],
+                other_attendees=None, agreements=[{"text": "Jam layanan diperpanjang", "unit_id": unit.id,
+                                                   "target_date": (now + timedelta(days=30)).date(), "input_id": None}])
+            minutes_services.upload_signed_scan(users[ADMIN], minutes, "ba.pdf", b"%PDF-1.4\n")
+        minutes_services.publish_berita_acara(users[ADMIN], published_minutes.berita_acara)
+    # On the open consultation: an input by the org member, a citizen's reply, and a flag on it.
+    from forum import thread_services
+    from forum.models import Flag
+    with current_app.test_request_context():
+        forum_input = thread_services.post_input(
+            users[ORG_MEMBER], consultation, title="Perpanjang jam layanan", body="Mohon loket buka sampai sore.",
+            organisation_id=users[ORG_MEMBER].approved_organisations[0].id)
+        forum_reply = thread_services.reply(users[CITIZEN], forum_input, body="Setuju, saya juga bekerja siang.")
+    forum_flag = Flag(reply_id=forum_reply.id, user_id=users[CITIZEN].id, reason="Uji")
+    db.session.add(forum_flag)
+    db.session.commit()
+    return {"consultation_slug": "fkp-matrix", "forum_input": forum_input.id, "fkp_input": forum_input.id, "forum_reply": forum_reply.id,
+            "forum_flag": forum_flag.id,
+            "fkp_document": document.id, "fkp_participant": participant.id, "ba_draft": "ba-draft",
+            "ba_published": "ba-published", "action": published_minutes.berita_acara.agreements[0].action.id}
 
 
 # (method, endpoint, url arguments from the world, {role: status})
@@ -147,6 +206,62 @@ MATRIX = [
     ("POST", "admin.retry_outbox_message", {"message_id": "failed_message"}, admin_only(302)),
     ("POST", "admin.add_calendar_date", {}, admin_only(400)),
     ("POST", "admin.remove_calendar_date", {"day": "calendar_date"}, admin_only(302)),
+    # forum: consultations and participants
+    ("GET", "forum.consultation", {"slug": "fkp-matrix"}, every(200)),
+    ("GET", "forum.consultation", {"slug": "fkp-draf"}, {**every(404), ASN: 200, MODERATOR: 200, ADMIN: 200}),
+    ("GET", "forum.new", {}, handlers(200)),
+    ("POST", "forum.new", {}, handlers(400)),
+    ("GET", "forum.edit", {"slug": "fkp-matrix"}, handlers(200)),
+    ("POST", "forum.edit", {"slug": "fkp-matrix"}, handlers(400)),
+    ("POST", "forum.publish", {"slug": "fkp-matrix"}, handlers(302)),
+    ("POST", "forum.close", {"slug": "fkp-matrix"}, handlers(302)),
+    ("POST", "forum.upload_document", {"slug": "fkp-matrix"}, handlers(400)),
+    ("POST", "forum.remove_document", {"slug": "fkp-matrix", "document_id": "fkp_document"}, handlers(302)),
+    ("GET", "forum.document", {"slug": "fkp-matrix", "document_id": "fkp_document"}, every(200)),
+    ("POST", "forum.register", {"slug": "fkp-matrix"}, signed_in(400)),
+    ("POST", "forum.cancel_registration", {"slug": "fkp-matrix"}, signed_in(302)),
+    ("POST", "forum.attendance", {"slug": "fkp-matrix", "participant_id": "fkp_participant"}, handlers(400)),
+    # forum: input threads and moderation
+    ("POST", "forum.post_input", {"slug": "consultation_slug"}, only(ORG_MEMBER, 400)),
+    ("GET", "forum.thread", {"input_id": "forum_input"}, every(200)),
+    ("POST", "forum.reply_to_input", {"input_id": "forum_input"}, signed_in(400)),
+    ("POST", "forum.support_input", {"input_id": "forum_input"}, signed_in(302)),
+    ("POST", "forum.withdraw_support", {"input_id": "forum_input"}, signed_in(302)),  # refused in the service
+    ("POST", "forum.respond_to_input", {"input_id": "forum_input"}, only(ASN, 400)),  # the host unit only
+    ("POST", "forum.edit_input", {"input_id": "forum_input"}, only(ORG_MEMBER, 400)),  # the author
+    ("POST", "forum.edit_reply", {"reply_id": "forum_reply"}, only(CITIZEN, 400)),  # the author
+    ("POST", "forum.flag_input", {"input_id": "forum_input"}, signed_in(400)),
+    ("POST", "forum.flag_reply", {"reply_id": "forum_reply"}, signed_in(400)),
+    ("POST", "forum.hide_input", {"input_id": "forum_input"}, staff(400)),
+    ("POST", "forum.hide_reply", {"reply_id": "forum_reply"}, staff(400)),
+    ("POST", "forum.unhide_input", {"input_id": "forum_input"}, staff(302)),  # refused in the service: not hidden
+    ("POST", "forum.unhide_reply", {"reply_id": "forum_reply"}, staff(302)),
+    ("POST", "forum.lock_thread", {"input_id": "forum_input"}, staff(302)),
+    ("POST", "forum.unlock_thread", {"input_id": "forum_input"}, staff(302)),  # refused in the service: not locked
+    ("POST", "forum.convert_input", {"input_id": "forum_input"}, staff(400)),
+    ("GET", "forum.moderation", {}, staff(200)),
+    ("POST", "forum.dismiss_flag", {"flag_id": "forum_flag"}, staff(302)),
+    # forum: following, search, feed, idle units
+    ("POST", "forum.follow_consultation", {"slug": "fkp-matrix"}, signed_in(302)),
+    ("POST", "forum.unfollow_consultation", {"slug": "fkp-matrix"}, signed_in(302)),
+    ("POST", "forum.follow_input", {"input_id": "fkp_input"}, signed_in(302)),
+    ("POST", "forum.unfollow_input", {"input_id": "fkp_input"}, signed_in(302)),
+    ("GET", "forum.search_page", {}, every(200)),
+    ("GET", "forum.feed", {}, every(200)),
+    ("GET", "forum.idle_units", {}, staff(200)),
+    # forum: berita acara and follow-up
+    ("GET", "forum.minutes_edit", {"slug": "ba_draft"}, handlers(200)),
+    ("POST", "forum.minutes_edit", {"slug": "ba_draft"}, handlers(400)),
+    ("POST", "forum.minutes_edit", {"slug": "ba_published"}, handlers(302)),  # published: refused with a message
+    ("GET", "forum.minutes_pdf", {"slug": "ba_draft"}, handlers(200)),
+    ("GET", "forum.minutes_pdf", {"slug": "ba_published"}, every(200)),
+    ("POST", "forum.minutes_upload_scan", {"slug": "ba_draft"}, handlers(400)),
+    ("GET", "forum.minutes_scan", {"slug": "ba_draft"}, handlers(200)),
+    ("GET", "forum.minutes_scan", {"slug": "ba_published"}, every(200)),
+    ("POST", "forum.minutes_publish", {"slug": "ba_draft"}, handlers(302)),
+    ("GET", "forum.tracker", {}, every(200)),
+    ("GET", "forum.action", {"action_id": "action"}, every(200)),
+    ("POST", "forum.update_action", {"action_id": "action"}, handlers(400)),
     # complaints: the public desk
     ("GET", "complaints.index", {}, every(200)),
     ("GET", "complaints.new", {}, every(200)),

@@ -149,7 +149,10 @@ def upgrade():
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('input_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=True),
+    sa.Column('target_date', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['berita_acara_id'], ['berita_acara.id'], name=op.f('fk_agreement_berita_acara_id_berita_acara'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_agreement_unit_id_unit')),
     sa.ForeignKeyConstraint(['input_id'], ['forum_input.id'], name=op.f('fk_agreement_input_id_forum_input')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement')),
     sa.UniqueConstraint('berita_acara_id', 'number', name='uq_agreement_number')
