@@ -28,7 +28,14 @@ def source_messages():
 
 def test_every_message_has_an_english_translation():
     with open(ROOT / "translations/en/LC_MESSAGES/messages.po", "rb") as f:
-        catalogue = {m.id: m.string for m in read_po(f) if m.id}
+        catalogue = {}
+        for m in read_po(f):
+            # A plural entry has a tuple of msgids (singular, plural) and of translations.
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            for msgid in ids:
+                if msgid:
+                    catalogue[msgid] = all(strings)
     missing = {msgid: where for msgid, where in source_messages().items() if not catalogue.get(msgid)}
     assert missing == {}, "run `make update-messages` and translate translations/en/LC_MESSAGES/messages.po"
 

@@ -9,12 +9,15 @@ from sqlalchemy import select
 from accounts.demo import DEMO_PASSWORD, USERS
 from accounts.models import Organisation, Unit, User
 from complaints.models import Complaint
+from forum.models import Consultation, FollowUpAction, ForumInput
 from core.extensions import db
 
-PUBLIC_PAGES = ["/", "/tentang", "/forum/", "/pengaduan/", "/pengaduan/baru", "/pengaduan/lacak", "/pelatihan/",
+PUBLIC_PAGES = ["/", "/tentang", "/forum/", "/forum/?tab=selesai", "/forum/tindak-lanjut", "/forum/cari?q=ktp",
+                "/pengaduan/", "/pengaduan/baru", "/pengaduan/lacak", "/pelatihan/",
                 "/organisasi"]
 ACCOUNT_PAGES = ["/akun/profil", "/akun/ganti-sandi", "/organisasi/daftar", "/pengaduan/saya"]
 STAFF_PAGES = ["/admin/", "/admin/organisasi", "/admin/pengguna", "/admin/pengguna?status=asn_pending",
+               "/forum/moderasi", "/forum/moderasi/unit-pasif",
                "/pengaduan/antrean", "/pengaduan/antrean?due=overdue"]
 ADMIN_PAGES = ["/admin/unit", "/admin/unit/baru", "/admin/audit", "/admin/kalender", "/admin/outbox"]
 
@@ -33,6 +36,9 @@ def demo_city(app):
                                        .order_by(Complaint.id)),
         "resolved": db.session.scalar(select(Complaint.tracking_code).where(Complaint.status == "resolved")
                                       .order_by(Complaint.id)),
+        "consultations": db.session.scalars(select(Consultation.slug).order_by(Consultation.id)).all(),
+        "input": db.session.scalar(select(ForumInput.id).order_by(ForumInput.id)),
+        "action": db.session.scalar(select(FollowUpAction.id).order_by(FollowUpAction.id)),
     }
 
 
@@ -76,7 +82,8 @@ def test_each_demo_role_sees_its_menus_and_its_pages_pass_axe(page, demo_city, c
         expect(admin_link).to_have_count(0)
     expect(page.get_by_role("banner")).to_contain_text(re.compile(r"Masuk sebagai"))
 
-    pages = PUBLIC_PAGES + ACCOUNT_PAGES
+    pages = PUBLIC_PAGES + ACCOUNT_PAGES + [f"/forum/konsultasi/{slug}" for slug in demo_city["consultations"]] + [
+        f"/forum/masukan/{demo_city['input']}", f"/forum/tindak-lanjut/{demo_city['action']}"]
     if role in ("moderator", "admin"):
         pages += STAFF_PAGES + [f"/admin/organisasi/{demo_city['pending_org']}",
                                 f"/admin/pengguna/{demo_city['pending_asn']}",
