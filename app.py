@@ -116,7 +116,6 @@ def _register_blueprints(app):
 
 def _register_template_helpers(app):
     from core import permissions
-    from core.extensions import csrf  # noqa: F401  (csrf_token() comes from Flask-WTF)
 
     @app.context_processor
     def inject():

@@ -2,7 +2,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from datetime import timezone
 
 from accounts.services import active_units
 from core import clock, permissions
@@ -24,17 +23,6 @@ LOCAL_TIMES = ("opens_at", "closes_at", "meeting_at")
 
 def _user():
     return current_user._get_current_object()
-
-
-def _to_utc(local_naive):
-    """A datetime-local value (the city's wall clock) as an aware UTC datetime."""
-    if local_naive is None:
-        return None
-    return local_naive.replace(tzinfo=clock.local_zone()).astimezone(timezone.utc)
-
-
-def _to_form(moment):
-    return clock.to_local(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
 
 
 # --- the list ------------------------------------------------------------------------------------
@@ -69,7 +57,7 @@ def index():
 def _values(form):
     values = {name: getattr(form, name).data for name in FORM_FIELDS}
     for name in LOCAL_TIMES:
-        values[name] = _to_utc(values[name])
+        values[name] = clock.from_local_input(values[name])
     return values
 
 
@@ -108,7 +96,7 @@ def edit(slug):
     if request.method == "GET":
         form = ConsultationForm(obj=consultation)
         for name in LOCAL_TIMES:
-            getattr(form, name).data = _to_form(getattr(consultation, name))
+            getattr(form, name).data = clock.to_local_input(getattr(consultation, name))
     else:
         form = ConsultationForm()
     _unit_choices(form, _user())

@@ -6,7 +6,7 @@ sentence for the person, and nothing is written then. Reading helpers (the track
 input's trail, the PDF) change nothing.
 """
 import os
-from datetime import date, timezone
+from datetime import date
 
 from flask import current_app, url_for
 from flask_babel import force_locale, format_date, format_datetime
@@ -36,14 +36,6 @@ PLAN_CREATED, PLAN_UPDATED = "berita_acara.created", "berita_acara.updated"
 
 # --- lookups ------------------------------------------------------------------------------------
 
-def get_consultation(slug):
-    consultation = db.session.scalar(select(Consultation).options(joinedload(Consultation.unit))
-                                     .where(Consultation.slug == slug))
-    if consultation is None:
-        raise NotFound(_("Konsultasi tidak ditemukan."))
-    return consultation
-
-
 def get_berita_acara(consultation):
     return db.session.scalar(select(BeritaAcara).options(selectinload(BeritaAcara.agreements)
                                                          .selectinload(Agreement.action))
@@ -58,18 +50,6 @@ def get_action(action_id):
     if action is None:
         raise NotFound(_("Tindak lanjut tidak ditemukan."))
     return action
-
-
-def _aware(moment):
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
-def meeting_has_passed(consultation, now):
-    """The minutes of a meeting can be written once its scheduled time has passed."""
-    meeting_at = _aware(consultation.meeting_at)
-    return meeting_at is None or meeting_at <= now
 
 
 def is_published(berita_acara):
@@ -152,9 +132,8 @@ def save_berita_acara(actor, consultation, *, held_at, place, summary, signatori
     berita_acara = get_berita_acara(consultation)
     if is_published(berita_acara):
         raise DomainError(_("Berita acara sudah diterbitkan dan tidak dapat diubah lagi."))
-    if not meeting_has_passed(consultation, now):
+    if not consultation_services.meeting_passed(consultation, now):
         raise DomainError(_("Berita acara baru dapat dibuat setelah forum dilaksanakan."))
-    held_at = _aware(held_at)
     if held_at is None:
         raise DomainError(_("Isi waktu pelaksanaan forum."), field="held_at")
     if held_at > now:

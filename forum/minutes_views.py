@@ -12,6 +12,7 @@ from core.uploads import PDF, send_stored
 from core.web import attach_error, page_number
 
 from . import bp
+from . import consultation_services
 from . import minutes_services as services
 from .minutes_forms import AGREEMENT_ROWS, SIGNATORY_ROWS, ActionUpdateForm, MinutesForm, ScanForm, TrackerFilterForm
 from .models import ACTION_STATUS_LABELS
@@ -63,11 +64,10 @@ def _fill_choices(form, consultation):
 
 def _initial_data(consultation, berita_acara):
     if berita_acara is None:
-        meeting = clock.to_local(consultation.meeting_at) if consultation.meeting_at else None
-        return {"held_at": meeting.replace(tzinfo=None) if meeting else None, "place": consultation.place}
+        return {"held_at": clock.to_local_input(consultation.meeting_at), "place": consultation.place}
     plan = services.agreement_plan(berita_acara)
     return {
-        "held_at": clock.to_local(berita_acara.held_at).replace(tzinfo=None),
+        "held_at": clock.to_local_input(berita_acara.held_at),
         "place": berita_acara.place, "summary": berita_acara.summary,
         "other_attendees": berita_acara.other_attendees,
         "agreements": [{"text": a.text, "input_id": a.input_id,
@@ -94,22 +94,16 @@ def _minutes_page(consultation, berita_acara, form=None, scan_form=None, status=
     return render_template(
         "forum/minutes_form.html", consultation=consultation, berita_acara=berita_acara, form=form,
         scan_form=scan_form or ScanForm(formdata=None, prefix="scan"), published=published,
-        meeting_passed=services.meeting_has_passed(consultation, now),
+        meeting_passed=consultation_services.meeting_passed(consultation, now),
         attendees=services.attendees(consultation), consultation_url=consultation_url(consultation),
         can_publish=berita_acara is not None and not published and bool(berita_acara.agreements)
         and bool(berita_acara.signatories)), status
 
 
-def _local_to_utc(value):
-    if value is None:
-        return None
-    return value.replace(tzinfo=clock.local_zone()).astimezone(clock.now().tzinfo)
-
-
 @bp.route("/konsultasi/<slug>/berita-acara", methods=["GET", "POST"])
 @login_required
 def minutes_edit(slug):
-    consultation = services.get_consultation(slug)
+    consultation = consultation_services.get_by_slug(slug)
     permissions.require(current_user, "consultation.manage", consultation)
     berita_acara = services.get_berita_acara(consultation)
     if request.method == "GET" or services.is_published(berita_acara):
@@ -122,7 +116,7 @@ def minutes_edit(slug):
     if form.validate_on_submit():
         try:
             services.save_berita_acara(
-                _user(), consultation, held_at=_local_to_utc(form.held_at.data), place=form.place.data,
+                _user(), consultation, held_at=clock.from_local_input(form.held_at.data), place=form.place.data,
                 summary=form.summary.data, other_attendees=form.other_attendees.data,
                 signatories=[row.data for row in form.signatories],
                 agreements=[row.data for row in form.agreements])
@@ -140,7 +134,7 @@ def minutes_edit(slug):
 
 @bp.get("/konsultasi/<slug>/berita-acara.pdf")
 def minutes_pdf(slug):
-    consultation = services.get_consultation(slug)
+    consultation = consultation_services.get_by_slug(slug)
     berita_acara = _require_view(consultation)
     response = make_response(services.render_pdf(berita_acara))
     response.headers["Content-Type"] = PDF
@@ -153,7 +147,7 @@ def minutes_pdf(slug):
 @bp.post("/konsultasi/<slug>/berita-acara/scan")
 @login_required
 def minutes_upload_scan(slug):
-    consultation = services.get_consultation(slug)
+    consultation = consultation_services.get_by_slug(slug)
     permissions.require(current_user, "consultation.manage", consultation)
     berita_acara = services.get_berita_acara(consultation)
     if berita_acara is None:
@@ -176,7 +170,7 @@ def minutes_upload_scan(slug):
 
 @bp.get("/konsultasi/<slug>/berita-acara/scan")
 def minutes_scan(slug):
-    consultation = services.get_consultation(slug)
+    consultation = consultation_services.get_by_slug(slug)
     berita_acara = _require_view(consultation)
     if not berita_acara.signed_scan_stored_name:
         abort(404)
@@ -188,7 +182,7 @@ def minutes_scan(slug):
 @login_required
 def minutes_publish(slug):
     from accounts.forms import ActionForm
-    consultation = services.get_consultation(slug)
+    consultation = consultation_services.get_by_slug(slug)
     permissions.require(current_user, "consultation.manage", consultation)
     berita_acara = services.get_berita_acara(consultation)
     if berita_acara is None:

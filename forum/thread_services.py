@@ -135,10 +135,6 @@ def author_organisations(user):
     return [org for org in user.approved_organisations if org.status == "verified"]
 
 
-def input_open(consultation, now):
-    return consultation_services.input_open(consultation, now)
-
-
 # --- checks -------------------------------------------------------------------------------------
 
 def _text(value, field, *, minimum, maximum, label_missing):
@@ -173,7 +169,7 @@ def post_input(actor, consultation, *, title, body, organisation_id=None, now=No
     actor is an approved member of, or as a citizen where the consultation allows it."""
     permissions.require(actor, "forum.post_input", consultation)
     now = now or clock.now()
-    if not input_open(consultation, now):
+    if not consultation_services.input_open(consultation, now):
         raise DomainError(_("Masukan hanya dapat dikirim selama konsultasi dibuka untuk masukan."))
     organisation = None
     if organisation_id:

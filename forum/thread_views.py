@@ -57,12 +57,12 @@ def _thread_helpers():
     def input_form_for(consultation):
         """The form for the consultation page's partial, or None when this visitor may not post now."""
         if not (current_user.is_authenticated and permissions.can(current_user, "forum.post_input", consultation)
-                and services.input_open(consultation, clock.now())):
+                and consultation_services.input_open(consultation, clock.now())):
             return None
         return input_form(consultation, formdata=None)
 
     def input_window_open(consultation):
-        return services.input_open(consultation, clock.now())
+        return consultation_services.input_open(consultation, clock.now())
 
     return {"input_form_for": input_form_for, "input_window_open": input_window_open,
             "forum_thread_url": thread_url}
@@ -89,7 +89,7 @@ def post_input(slug):
             return redirect(thread_url(forum_input))
     return render_template("forum/thread_new_input.html", consultation=consultation, form=form,
                            consultation_url=consultation_url(consultation),
-                           is_open=services.input_open(consultation, clock.now())), 400
+                           is_open=consultation_services.input_open(consultation, clock.now())), 400
 
 
 # --- the thread page ------------------------------------------------------------------------------
