@@ -104,11 +104,13 @@ def _register_blueprints(app):
     app.register_blueprint(complaints.bp)
     app.register_blueprint(complaints.api_bp)
     app.register_blueprint(training.bp)
+    app.register_blueprint(training.api_bp)
 
     # Import every model so that Alembic and create_all see the whole schema.
     import accounts.models  # noqa: F401
     import complaints.models  # noqa: F401
     import forum.models  # noqa: F401
+    import training.models  # noqa: F401
     import core.audit  # noqa: F401
     import core.calendar  # noqa: F401
     import core.outbox  # noqa: F401

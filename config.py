@@ -104,6 +104,10 @@ class Config:
     # A unit that held no consultation for this many months is flagged to moderators.
     FORUM_UNIT_IDLE_MONTHS = _int("FORUM_UNIT_IDLE_MONTHS", 12)
 
+    # --- training -------------------------------------------------------------------------
+    # A certificate holder is reminded to retake a module this many days before it expires.
+    TRAINING_REMINDER_DAYS = _int("TRAINING_REMINDER_DAYS", 30)
+
     # --- uploads ----------------------------------------------------------------------------
     # Outside static/: files are served only by views that check who asks.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))

@@ -309,3 +309,36 @@ def _forum_follow(user, obj):
 def _action_update(user, action):
     """Progress on a follow-up action: its responsible unit, the host unit, or moderators."""
     return is_staff(user) or _is_unit_handler(user, action.unit_id) or _is_host(user, action.consultation)
+
+
+# --- training -------------------------------------------------------------------------------
+
+@rule("training.learn")
+def _training_learn(user, module):
+    """Modules for ASN are for ASN (and staff); community and general modules for anyone signed in."""
+    if not _active(user) or module is None or not module.published:
+        return False
+    if module.audience == "asn":
+        return user.role in (ASN,) + STAFF_ROLES
+    return True
+
+
+@rule("training.author")
+def _training_author(user, obj):
+    """Write modules, lessons and questions; import and export them."""
+    return is_admin(user)
+
+
+@rule("training.report")
+def _training_report(user, unit):
+    """Completion reports: admins and moderators for every unit, a unit's manager for their own."""
+    if is_staff(user):
+        return True
+    return (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
+            and getattr(user, "unit_manager", False) and user.unit_id is not None
+            and (unit is None or unit.id == user.unit_id))
+
+
+@rule("certificate.revoke")
+def _certificate_revoke(user, certificate):
+    return is_admin(user)

@@ -1,6 +1,13 @@
-"""Pelatihan: code-of-ethics modules, quizzes, certificates, completion reports."""
+"""Pelatihan: code-of-ethics modules, quizzes, certificates, completion reports, shipped content.
+
+One module per concern, each with *_services.py (every state change), *_forms.py, *_views.py:
+learning (modules, lessons, progress, quiz), certificate (issue, PDF, verify, revoke), authoring
+(admin editing, JSON import/export), report (completion per unit and module, CSV); content.py and
+content/*.json are the modules the city ships with (`flask training load-content`).
+"""
 from flask import Blueprint
 
 bp = Blueprint("training", __name__, url_prefix="/pelatihan")
+api_bp = Blueprint("training_api", __name__, url_prefix="/api/v1")
 
-from . import views  # noqa: E402,F401
+from . import authoring_views, certificate_views, learning_views, report_views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Admin authoring of modules, lessons and questions; JSON export and import (being written)."""
