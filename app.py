@@ -3,7 +3,7 @@ import logging
 import os
 
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_time
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config
@@ -34,6 +34,7 @@ def create_app(config_object=Config, **overrides):
     from complaints.cli import complaints_cli
     from core.calendar_cli import calendar_cli
     from core.demo import demo_cli
+    from training.cli import training_cli
     app.cli.add_command(users_cli)
     app.cli.add_command(complaints_cli)
     app.cli.add_command(demo_cli)
@@ -41,6 +42,7 @@ def create_app(config_object=Config, **overrides):
     app.cli.add_command(outbox_cli)
     app.cli.add_command(worker_command)
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(training_cli)
     return app
 
 
@@ -136,7 +138,17 @@ def _register_template_helpers(app):
     from core.markdown import render as render_markdown
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = _format_datetime
+
+
+def _format_datetime(value, fmt="medium"):
+    """A moment in the city's zone, to the minute: "23 November 2026 15.30 WIB" ("long")."""
+    if not value:
+        return ""
+    if fmt not in ("medium", "long"):
+        return format_datetime(value, fmt)
+    text = f"{format_date(value, fmt)} {format_time(value, 'short')}"
+    return f"{text} {format_datetime(value, 'zzz')}" if fmt == "long" else text
 
 
 def __getattr__(name):
