@@ -25,7 +25,8 @@ def deliver_outbox(now=None, stop=None):
 
 
 # The periodic work of each pillar: "module:function", each called with now=...
-SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due")
+SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due",
+          "training.certificate_services:remind_expiring")
 
 
 def run_sweeps(now=None, stop=None):

@@ -81,11 +81,12 @@ def world(users, make_user, make_unit, make_organisation):
             attachments=[("bukti.pdf", b"%PDF-1.4\n")])
     calendar.add_date(users[ADMIN], date(2026, 11, 4), "Hari Jadi Kota")
     forum = forum_world(users, unit)
+    training = training_world(users)
     failed = outbox.enqueue(outbox.FORWARD, key="forward:matrix", payload={"tracking_code": complaint.tracking_code,
                                                                           "event": "forwarded"})
     failed.status, failed.attempts, failed.last_error = outbox.FAILED, 8, "HTTP 422: ditolak"
     db.session.commit()
-    return {**forum, "failed_message": failed.id, "calendar_date": "2026-11-04", "code": complaint.tracking_code, "reporter_key": reporter_key,
+    return {**forum, **training, "failed_message": failed.id, "calendar_date": "2026-11-04", "code": complaint.tracking_code, "reporter_key": reporter_key,
             "attachment": complaint.attachments[0].id, "unit": unit.id, "org": org.id, "open_org": open_org.id, "pending_org": pending_org.id,
             "membership": request_.id, "pending_asn": pending_asn.id, "user": other_member.id,
             "verify_token": verify_token, "reset_token": reset_token}
@@ -142,6 +143,42 @@ def forum_world(users, unit):
             "forum_flag": forum_flag.id,
             "fkp_document": document.id, "fkp_participant": participant.id, "ba_draft": "ba-draft",
             "ba_published": "ba-published", "action": published_minutes.berita_acara.agreements[0].action.id}
+
+
+def training_world(users):
+    """A published ASN module read by the ASN, an open and a submitted attempt, and a certificate."""
+    from core import clock
+    from training import certificate_services
+    from training.models import Lesson, LessonProgress, Option, Question, QuizAttempt, TrainingModule
+
+    module = TrainingModule(slug="etik-asn", title="Kode Etik ASN", summary="Uji", audience="asn", published=True,
+                            validity_months=12, mandatory_for_asn=True)
+    module.lessons = [Lesson(position=1, title="Pelajaran 1", body="Isi"),
+                      Lesson(position=2, title="Pelajaran 2", body="Isi")]
+    question = Question(kind="single", text="Soal?", explanation="Karena.", position=1)
+    question.options = [Option(text="A", correct=True, position=1), Option(text="B", correct=False, position=2)]
+    second = Question(kind="single", text="Soal kedua?", explanation="Karena.", position=2)
+    second.options = [Option(text="C", correct=True, position=1), Option(text="D", correct=False, position=2)]
+    module.questions = [question, second]
+    db.session.add(module)
+    db.session.flush()
+    asn = users[ASN]
+    db.session.add_all([LessonProgress(user_id=asn.id, module_id=module.id, lesson_id=lesson.id)
+                        for lesson in module.lessons])
+    order = {str(question.id): [o.id for o in question.options]}
+    open_attempt = QuizAttempt(user_id=asn.id, module_id=module.id, question_ids=[question.id], option_order=order)
+    done = QuizAttempt(user_id=asn.id, module_id=module.id, question_ids=[question.id], option_order=order,
+                       submitted_at=clock.now(), answers={str(question.id): []}, score=0, passed=False)
+    passed = QuizAttempt(user_id=asn.id, module_id=module.id, question_ids=[question.id], option_order=order,
+                         submitted_at=clock.now(), answers={}, score=100, passed=True)
+    db.session.add_all([open_attempt, done, passed])
+    db.session.flush()
+    with current_app.test_request_context():
+        certificate = certificate_services.issue(passed, now=clock.now())
+    db.session.commit()
+    return {"training_module": "etik-asn", "training_lesson": module.lessons[0].id,
+            "training_question": question.id, "training_attempt": open_attempt.id, "training_result": done.id,
+            "certificate_code": certificate.code}
 
 
 # (method, endpoint, url arguments from the world, {role: status})
@@ -262,6 +299,50 @@ MATRIX = [
     ("GET", "forum.tracker", {}, every(200)),
     ("GET", "forum.action", {"action_id": "action"}, every(200)),
     ("POST", "forum.update_action", {"action_id": "action"}, handlers(400)),
+    # training: the learner
+    ("GET", "training.module", {"slug": "training_module"}, handlers(200)),
+    ("GET", "training.lesson", {"slug": "training_module", "position": 1}, handlers(200)),
+    ("POST", "training.mark_read", {"slug": "training_module", "position": 1}, handlers(302)),
+    ("POST", "training.start_quiz", {"slug": "training_module"}, handlers(302)),  # staff: refused in the service
+    ("GET", "training.attempt", {"attempt_id": "training_attempt"}, only(ASN, 200)),
+    ("POST", "training.submit_attempt", {"attempt_id": "training_attempt"}, only(ASN, 302)),
+    ("GET", "training.attempt_result", {"attempt_id": "training_result"}, only(ASN, 200)),
+    # training: authoring (admins) and reports (staff; a unit's manager for their own unit)
+    ("GET", "training.manage", {}, admin_only(200)),
+    ("GET", "training.edit_module", {}, admin_only(200)),
+    ("POST", "training.edit_module", {}, admin_only(400)),
+    ("GET", "training.edit_module", {"slug": "training_module"}, admin_only(200)),
+    ("POST", "training.edit_module", {"slug": "training_module"}, admin_only(400)),
+    ("GET", "training.edit_lesson", {"slug": "training_module"}, admin_only(200)),
+    ("POST", "training.edit_lesson", {"slug": "training_module"}, admin_only(400)),
+    ("GET", "training.edit_lesson", {"slug": "training_module", "lesson_id": "training_lesson"}, admin_only(200)),
+    ("POST", "training.edit_lesson", {"slug": "training_module", "lesson_id": "training_lesson"},
+     admin_only(302)),  # missing fields keep their values
+    ("POST", "training.delete_lesson", {"slug": "training_module", "lesson_id": "training_lesson"}, admin_only(302)),
+    ("POST", "training.move_lesson", {"slug": "training_module", "lesson_id": "training_lesson", "direction": "turun"},
+     admin_only(302)),
+    ("GET", "training.edit_question", {"slug": "training_module"}, admin_only(200)),
+    ("POST", "training.edit_question", {"slug": "training_module"}, admin_only(400)),
+    ("GET", "training.edit_question", {"slug": "training_module", "question_id": "training_question"}, admin_only(200)),
+    ("POST", "training.edit_question", {"slug": "training_module", "question_id": "training_question"},
+     admin_only(400)),
+    ("POST", "training.delete_question", {"slug": "training_module", "question_id": "training_question"},
+     admin_only(302)),
+    ("GET", "training.export_module", {"slug": "training_module"}, admin_only(200)),
+    ("GET", "training.import_module", {}, admin_only(200)),
+    ("POST", "training.import_module", {}, admin_only(400)),
+    ("POST", "training.toggle_unit_manager", {"user_id": "pending_asn"}, admin_only(302)),
+    ("GET", "training.reports", {}, staff(200)),
+    ("GET", "training.reports_csv", {}, staff(200)),
+    ("GET", "training.incomplete", {}, staff(200)),
+    ("GET", "training.incomplete_csv", {}, staff(200)),
+    # training: certificates
+    ("GET", "training.my_certificates", {}, signed_in(200)),
+    ("GET", "training.certificate", {"code": "certificate_code"}, every(200)),
+    ("GET", "training.verify_lookup", {}, every(200)),
+    ("GET", "training.certificate_pdf", {"code": "certificate_code"}, {**every(403), ASN: 200, ADMIN: 200}),
+    ("POST", "training.revoke_certificate", {"code": "certificate_code"}, admin_only(400)),
+    ("GET", "training_api.api_certificate", {"code": "certificate_code"}, every(200)),
     # complaints: the public desk
     ("GET", "complaints.index", {}, every(200)),
     ("GET", "complaints.new", {}, every(200)),

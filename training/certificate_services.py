@@ -1,6 +1,284 @@
-"""Certificates: issue on a passed quiz, PDF, verification, revocation, expiry reminders (being written)."""
+"""Certificates: issued on a passed quiz, the PDF, public verification, revocation, expiry reminders.
 
+A certificate keeps what it said when issued (name, NIP, module title, score), so a later change
+of the account or the module never changes a certificate already handed out. Anyone holding the
+code can verify it; the code is random (secrets), so certificates cannot be enumerated.
+"""
+import io
+import os
+import secrets
+from base64 import b32encode
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app, url_for
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
+
+from core import audit, clock, permissions
+from core.errors import DomainError, NotAllowed, NotFound
+from core.extensions import db
+from core.mailer import send_email
+from core.permissions import ASN
+from core.web import links_context, with_links
+
+from .models import Certificate
+
+__all__ = ["DomainError", "NotAllowed", "NotFound"]
+
+CODE_PREFIX = "SRT-"
+CODE_LENGTH = 12  # base32 characters: 60 random bits
+FONT_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "forum", "fonts")
+BATCH = 200
+
+STATUS_LABELS = {"valid": _l("Berlaku"), "expired": _l("Kedaluwarsa"), "revoked": _l("Dicabut")}
+
+
+# --- lookups ------------------------------------------------------------------------------------
+
+def normalise_code(code):
+    return (code or "").strip().upper()
+
+
+def get_by_code(code):
+    """The certificate with this code (spaces and letter case do not matter), or NotFound."""
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == normalise_code(code)))
+    if certificate is None:
+        raise NotFound(_("Sertifikat tidak ditemukan. Periksa kembali kodenya."))
+    return certificate
+
+
+def certificates_query(user):
+    """A learner's certificates, newest first (a select, for pages that paginate it)."""
+    return (select(Certificate).options(selectinload(Certificate.module)).where(Certificate.user_id == user.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+
+
+def certificates_of(user):
+    """A learner's certificates, newest first."""
+    return db.session.scalars(certificates_query(user)).all()
+
+
+def superseded_ids(certificates):
+    """Of these certificates (one learner's), the ids that a newer one for the same module replaces."""
+    if not certificates:
+        return set()
+    rows = db.session.execute(
+        select(Certificate.id, Certificate.module_id)
+        .where(Certificate.user_id == certificates[0].user_id,
+               Certificate.module_id.in_({c.module_id for c in certificates}))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+    newest = {}
+    for certificate_id, module_id in rows:
+        newest.setdefault(module_id, certificate_id)
+    return {c.id for c in certificates if newest.get(c.module_id) != c.id}
+
+
+def status_label(certificate, now=None):
+    return STATUS_LABELS[certificate.status(now)]
+
+
+def can_view_private(user, certificate):
+    """The holder and admins see the NIP, the revoke reason, and may download the PDF."""
+    return permissions.is_admin(user) or (
+        permissions.can(user, "account.use") and certificate.user_id == user.id)
+
+
+def verification_url(code):
+    """The public page that verifies a certificate, always on EXTERNAL_URL.
+
+    It is printed in the PDF and its QR code, which outlive the request that made them, so it is
+    the site's public address, never the host a request happened to arrive on.
+    """
+    parts = urlsplit(current_app.config["EXTERNAL_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
+                                       url_scheme=parts.scheme or "https")
+    return adapter.build("training.certificate", {"code": code}, force_external=True)
+
+
+def _module_url(module):
+    try:
+        return url_for("training.module", slug=module.slug, _external=True)
+    except BuildError:  # the learning pages name their module route differently
+        return url_for("training.index", _external=True)
+
+
+def _new_code():
+    while True:
+        code = CODE_PREFIX + b32encode(secrets.token_bytes(10)).decode()[:CODE_LENGTH]
+        if db.session.scalar(select(Certificate.id).where(Certificate.code == code)) is None:
+            return code
+
+
+# --- issuing ----------------------------------------------------------------------------------
 
 def issue(attempt, *, now):
-    """Issue the certificate for a passed attempt (no commit: the quiz's transaction commits)."""
-    raise NotImplementedError
+    """Issue the certificate for a passed attempt, once (no commit: the quiz's transaction commits).
+
+    Earlier certificates for the same module stay as they are; the learner's page shows the newest.
+    """
+    if not attempt.passed or attempt.submitted_at is None:
+        raise DomainError(_("Sertifikat hanya diberikan untuk kuis yang lulus."))
+    existing = db.session.scalar(select(Certificate).where(Certificate.attempt_id == attempt.id))
+    if existing is not None:
+        return existing
+    user, module = attempt.user, attempt.module
+    certificate = Certificate(
+        code=_new_code(), user_id=user.id, module_id=module.id, attempt_id=attempt.id,
+        holder_name=user.full_name, holder_nip=user.nip if user.role == ASN and user.nip else None,
+        module_title=module.title, score=attempt.score or 0, issued_at=now,
+        expires_at=now + relativedelta(months=module.validity_months) if module.validity_months else None)
+    db.session.add(certificate)
+    audit.record(user, "certificate.issued", certificate, now=now, code=certificate.code, module=module.slug,
+                 score=certificate.score)
+    with links_context():  # a CLI import or a test may issue outside a request
+        send_email(user.email, _l("Sertifikat %(module)s", module=module.title), "certificate_issued",
+                   locale=user.locale, key=f"certificate:{certificate.code}", subject_obj=certificate,
+                   user=user, certificate=certificate, url=verification_url(certificate.code),
+                   mine_url=url_for("training.my_certificates", _external=True))
+    return certificate
+
+
+# --- revoking ---------------------------------------------------------------------------------
+
+def revoke(actor, certificate, *, reason, now=None):
+    """An admin withdraws a certificate, with a reason; it then verifies as revoked."""
+    permissions.require(actor, "certificate.revoke", certificate)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Tuliskan alasan pencabutan."), field="reason")
+    if certificate.revoked_at is not None:
+        raise DomainError(_("Sertifikat ini sudah dicabut."))
+    now = now or clock.now()
+    certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = now, actor.id, reason[:2000]
+    audit.record(actor, "certificate.revoked", certificate, now=now, code=certificate.code, reason=reason[:2000])
+    db.session.commit()
+    return certificate
+
+
+# --- expiry reminders ---------------------------------------------------------------------------
+
+@with_links
+def remind_expiring(now=None):
+    """Tell each learner once, TRAINING_REMINDER_DAYS before a certificate expires, to retake the module."""
+    now = now or clock.now()
+    horizon = now + timedelta(days=current_app.config["TRAINING_REMINDER_DAYS"])
+    query = (select(Certificate.id).where(Certificate.revoked_at.is_(None), Certificate.reminder_sent_at.is_(None),
+                                          Certificate.expires_at > now, Certificate.expires_at <= horizon)
+             .order_by(Certificate.expires_at, Certificate.id))
+    done = 0
+    while True:
+        ids = db.session.scalars(query.limit(BATCH).with_for_update(skip_locked=True, of=Certificate)).all()
+        if not ids:
+            db.session.rollback()
+            return done
+        for certificate_id in ids:
+            # Compare-and-set: of two workers on the same row, one wins and sends.
+            won = db.session.execute(
+                Certificate.__table__.update()
+                .where(Certificate.id == certificate_id, Certificate.reminder_sent_at.is_(None))
+                .values(reminder_sent_at=now)).rowcount == 1
+            if not won:
+                continue
+            certificate = db.session.get(Certificate, certificate_id)
+            db.session.refresh(certificate)
+            user = certificate.user
+            send_email(user.email, _l("Sertifikat Anda akan berakhir — ikuti lagi modulnya"), "certificate_expiring",
+                       locale=user.locale, key=f"certificate-expiring:{certificate.code}", subject_obj=certificate,
+                       user=user, certificate=certificate, module_url=_module_url(certificate.module),
+                       url=verification_url(certificate.code))
+            done += 1
+        db.session.commit()
+        if len(ids) < BATCH:
+            return done
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+
+def qr_png(data):
+    """A QR code of `data` as PNG bytes."""
+    import qrcode
+
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
+    qr.add_data(data)
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def render_pdf(certificate):
+    """The certificate as an A4 landscape PDF (bytes), in Bahasa Indonesia, with a QR code to verify it.
+
+    The DejaVu fonts shipped in forum/fonts cover Indonesian text whatever fonts the machine has.
+    """
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    config = current_app.config
+    with force_locale("id"):
+        pdf = FPDF(orientation="L", unit="mm", format="A4")
+        pdf.set_title(_("Sertifikat") + f" {certificate.code}")
+        pdf.set_author(_("Pemerintah %(city)s", city=config["CITY_NAME"]))
+        pdf.set_creator(config.get("SITE_NAME", "FKP"))
+        pdf.add_font("DejaVu", "", os.path.join(FONT_DIR, "DejaVuSans.ttf"))
+        pdf.add_font("DejaVu", "B", os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf"))
+        pdf.set_margins(25, 20, 25)
+        pdf.set_auto_page_break(False)
+        pdf.add_page()
+        width = pdf.epw
+        nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+        # A double frame around the page.
+        pdf.set_draw_color(20, 60, 120)
+        pdf.set_line_width(1.2)
+        pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
+        pdf.set_line_width(0.3)
+        pdf.rect(13, 13, pdf.w - 26, pdf.h - 26)
+
+        def centred(text, size, style="", height=None, gap=0):
+            pdf.set_font("DejaVu", style, size)
+            pdf.multi_cell(width, height or size * 0.5, text, align="C", **nl)
+            if gap:
+                pdf.ln(gap)
+
+        pdf.set_y(24)
+        pdf.set_text_color(60)
+        centred(_("Pemerintah %(city)s", city=config["CITY_NAME"]).upper(), 12, "B", gap=6)
+        pdf.set_text_color(20, 60, 120)
+        centred(_("SERTIFIKAT"), 32, "B", height=14, gap=4)
+        pdf.set_text_color(0)
+        centred(_("diberikan kepada"), 12, gap=3)
+        centred(certificate.holder_name, 22, "B", height=11, gap=1)
+        if certificate.holder_nip:
+            centred(_("NIP %(nip)s", nip=certificate.holder_nip), 11, gap=1)
+        pdf.ln(3)
+        centred(_("telah menyelesaikan modul pelatihan"), 12, gap=2)
+        centred(certificate.module_title, 16, "B", height=8, gap=2)
+        centred(_("dengan nilai %(score)s", score=certificate.score), 11, gap=5)
+
+        issued = format_date(certificate.issued_at, "long")
+        validity = (_("Berlaku sampai %(date)s", date=format_date(certificate.expires_at, "long"))
+                    if certificate.expires_at else _("Berlaku tanpa batas waktu"))
+        centred(_("%(city)s, %(date)s", city=config["CITY_NAME"], date=issued), 11, gap=1)
+        centred(validity, 11)
+
+        # The verification block: the QR code bottom right, the code and the address beside it.
+        url = verification_url(certificate.code)
+        size = 32
+        x, y = pdf.w - 25 - size, pdf.h - 22 - size
+        pdf.image(io.BytesIO(qr_png(url)), x=x, y=y, w=size, h=size)
+        pdf.set_xy(25, y + 6)
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.cell(width - size - 5, 6, _("Kode verifikasi: %(code)s", code=certificate.code), **nl)
+        pdf.set_font("DejaVu", "", 9)
+        pdf.set_text_color(60)
+        pdf.multi_cell(width - size - 5, 5, _("Periksa keaslian sertifikat ini dengan memindai kode QR atau "
+                                              "membuka alamat berikut:"), align="L", **nl)
+        pdf.multi_cell(width - size - 5, 5, url, align="L", **nl)
+        return bytes(pdf.output())

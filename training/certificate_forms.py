@@ -1,0 +1,20 @@
+"""Forms for certificates: the public lookup by code and the admin's revocation."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+REQUIRED = _l("Wajib diisi.")
+
+
+class VerifyLookupForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET lookup changes nothing
+
+    kode = StringField(_l("Kode sertifikat"), validators=[DataRequired(REQUIRED), Length(max=40)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l("Alasan pencabutan"), validators=[DataRequired(REQUIRED), Length(max=2000)],
+                           description=_l("Dicatat di log audit dan ditampilkan kepada pemegang sertifikat."))

@@ -1,0 +1,40 @@
+"""Forms of the learner's pages: the catalogue filter and the POST-only buttons (CSRF only).
+
+The quiz's answers are read from the posted form by the view (`q-<question id>` → option ids),
+because the questions differ per attempt; QuizForm carries the CSRF token.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from .models import AUDIENCES
+
+
+class CatalogueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter
+
+    sasaran = SelectField(_l("Sasaran"), choices=[("", _l("Semua sasaran"))] + list(AUDIENCES.items()),
+                           default="")
+
+
+class ButtonForm(FlaskForm):
+    """Mark a lesson read, start the quiz: only the CSRF token travels."""
+
+
+class QuizForm(FlaskForm):
+    """The quiz's answers; the option fields are built from the attempt in the template."""
+
+
+def answers_from(formdata, question_ids):
+    """{question id: [option id, ...]} from fields named q-<question id>; junk values are dropped."""
+    answers = {}
+    for qid in question_ids:
+        values = []
+        for raw in formdata.getlist(f"q-{int(qid)}"):
+            try:
+                values.append(int(raw))
+            except (TypeError, ValueError):
+                continue
+        answers[int(qid)] = values
+    return answers
