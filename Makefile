@@ -9,6 +9,7 @@ export FLASK_APP := app
 # The worker (outbox, sweeps) runs beside the web server and stops with it.
 run: install translations db
 	$(BIN)/flask demo seed --if-empty
+	$(BIN)/flask training load-content
 	$(BIN)/flask worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

@@ -1,9 +1,10 @@
 """`flask demo seed`: a believable city for trying the site. Each pillar adds its own part."""
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from .extensions import db
+from .outbox import EMAIL, OutboxMessage
 
 demo_cli = AppGroup("demo", help="Demo data (never on a real site).")
 
@@ -16,6 +17,7 @@ def seed_command(if_empty):
     from accounts.models import User
     from complaints import demo as complaints_demo
     from forum import demo as forum_demo
+    from training import demo as training_demo
 
     if db.session.scalar(select(func.count(User.id))):
         if if_empty:
@@ -27,7 +29,12 @@ def seed_command(if_empty):
     complaints = complaints_demo.seed(users)
     forum_demo.seed(users)
     db.session.commit()
+    training_demo.seed(users)
+    # The demo's e-mails would only fill the terminal: keep the forward messages, drop the e-mails.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.kind == EMAIL))
+    db.session.commit()
     click.echo(f"Demo data created. Every demo account's password: {accounts_demo.DEMO_PASSWORD}")
     for _role, email, *_ in accounts_demo.USERS:
         click.echo(f"  {email}")
-    click.echo(f"{len(complaints)} demo complaints filed; 3 demo consultations (open, follow-up, completed).")
+    click.echo(f"{len(complaints)} demo complaints filed; 3 demo consultations (open, follow-up, completed); "
+               "the shipped training modules, with a certificate for the demo ASN.")

@@ -1,8 +1,7 @@
 """The learner's pages: the catalogue, a module, its lessons, the quiz and its result."""
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from core import clock, permissions
 from core.errors import DomainError, NotAllowed
@@ -16,16 +15,6 @@ from .models import AUDIENCES
 
 def _user():
     return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _optional_url(endpoint, **values):
-    """A link to another part of training that may not exist yet (built by another module)."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def _no_store(response):
@@ -48,9 +37,8 @@ def index():
             status = 400
     entries = services.module_catalogue(_user(), now, audience=audience)
     groups = [(key, label, [e for e in entries if e.module.audience == key]) for key, label in AUDIENCES.items()]
-    return render_template("training/index.html", entries=entries, groups=[g for g in groups if g[2]], form=form,
-                           verify_url=_optional_url("training.verify_lookup"),
-                           my_certificates_url=_optional_url("training.my_certificates")), status
+    return render_template("training/index.html", entries=entries, groups=[g for g in groups if g[2]],
+                           form=form), status
 
 
 # --- a module and its lessons ------------------------------------------------------------------------------
@@ -75,7 +63,7 @@ def module(slug):
         prerequisite_met=services.prerequisite_met(_user(), module, now),
         quiz=services.quiz_info(_user(), module, now, prog),
         certificate=certificate, certificate_status=certificate_status,
-        certificate_url=_optional_url("training.certificate", code=certificate.code) if certificate else None,
+        certificate_url=url_for("training.certificate", code=certificate.code) if certificate else None,
         may_learn=permissions.can(current_user, "training.learn", module), button_form=ButtonForm())
 
 
@@ -189,5 +177,5 @@ def attempt_result(attempt_id):
     return _no_store(render_template(
         "training/quiz_result.html", attempt=attempt, module=attempt.module, items=services.review(attempt),
         late=services.submitted_late(attempt), certificate=certificate,
-        certificate_url=_optional_url("training.certificate", code=certificate.code) if certificate else None,
+        certificate_url=url_for("training.certificate", code=certificate.code) if certificate else None,
         quiz=services.quiz_info(_user(), attempt.module, now)))

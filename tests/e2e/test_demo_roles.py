@@ -10,16 +10,20 @@ from accounts.demo import DEMO_PASSWORD, USERS
 from accounts.models import Organisation, Unit, User
 from complaints.models import Complaint
 from forum.models import Consultation, FollowUpAction, ForumInput
+from training.models import Certificate
 from core.extensions import db
 
 PUBLIC_PAGES = ["/", "/tentang", "/forum/", "/forum/?tab=selesai", "/forum/tindak-lanjut", "/forum/cari?q=ktp",
-                "/pengaduan/", "/pengaduan/baru", "/pengaduan/lacak", "/pelatihan/",
+                "/pengaduan/", "/pelatihan/periksa", "/pengaduan/baru", "/pengaduan/lacak", "/pelatihan/",
                 "/organisasi"]
-ACCOUNT_PAGES = ["/akun/profil", "/akun/ganti-sandi", "/organisasi/daftar", "/pengaduan/saya"]
+ACCOUNT_PAGES = ["/akun/profil", "/akun/ganti-sandi", "/organisasi/daftar", "/pengaduan/saya",
+                 "/pelatihan/sertifikat-saya", "/pelatihan/modul/forum-konsultasi-publik",
+                 "/pelatihan/modul/forum-konsultasi-publik/pelajaran/1"]
 STAFF_PAGES = ["/admin/", "/admin/organisasi", "/admin/pengguna", "/admin/pengguna?status=asn_pending",
-               "/forum/moderasi", "/forum/moderasi/unit-pasif",
+               "/forum/moderasi", "/forum/moderasi/unit-pasif", "/pelatihan/laporan", "/pelatihan/laporan/belum-selesai",
                "/pengaduan/antrean", "/pengaduan/antrean?due=overdue"]
-ADMIN_PAGES = ["/admin/unit", "/admin/unit/baru", "/admin/audit", "/admin/kalender", "/admin/outbox"]
+ADMIN_PAGES = ["/admin/unit", "/admin/unit/baru", "/admin/audit", "/admin/kalender", "/admin/outbox",
+               "/pelatihan/kelola", "/pelatihan/kelola/impor", "/pelatihan/kelola/kode-etik-asn", "/pelatihan/kelola/kode-etik-asn/pelajaran/baru"]
 
 
 @pytest.fixture
@@ -39,6 +43,7 @@ def demo_city(app):
         "consultations": db.session.scalars(select(Consultation.slug).order_by(Consultation.id)).all(),
         "input": db.session.scalar(select(ForumInput.id).order_by(ForumInput.id)),
         "action": db.session.scalar(select(FollowUpAction.id).order_by(FollowUpAction.id)),
+        "certificate": db.session.scalar(select(Certificate.code)),
     }
 
 
@@ -90,7 +95,7 @@ def test_each_demo_role_sees_its_menus_and_its_pages_pass_axe(page, demo_city, c
                                 f"/pengaduan/{demo_city['complaint']}", f"/pengaduan/{demo_city['resolved']}",
                                 f"/pengaduan/lacak/{demo_city['resolved']}"]
     if role == "asn":
-        pages += ["/pengaduan/antrean"]
+        pages += ["/pengaduan/antrean", "/pelatihan/modul/kode-etik-asn", f"/pelatihan/sertifikat/{demo_city['certificate']}"]
     if role == "admin":
         pages += ADMIN_PAGES + [f"/admin/unit/{demo_city['unit']}"]
     if role == "org_member":
