@@ -1,7 +1,7 @@
 """Pages of the complaint desk: intake, public tracking, the reporter's and the staff's case page, queues."""
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -9,12 +9,12 @@ from sqlalchemy.orm import selectinload
 
 from accounts.services import active_units
 from core import clock, permissions
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError
 from core.extensions import db, limiter
 from core.i18n import select_locale
 from core.permissions import ReporterPass, permission_required
 from core.uploads import send_stored
-from core.web import attach_error, paginate
+from core.web import attach_error, paginate, perform
 from forum.models import ForumInput
 
 from . import bp, services
@@ -239,19 +239,9 @@ def _staff_step(code, form_class, permission, action, success, *, form_name):
         _unit_select(form.unit_id)
     if not form.validate_on_submit():
         return case_page(complaint, 400, **{form_name: form})
-    try:
-        action(complaint, form)
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        if e.field and getattr(form, e.field, None) is not None:
-            attach_error(form, e)
-            return case_page(complaint, 400, **{form_name: form})
-        flash(e.message, "danger")
-    else:
-        flash(success, "success")
-    return redirect(url_for("complaints.case", code=complaint.tracking_code))
+    shown = perform(lambda: action(complaint, form), success=success, form=form,
+                    show_form=lambda: case_page(complaint, 400, **{form_name: form}))
+    return shown or redirect(url_for("complaints.case", code=complaint.tracking_code))
 
 
 def _user():
@@ -343,15 +333,7 @@ def _reporter_step(code, form_class, action, success, *, form_name):
     form = form_class(prefix=_prefix(form_name))
     if not form.validate_on_submit():
         return case_page(complaint, 400, **{form_name: form})
-    try:
-        action(actor, complaint, form)
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
-    else:
-        flash(success, "success")
+    perform(lambda: action(actor, complaint, form), success=success)
     return redirect(url_for("complaints.case", code=complaint.tracking_code))
 
 

@@ -55,3 +55,29 @@ def with_links(fn):
         with links_context():
             return fn(*args, **kwargs)
     return wrapped
+
+
+def perform(action, *, success, form=None, show_form=None):
+    """Run one service call for a view: the shared answer to what a rule says.
+
+    NotAllowed propagates (the error handler answers 403). Another DomainError is shown next to
+    its field when it names one of `form`'s fields (returning `show_form()`, the page with the form
+    again, for the view to send with its 400), or flashed otherwise. Success flashes `success`.
+    Returns None when the view should redirect.
+    """
+    from flask import flash
+
+    from .errors import DomainError, NotAllowed
+    try:
+        action()
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        db.session.rollback()
+        if form is not None and show_form is not None and e.field and getattr(form, e.field, None) is not None:
+            attach_error(form, e)
+            return show_form()
+        flash(e.message, "danger")
+    else:
+        flash(success, "success")
+    return None

@@ -9,7 +9,7 @@ from core.errors import DomainError, NotAllowed
 from core.extensions import db
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored
-from core.web import attach_error, paginate
+from core.web import attach_error, paginate, perform
 
 from . import bp, thread_services
 from . import consultation_services as services
@@ -161,18 +161,10 @@ def _step(slug, action, success, *, form_class=None, form_name=None, prefix=None
         if form_name:
             return consultation_page(consultation, 400, **{form_name: form})
         abort(400)
-    try:
-        action(consultation, form)
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        if form_name and e.field and getattr(form, e.field, None) is not None:
-            attach_error(form, e)
-            return consultation_page(consultation, 400, **{form_name: form})
-        flash(e.message, "danger")
-    else:
-        flash(success, "success")
+    shown = perform(lambda: action(consultation, form), success=success, form=form if form_name else None,
+                    show_form=lambda: consultation_page(consultation, 400, **{form_name: form}))
+    if shown is not None:
+        return shown
     return redirect(url_for("forum.consultation", slug=consultation.slug))
 
 

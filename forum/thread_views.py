@@ -10,7 +10,7 @@ from core import clock, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db, limiter
 from core.permissions import permission_required
-from core.web import attach_error, page_number
+from core.web import attach_error, page_number, perform
 
 from . import bp, consultation_services, minutes_services
 from . import thread_services as services
@@ -154,18 +154,10 @@ def _step(forum_input, action, success, *, form=None, form_name=None, anchor=Non
         if form_name:
             return thread_page(forum_input, 400, **{form_name: form})
         return thread_page(forum_input, 400, page_errors=_errors(form) or [_("Permintaan tidak lengkap.")])
-    try:
-        action(form)
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        if form_name and e.field and getattr(form, e.field, None) is not None:
-            attach_error(form, e)
-            return thread_page(forum_input, 400, **{form_name: form})
-        flash(e.message, "danger")
-    else:
-        flash(success, "success")
+    shown = perform(lambda: action(form), success=success, form=form if form_name else None,
+                    show_form=lambda: thread_page(forum_input, 400, **{form_name: form}))
+    if shown is not None:
+        return shown
     return redirect(thread_url(forum_input, _anchor=anchor) if anchor else thread_url(forum_input))
 
 

@@ -5,6 +5,8 @@ migrations. TEST_DATABASE_URL points the whole suite at PostgreSQL; SQLite other
 """
 import contextvars
 import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from contextlib import contextmanager
 
 import flask_migrate
@@ -20,6 +22,8 @@ from core.extensions import db, limiter
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
 
 PASSWORD = "rahasia-yang-panjang"
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 11, 2, 10, 0, tzinfo=WIB)  # an ordinary Monday: tests pass `now` to services
 
 
 def _reset_schema():
@@ -100,6 +104,18 @@ def _fresh_database(app):
         db.session.remove()
     limiter.reset()
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def now():
+    return NOW
+
+
+@pytest.fixture
+def in_request(app):
+    """Services that build links (e-mails) need a request context, as in a view or the worker."""
+    with app.test_request_context():
+        yield
 
 
 @pytest.fixture

@@ -1,13 +1,10 @@
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from complaints import services
 from core.permissions import ASN, MODERATOR
 
-WIB = ZoneInfo("Asia/Jakarta")
-MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=WIB)  # an ordinary week: due Monday 9 November, 23:59:59
+from tests.conftest import WIB  # noqa: F401  (re-exported: the tests here import it from this module)
+from tests.conftest import NOW as MONDAY  # an ordinary week: due Monday 9 November, 23:59:59
 
 
 @pytest.fixture
@@ -42,10 +39,3 @@ def file_complaint(app):
 @pytest.fixture
 def complaint(file_complaint):
     return file_complaint()[0]
-
-
-@pytest.fixture
-def in_request(app):
-    """Services that build links (e-mails) need a request context, as in a view or the worker."""
-    with app.test_request_context():
-        yield

@@ -4,21 +4,14 @@ a citizen, and `make_consultation`, which inserts a consultation row directly (f
 Times: NOW is a fixed Monday morning in Pontianak-like WIB; the factory's defaults put the
 consultation's input window around NOW (opened a day ago, closes in a week), the meeting after it.
 """
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from core.extensions import db
 from core.permissions import ASN, CITIZEN, MODERATOR, ORG_MEMBER
 
-WIB = ZoneInfo("Asia/Jakarta")
-NOW = datetime(2026, 11, 2, 10, 0, tzinfo=WIB)  # a Monday
-
-
-@pytest.fixture
-def now():
-    return NOW
+from tests.conftest import NOW, WIB  # noqa: F401  (re-exported: the tests here import them from this module)
 
 
 @pytest.fixture
@@ -98,10 +91,3 @@ def make_consultation(host_unit):
         db.session.commit()
         return consultation
     return make
-
-
-@pytest.fixture
-def in_request(app):
-    """Services that build links (e-mails) need a request context, as in a view or the worker."""
-    with app.test_request_context():
-        yield

@@ -9,21 +9,14 @@ choice when n is even. Single: options "A".."D" (positions 1-4), only the first 
 Multiple: the first two are correct, the last two are not. Option texts are neutral ("Pilihan 3B").
 Every question has the explanation "Penjelasan soal n".
 """
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from core.extensions import db
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR
 
-WIB = ZoneInfo("Asia/Jakarta")
-NOW = datetime(2026, 11, 2, 10, 0, tzinfo=WIB)  # a Monday
-
-
-@pytest.fixture
-def now():
-    return NOW
+from tests.conftest import NOW, WIB  # noqa: F401  (re-exported: the tests here import them from this module)
 
 
 @pytest.fixture
@@ -154,10 +147,3 @@ def correct_answers():
             result[option.question_id].append(option.id)
         return result
     return answers
-
-
-@pytest.fixture
-def in_request(app):
-    """Services that build links need a request context, as in a view or the worker."""
-    with app.test_request_context():
-        yield
