@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test install translations db browser e2e-browser extract-messages update-messages clean
+.PHONY: run test bench wrk install translations db browser e2e-browser extract-messages update-messages clean
 
 # The worker (outbox, sweeps) runs beside the web server and stops with it.
 run: install translations db
@@ -40,6 +40,20 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
 	  || echo "Could not install chromium; browser tests will be skipped"; \
 	else echo "No /usr/bin/chromium and not root: browser tests will be skipped (sudo apt-get install chromium)"; fi
+
+# The release benchmark (bench/README.md). BENCH_SCALE=0.1 BENCH_SECONDS=3 for a quick run.
+BENCH_SCALE ?= 1
+BENCH_SECONDS ?= 10
+bench: install translations wrk
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_SECONDS=$(BENCH_SECONDS) $(BIN)/python -m bench.run
+
+# Debian's wrk loads the pages for `make bench`; installed when we are root on Debian.
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's wrk for the benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "wrk is missing and we are not root: sudo apt-get install wrk"; exit 1; fi
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project platform .

@@ -1,0 +1,1 @@
+"""Release benchmark: `make bench` (see bench/README.md)."""

@@ -1,0 +1,295 @@
+"""`make bench`: generate → serve with gunicorn → load every page with wrk → time the sweeps → REPORT.md.
+
+Environment: BENCH_SCALE (default 1), BENCH_SECONDS per page (default 10), BENCH_CONNECTIONS (default 4),
+BENCH_DATABASE_URL (PostgreSQL instead of the SQLite file, for generation and pages; the sweeps
+always use SQLite files), BENCH_SKIP_GENERATE=1 to reuse bench/data/bench.sqlite, BENCH_PORT.
+"""
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+DATA = os.path.join(ROOT, "bench", "data")
+PY = sys.executable
+
+
+def env_float(name, default):
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        raise SystemExit(f"{name} must be a number") from None
+
+
+def log(*args):
+    print("[bench]", *args, flush=True)
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as r:  # 127.0.0.1 only
+        return r.status, r.headers, r.read()
+
+
+def wait_ready(base, proc, deadline=60):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited before it was ready; see bench/data/gunicorn.log")
+        try:
+            if fetch(base + "/healthz")[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+def run_wrk(url, seconds, connections):
+    out = subprocess.run(["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+                          "--timeout", "10s", url], capture_output=True, text=True, timeout=seconds + 60)
+    text = out.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+
+    def latency(pct):
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\b", text, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    errors = re.search(r"Socket errors:.*", text)
+    total = int(re.search(r"(\d+) requests in", text).group(1))
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "requests": total,
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(0) if errors else ""}
+
+
+def sqlite_copy(src, dst):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(dst + suffix):
+            os.remove(dst + suffix)
+    s, d = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        s.backup(d)
+    finally:
+        s.close()
+        d.close()
+
+
+def sweep(url):
+    out = subprocess.run([PY, "-m", "bench.sweeps", "--url", url], cwd=ROOT, capture_output=True, text=True,
+                         timeout=1200)
+    if out.returncode != 0:
+        raise SystemExit(f"sweep failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pages(info):
+    big_last = max(1, info["big_input_pages"])
+    deep = min(500, big_last)
+    slug = info["consultation_slug"]
+    return [
+        ("floor (bare Flask route, 1 query, 20 rows)", "/_bench/floor?unit=2", "<li>ADU-"),
+        ("home", "/", "</html>"),
+        ("consultation list, page 1", "/forum/", "Konsultasi publik nomor"),
+        (f"consultation list, last page ({info['consultation_list_pages']})",
+         f"/forum/?page={info['consultation_list_pages']}", "Konsultasi publik nomor"),
+        ("consultation with threads, page 1", f"/forum/konsultasi/{slug}", "Masukan tentang waktu layanan"),
+        (f"consultation threads, page {deep}", f"/forum/konsultasi/{slug}?halaman_masukan={deep}",
+         "Masukan tentang waktu layanan"),
+        (f"thread with {info['long_thread_replies']} replies", f"/forum/masukan/{info['long_thread_id']}",
+         "catatan nomor"),
+        ("public follow-up tracker", "/forum/tindak-lanjut", "Kesepakatan"),
+        ("complaint tracking page", f"/pengaduan/lacak/{info['tracking_code']}", info["tracking_code"]),
+        ("complaint API answer", f"/api/v1/complaints/{info['tracking_code']}", info["tracking_code"]),
+        ("certificate verification", f"/pelatihan/sertifikat/{info['certificate_code']}", info["certificate_code"]),
+    ]
+
+
+def main():
+    scale = env_float("BENCH_SCALE", "1")
+    seconds = int(env_float("BENCH_SECONDS", "10"))
+    conns = int(env_float("BENCH_CONNECTIONS", "4"))
+    port = int(env_float("BENCH_PORT", "8765"))
+    if scale <= 0 or seconds <= 0 or conns <= 0:
+        raise SystemExit("BENCH_SCALE, BENCH_SECONDS and BENCH_CONNECTIONS must be > 0")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk; `make bench` does it as root)")
+    os.makedirs(DATA, exist_ok=True)
+    pg_url = os.environ.get("BENCH_DATABASE_URL")
+    main_db = os.path.join(DATA, "bench.sqlite")
+    url = pg_url or "sqlite:///" + main_db
+    info_file = os.path.join(DATA, "info.json")
+    started = time.monotonic()
+
+    from bench import generate
+    if os.environ.get("BENCH_SKIP_GENERATE") == "1" and os.path.exists(info_file):
+        info = json.load(open(info_file))
+        log("reusing generated data", info["counts"])
+    else:
+        log(f"generating at scale {scale} into {url.split('@')[-1]}")
+        info = generate.generate(url, scale)
+        info["scale"] = scale
+        json.dump(info, open(info_file, "w"), default=str, indent=1)
+
+    # --- pages under load ----------------------------------------------------------------------
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, BENCH_DB_URL=url)
+    glog = open(os.path.join(DATA, "gunicorn.log"), "w")
+    proc = subprocess.Popen([os.path.join(os.path.dirname(PY), "gunicorn"), "-w", "2", "-k", "sync",
+                             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi:app"],
+                            cwd=ROOT, env=env, stdout=glog, stderr=subprocess.STDOUT, start_new_session=True)
+    results, problems = [], []
+    try:
+        wait_ready(base, proc)
+        for name, path, expected in pages(info):
+            try:
+                status, headers, body = fetch(base + path)
+            except urllib.error.HTTPError as e:
+                status, headers, body = e.code, e.headers, e.read()
+            sql = headers.get("X-Bench-SQL")
+            ok = status == 200 and expected.encode() in body
+            if not ok:
+                problems.append(f"{name} ({path}): status {status}, expected text {'found' if expected.encode() in body else 'MISSING'}")
+            log(f"{name}: {status}, {len(body)} bytes, {sql} SQL; loading {seconds}s")
+            load = run_wrk(base + path, seconds, conns)
+            if load["non2xx"] or load["socket_errors"]:
+                problems.append(f"{name}: {load['non2xx']} non-2xx responses under load {load['socket_errors']}")
+            results.append({"name": name, "path": path, "status": status, "ok": ok, "bytes": len(body),
+                            "sql": int(sql) if sql else None, **load})
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        glog.close()
+
+    # --- sweeps: same overdue count, 10x the complaints -----------------------------------------
+    overdue = generate.counts_for(scale)["overdue"]
+    big_n = generate.counts_for(scale)["complaints"]
+    small_n = max(overdue, big_n // 10)
+    sweeps = {}
+    big_db = os.path.join(DATA, "sweep-big.sqlite")
+    if pg_url:
+        log("sweeps: generating a SQLite copy of the complaints for the large sweep")
+        generate.generate("sqlite:///" + big_db, scale, only_complaints=True, quiet=True)
+    else:
+        sqlite_copy(main_db, big_db)
+    small_db = os.path.join(DATA, "sweep-small.sqlite")
+    generate.generate("sqlite:///" + small_db, scale, complaints=small_n, overdue=overdue, only_complaints=True,
+                      quiet=True)
+    for label, path, n in (("large", big_db, big_n), ("small", small_db, small_n)):
+        log(f"sweep on {n} complaints, {overdue} overdue")
+        sweeps[label] = {"complaints": n, "overdue": overdue, **sweep("sqlite:///" + path)}
+        if sweeps[label]["escalated"] != overdue or sweeps[label]["delivered"] != overdue:
+            problems.append(f"sweep {label}: escalated {sweeps[label]['escalated']}, delivered "
+                            f"{sweeps[label]['delivered']}, expected {overdue}")
+
+    write_report(info, scale, seconds, conns, url, results, sweeps, problems, time.monotonic() - started)
+    log("wrote bench/REPORT.md")
+    if problems:
+        log("PROBLEMS:\n  " + "\n  ".join(problems))
+        return 1
+    return 0
+
+
+def versions():
+    from importlib.metadata import version
+    names = ["Flask", "Werkzeug", "SQLAlchemy", "Jinja2", "gunicorn", "Flask-SQLAlchemy"]
+    out = {n: version(n) for n in names}
+    out["Python"] = platform.python_version()
+    out["SQLite"] = sqlite3.sqlite_version
+    try:
+        out["wrk"] = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split()[1]
+    except Exception:
+        out["wrk"] = "?"
+    return out
+
+
+def machine():
+    cpu = platform.processor() or ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = int(open("/proc/meminfo").readline().split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        mem = "?"
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU ({cpu}), {mem} MiB RAM"
+
+
+def write_report(info, scale, seconds, conns, url, results, sweeps, problems, elapsed):
+    floor = results[0]["rps"] if results else 0
+    lines = [f"# Benchmark report", "",
+             f"- **Scale: {scale}** (BENCH_SCALE; 1 is the issue's full size), {seconds} s per page, "
+             f"{conns} connections (wrk, 1 thread), gunicorn 2 sync workers on 127.0.0.1",
+             f"- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; whole run {elapsed:.0f} s",
+             f"- Machine: {machine()}",
+             f"- Database: {'PostgreSQL' if url.startswith('postgresql') else 'SQLite file'}; "
+             f"generated {info.get('rows', '?')} rows in {info.get('seconds', '?')} s",
+             "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
+             "- Data: " + ", ".join(f"{k} {v}" for k, v in info["counts"].items()),
+             "", "## Pages", "",
+             "| page | status / content | req/s | ratio to floor | p50 ms | p99 ms | SQL / request | bytes |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in results:
+        ratio = r["rps"] / floor if floor else 0
+        lines.append(f"| {r['name']} `{r['path'][:60]}` | {r['status']} {'ok' if r['ok'] else 'WRONG'} "
+                     f"| {r['rps']:.1f} | {ratio:.2f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['sql']} | {r['bytes']} |")
+    lines += ["", "## Sweeps (escalation + one outbox delivery pass, forwards POSTed to a stub on 127.0.0.1)", "",
+              "| complaints | overdue | escalated | escalate s | SQL | delivered | deliver s | SQL | total s |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for label in ("large", "small"):
+        s = sweeps.get(label)
+        if s:
+            lines.append(f"| {s['complaints']} | {s['overdue']} | {s['escalated']} | {s['escalate_seconds']:.3f} | "
+                         f"{s['escalate_statements']} | {s['delivered']} | {s['deliver_seconds']:.3f} | "
+                         f"{s['deliver_statements']} | {s['escalate_seconds'] + s['deliver_seconds']:.3f} |")
+    # --- targets
+    lines += ["", "## Targets", ""]
+    def mark(ok):
+        return "PASS" if ok else "**FAIL**"
+    for r in results[1:]:
+        ratio = r["rps"] / floor if floor else 0
+        lines.append(f"- {mark(ratio >= 0.5)} ≥ 0.5× floor req/s: {r['name']} ({ratio:.2f}×)")
+    for r in results[1:]:
+        lines.append(f"- {mark(r['sql'] is not None and r['sql'] <= 10)} ≤ 10 SQL statements: {r['name']} ({r['sql']})")
+    by_path = {r["path"]: r for r in results}
+    first = [r for r in results if r["name"] == "consultation with threads, page 1"]
+    deep = [r for r in results if r["name"].startswith("consultation threads, page")]
+    if first and deep:
+        f, d = first[0], deep[0]
+        lines.append(f"- {mark(d['rps'] >= f['rps'] * 0.9)} deep page not slower than page 1 (10% noise allowed): "
+                     f"{d['name']} {d['rps']:.1f} req/s vs page 1 {f['rps']:.1f} req/s, p50 {d['p50']:.1f} vs {f['p50']:.1f} ms"
+                     + ("" if "500" in d["name"] else " — page 500 does not exist at this scale; the last page was used"))
+    lst = [r for r in results if r["name"].startswith("consultation list")]
+    if len(lst) == 2:
+        lines.append(f"- (info) consultation list page 1 {lst[0]['rps']:.1f} req/s vs {lst[1]['name']} "
+                     f"{lst[1]['rps']:.1f} req/s (200 consultations at full scale: the list has only a few pages)")
+    if "large" in sweeps and "small" in sweeps:
+        big = sweeps["large"]["escalate_seconds"] + sweeps["large"]["deliver_seconds"]
+        small = sweeps["small"]["escalate_seconds"] + sweeps["small"]["deliver_seconds"]
+        lines.append(f"- {mark(big <= 2 * small)} sweep with {sweeps['large']['complaints']} complaints ≤ 2× the "
+                     f"time with {sweeps['small']['complaints']} (same {sweeps['large']['overdue']} overdue): "
+                     f"{big:.3f} s vs {small:.3f} s ({big / small if small else 0:.2f}×)")
+    lines += ["", "## Problems", ""] + ([f"- {p}" for p in problems] or ["- none: every response was a 200 "
+                                                                          "with the expected content"])
+    with open(os.path.join(ROOT, "bench", "REPORT.md"), "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

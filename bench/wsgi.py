@@ -1,0 +1,59 @@
+"""The benchmark's WSGI app: the real application plus, on this instance only, a floor route and
+an SQL-statement counter. Served by gunicorn as `bench.wsgi:app` (BENCH_DB_URL names the database).
+
+Nothing here is registered on the application's blueprints: the floor exists only in this process.
+"""
+import os
+import sys
+
+from flask import request
+from sqlalchemy import event, select
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from app import create_app  # noqa: E402
+from complaints.models import Complaint  # noqa: E402
+from core.extensions import db  # noqa: E402
+
+_url = os.environ.get("BENCH_DB_URL") or "sqlite:///" + os.path.join(ROOT, "bench", "data", "bench.sqlite")
+app = create_app(SQLALCHEMY_DATABASE_URI=_url, SECRET_KEY="bench-secret-key-not-for-production",
+                 RATELIMIT_ENABLED=False, OUTBOX_DELIVER_IMMEDIATELY=False)
+
+# Sync workers serve one request at a time, so one counter per process is exact.
+_statements = [0]
+
+with app.app_context():
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, parameters, context, executemany):
+        _statements[0] += 1
+
+
+@app.before_request
+def _reset_counter():
+    _statements[0] = 0
+
+
+@app.after_request
+def _report_counter(response):
+    response.headers["X-Bench-SQL"] = str(_statements[0])
+    return response
+
+
+FLOOR_TEMPLATE = app.jinja_env.from_string(
+    "<!doctype html><html lang=id><title>floor</title><ul>"
+    "{% for c in rows %}<li>{{ c.tracking_code }} {{ c.title }} {{ c.status }}</li>{% endfor %}</ul>")
+
+
+def floor():
+    """One indexed query (ix_complaint_unit_status_due), 20 rows, a minimal Jinja template."""
+    unit_id = request.args.get("unit", 2, type=int)
+    rows = db.session.execute(
+        select(Complaint.tracking_code, Complaint.title, Complaint.status)
+        .where(Complaint.unit_id == unit_id, Complaint.status == "closed")
+        .order_by(Complaint.due_at.desc()).limit(20)).all()
+    return FLOOR_TEMPLATE.render(rows=rows)
+
+
+app.add_url_rule("/_bench/floor", "bench_floor", floor)
