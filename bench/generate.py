@@ -11,7 +11,7 @@ import os
 import random
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import insert, text
 from werkzeug.security import generate_password_hash

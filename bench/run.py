@@ -233,7 +233,7 @@ def machine():
 
 def write_report(info, scale, seconds, conns, url, results, sweeps, problems, elapsed):
     floor = results[0]["rps"] if results else 0
-    lines = [f"# Benchmark report", "",
+    lines = ["# Benchmark report", "",
              f"- **Scale: {scale}** (BENCH_SCALE; 1 is the issue's full size), {seconds} s per page, "
              f"{conns} connections (wrk, 1 thread), gunicorn 2 sync workers on 127.0.0.1",
              f"- Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; whole run {elapsed:.0f} s",
@@ -267,7 +267,6 @@ def write_report(info, scale, seconds, conns, url, results, sweeps, problems, el
         lines.append(f"- {mark(ratio >= 0.5)} ≥ 0.5× floor req/s: {r['name']} ({ratio:.2f}×)")
     for r in results[1:]:
         lines.append(f"- {mark(r['sql'] is not None and r['sql'] <= 10)} ≤ 10 SQL statements: {r['name']} ({r['sql']})")
-    by_path = {r["path"]: r for r in results}
     first = [r for r in results if r["name"] == "consultation with threads, page 1"]
     deep = [r for r in results if r["name"].startswith("consultation threads, page")]
     if first and deep:

@@ -326,14 +326,6 @@ def dismiss_flag(flag_id):
     permissions.require(current_user, "forum.moderate", item)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.dismiss_flag(_user(), item)
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
-    else:
-        flash(_("Laporan diabaikan."), "success")
+    perform(lambda: services.dismiss_flag(_user(), item), success=_("Laporan diabaikan."))
     return redirect(url_for("forum.moderation"))
 
