@@ -3,7 +3,6 @@ import logging
 import os
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_time
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config
@@ -47,9 +46,10 @@ def create_app(config_object=Config, **overrides):
 
 
 def _init_extensions(app):
-    from flask_babel import lazy_gettext as _l
+    from core.i18n import lazy_gettext as _l
     from sqlalchemy import event
 
+    from core import page_cache
     from core.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
     from core.i18n import select_locale, select_timezone
 
@@ -69,6 +69,7 @@ def _init_extensions(app):
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    page_cache.init_app(app)  # after csrf: replaces the templates' csrf_token()
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     bootstrap.init_app(app)
@@ -116,6 +117,7 @@ def _register_blueprints(app):
     import core.audit  # noqa: F401
     import core.calendar  # noqa: F401
     import core.outbox  # noqa: F401
+    import core.page_cache  # noqa: F401
 
 
 def _register_template_helpers(app):
@@ -135,20 +137,12 @@ def _register_template_helpers(app):
         from flask_babel import get_locale
         return str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
 
+    from core.i18n import format_day, format_moment, install_template_gettext
     from core.markdown import render as render_markdown
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
-    app.jinja_env.filters["datetime"] = _format_datetime
-
-
-def _format_datetime(value, fmt="medium"):
-    """A moment in the city's zone, to the minute: "23 November 2026 15.30 WIB" ("long")."""
-    if not value:
-        return ""
-    if fmt not in ("medium", "long"):
-        return format_datetime(value, fmt)
-    text = f"{format_date(value, fmt)} {format_time(value, 'short')}"
-    return f"{text} {format_datetime(value, 'zzz')}" if fmt == "long" else text
+    app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["datetime"] = format_moment
+    install_template_gettext(app)
 
 
 def __getattr__(name):

@@ -72,6 +72,14 @@ class Config:
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour")
     EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "5 per minute;20 per hour")
 
+    # --- page cache for anonymous visitors (core/page_cache.py, Flask-Caching) -----------------
+    # SimpleCache is per process; set CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 60)
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")
+    CACHE_THRESHOLD = _int("CACHE_THRESHOLD", 1000)
+    CACHE_DEFAULT_TIMEOUT = PAGE_CACHE_SECONDS
+
     # --- mail (Flask-Mail) ------------------------------------------------------------------
     # Without MAIL_SERVER the site writes each e-mail to the log instead of sending it, so a
     # newcomer can follow the verification link from the terminal.

@@ -1,12 +1,12 @@
 """Forms for accounts, organisations and their administration (Flask-WTF: CSRF on each)."""
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from core.i18n import lazy_gettext as _l
 from core.permissions import ROLES
 
 from .models import ORGANISATION_KINDS, ROLE_LABELS, UNIT_KINDS

@@ -2,7 +2,6 @@
 import secrets
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import clock
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
 from core.types import UTCDateTime
 

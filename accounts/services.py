@@ -6,7 +6,6 @@ NotAllowed) with a sentence for the user; nothing is written then.
 """
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from core import audit, clock, permissions
 from core.errors import DomainError, NotFound
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ADMIN, ASN, CITIZEN, ORG_MEMBER, ROLES
 

@@ -394,8 +394,14 @@ def main(argv=None):
         p.error("--scale must be > 0")
     url = a.url or sqlite_url(a.db or os.path.join(ROOT, "bench", "data", "bench.sqlite"))
     import json
-    print(json.dumps(generate(url, a.scale, complaints=a.complaints, overdue=a.overdue,
-                              only_complaints=a.only_complaints), default=str, indent=1))
+    info = generate(url, a.scale, complaints=a.complaints, overdue=a.overdue, only_complaints=a.only_complaints)
+    info["scale"] = a.scale
+    text = json.dumps(info, default=str, indent=1)
+    if a.db is None and not a.only_complaints:
+        # The main bench database: keep its facts where bench.run and bench.profile look for them.
+        with open(os.path.join(ROOT, "bench", "data", "info.json"), "w") as fh:
+            fh.write(text)
+    print(text)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ person: every complaint filed here is a visitor's. Error messages follow Accept-
 """
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from core.errors import DomainError
@@ -14,7 +15,7 @@ from core.i18n import select_locale
 from . import api_bp as bp
 from . import services
 from .forms import ComplaintApiForm
-from .models import CATEGORIES, CLASSIFICATIONS
+from .models import CATEGORIES, CLASSIFICATIONS, Complaint
 
 csrf.exempt(bp)
 
@@ -99,7 +100,8 @@ def file_complaint():
 
 @bp.get("/complaints/<code>")
 def get_complaint(code):
-    return jsonify(public_view(services.get_by_code(code)))
+    complaint = services.get_by_code(code, joinedload(Complaint.unit), selectinload(Complaint.events))
+    return jsonify(public_view(complaint))
 
 
 @bp.get("/complaints/categories")

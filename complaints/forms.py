@@ -1,9 +1,10 @@
 """Forms for complaints: the intake (web and API share its fields) and each staff and reporter step."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, EmailField, Form, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from core.i18n import lazy_gettext as _l
 
 from .models import CATEGORIES, CLASSIFICATIONS, REJECTION_LABELS, STATUS_LABELS
 

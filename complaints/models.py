@@ -1,13 +1,13 @@
 """Complaints (pengaduan), their attachments, and their append-only timeline."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import clock
+from core import clock, page_cache
 from core.audit import AppendOnly
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.types import UTCDateTime
 
 # --- statuses -------------------------------------------------------------------------------
@@ -211,3 +211,7 @@ class ComplaintEvent(AppendOnly, db.Model):
     def label(self):
         return EVENT_LABELS.get(self.kind, self.kind)
 
+
+
+# What a complaint's public tracking page shows.
+page_cache.track("complaints", Complaint, ComplaintEvent, ComplaintAttachment)

@@ -11,7 +11,6 @@ import secrets
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +18,7 @@ from accounts.models import Unit, User
 from core import audit, calendar, clock, outbox, permissions, uploads
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ADMIN, ASN, MODERATOR
 
@@ -43,8 +43,10 @@ def normalise_code(code):
     return (code or "").strip().upper().replace(" ", "")
 
 
-def get_by_code(code):
-    complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == normalise_code(code)))
+def get_by_code(code, *options):
+    """The complaint with this tracking code (loader `options` as for select().options()), or NotFound."""
+    complaint = db.session.scalar(select(Complaint).options(*options)
+                                  .where(Complaint.tracking_code == normalise_code(code)))
     if complaint is None:
         raise NotFound(_("Tidak ada pengaduan dengan kode itu. Periksa kembali kode pelacakan Anda."))
     return complaint

@@ -7,12 +7,12 @@ workers can sweep at once on PostgreSQL; each change is also a compare-and-set, 
 forwarded, reminded or closed once even where row locks do not exist (SQLite).
 """
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core import clock
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.web import with_links
 
 from . import services

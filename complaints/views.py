@@ -12,6 +12,7 @@ from core import clock, permissions
 from core.errors import DomainError
 from core.extensions import db, limiter
 from core.i18n import select_locale
+from core.page_cache import cached_for_visitors
 from core.permissions import ReporterPass, permission_required
 from core.uploads import send_stored
 from core.web import attach_error, paginate, perform
@@ -103,6 +104,7 @@ def track_lookup():
 
 
 @bp.get("/lacak/<code>")
+@cached_for_visitors("complaints")
 def track(code):
     complaint = services.get_by_code(code)
     events = db.session.scalars(select(ComplaintEvent).where(

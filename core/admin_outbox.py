@@ -1,7 +1,6 @@
 """Admin page for the outbox: what waits, what failed and why, and a retry for failed messages."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import case, select
@@ -10,6 +9,7 @@ from . import admin_bp as bp
 from . import outbox
 from .errors import DomainError
 from .extensions import db
+from .i18n import lazy_gettext as _l
 from .outbox import FAILED, PENDING, SENT, OutboxMessage
 from .permissions import permission_required
 from .web import paginate

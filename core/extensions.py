@@ -1,6 +1,7 @@
 """The Flask extensions, created once here and bound to the app in create_app()."""
 from flask import request
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,6 +28,7 @@ csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
 bootstrap = Bootstrap5()
+cache = Cache()  # pages for anonymous visitors (core/page_cache.py)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -1,10 +1,10 @@
 """Forms for the pages `core` owns (Flask-WTF: CSRF on each)."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .calendar import HOLIDAY, WORKING_DAY
+from .i18n import lazy_gettext as _l
 
 
 class CalendarDateForm(FlaskForm):

@@ -1,4 +1,6 @@
 """Markdown written by people, rendered to HTML that is safe to show (markdown-it-py, then nh3)."""
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -12,7 +14,13 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 def render(text):
     """Markdown → sanitised HTML (links get rel=noopener nofollow; no script, style or raw HTML)."""
-    html = _md.render(text or "")
+    return _rendered(text or "")
+
+
+# The same description or lesson is shown on every visit; its HTML depends on the text alone.
+@lru_cache(maxsize=512)
+def _rendered(text):
+    html = _md.render(text)
     # Headings start at h2: the page's own title is the only h1.
     for level in (3, 2, 1):  # deepest first, so a heading moves down exactly one level
         html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")

@@ -1,9 +1,10 @@
 """Forms for consultations: create/edit, documents, registration, attendance, and the list filter."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from core.i18n import lazy_gettext as _l
 
 from .models import FORMATS, STAKEHOLDER_CATEGORIES, TOPIC_TYPES
 

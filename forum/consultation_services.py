@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import Unit
 from core import audit, calendar, clock, permissions, uploads
@@ -54,7 +54,9 @@ def _unique_slug(title):
 
 
 def get_by_slug(slug):
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    # Every page of a consultation names its unit: load it in the same query.
+    consultation = db.session.scalar(select(Consultation).options(joinedload(Consultation.unit))
+                                     .where(Consultation.slug == slug))
     if consultation is None:
         raise NotFound(_("Konsultasi tidak ditemukan."))
     return consultation

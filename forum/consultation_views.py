@@ -7,6 +7,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError, NotAllowed
 from core.extensions import db
+from core.page_cache import cached_for_visitors
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored
 from core.web import attach_error, paginate, perform
@@ -28,6 +29,7 @@ def _user():
 # --- the list ------------------------------------------------------------------------------------
 
 @bp.get("/")
+@cached_for_visitors("forum")
 def index():
     now = clock.now()
     tab = request.args.get("tab") or services.TAB_NOW
@@ -130,8 +132,12 @@ def _registration_form(formdata=None):
 def consultation_page(consultation, status=200, **forms):
     now = clock.now()
     manage = permissions.can(current_user, "consultation.manage", consultation)
-    defaults = {"registration_form": _registration_form(),
-                "document_form": DocumentForm(formdata=None, prefix="dokumen")}
+    # Forms only for those who may use them: an anonymous page carries no form token (page cache).
+    defaults = {}
+    if current_user.is_authenticated:
+        defaults["registration_form"] = _registration_form()
+    if manage:
+        defaults["document_form"] = DocumentForm(formdata=None, prefix="dokumen")
     defaults.update(forms)
     input_page = getattr(thread_services, "input_page", None)
     return render_template(
@@ -146,6 +152,7 @@ def consultation_page(consultation, status=200, **forms):
 
 
 @bp.get("/konsultasi/<slug>")
+@cached_for_visitors("forum")
 def consultation(slug):
     return consultation_page(services.get_visible(slug, current_user))
 

@@ -1,9 +1,10 @@
 """Forms for the berita acara, the signed scan, follow-up progress and the public tracker."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from core.i18n import lazy_gettext as _l
 
 from .models import ACTION_STATUS_LABELS, CANCELLED
 

@@ -21,8 +21,9 @@ from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 
 from . import consultation_services, notice_services
-from .models import (ACTION_STATUS_LABELS, CANCELLED, DONE, DRAFT, FINISHED_ACTION_STATUSES, IN_PROGRESS, PLANNED,
-                     Agreement, BeritaAcara, Consultation, FollowUpAction, ForumInput, ActionProgress, Participant)
+from .models import (ACTION_STATUS_LABELS, CANCELLED, COMPLETED, DONE, DRAFT, FINISHED_ACTION_STATUSES, FOLLOW_UP,
+                     IN_PROGRESS, PLANNED, ActionProgress, Agreement, BeritaAcara, Consultation, FollowUpAction,
+                     ForumInput, Participant)
 
 __all__ = ["DomainError", "NotAllowed", "NotFound"]
 
@@ -513,6 +514,8 @@ def render_pdf(berita_acara):
 
 def published_minutes(consultation):
     """The published berita acara with agreements, actions and their units (three queries), or None."""
+    if consultation.stage not in (FOLLOW_UP, COMPLETED):
+        return None  # publishing is what moves a consultation to follow-up: none before that
     return db.session.scalar(
         select(BeritaAcara).options(selectinload(BeritaAcara.agreements).joinedload(Agreement.action)
                                     .joinedload(FollowUpAction.unit))

@@ -8,6 +8,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError, NotAllowed
 from core.extensions import db, login_manager
+from core.page_cache import cached_for_visitors
 from core.uploads import PDF, send_stored
 from core.web import attach_error, page_number
 
@@ -205,6 +206,7 @@ def minutes_publish(slug):
 # --- follow-up actions ------------------------------------------------------------------------------
 
 @bp.get("/tindak-lanjut")
+@cached_for_visitors("forum")
 def tracker():
     form = TrackerFilterForm(request.args)
     form.unit_id.choices = _unit_choices(_("Semua unit"))
@@ -230,6 +232,7 @@ def _action_page(action, form=None, status=200):
 
 
 @bp.get("/tindak-lanjut/<int:action_id>")
+@cached_for_visitors("forum")
 def action(action_id):
     return _action_page(services.get_action(action_id))
 

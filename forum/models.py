@@ -1,12 +1,12 @@
 """Forum Konsultasi Publik: consultations, participants, input threads, berita acara, follow-up."""
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import clock
+from core import clock, page_cache
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.types import UTCDateTime
 
 # --- consultations --------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ class ForumInput(db.Model):
     __tablename__ = "forum_input"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -183,6 +183,9 @@ class ForumInput(db.Model):
     response = relationship("OfficialResponse", back_populates="input", uselist=False)
     agreements = relationship("Agreement", back_populates="input")
 
+    # A consultation's thread list, newest first, read in index order (no sort, any page).
+    __table_args__ = (Index("ix_forum_input_consultation_created", "consultation_id", "created_at", "id"),)
+
     @property
     def is_hidden(self):
         return self.hidden_at is not None
@@ -196,7 +199,7 @@ class ForumReply(db.Model):
     __tablename__ = "forum_reply"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    input_id: Mapped[int] = mapped_column(ForeignKey("forum_input.id"), index=True)
+    input_id: Mapped[int] = mapped_column(ForeignKey("forum_input.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -207,6 +210,9 @@ class ForumReply(db.Model):
 
     input = relationship("ForumInput", back_populates="replies")
     author = relationship("User", foreign_keys=[author_id])
+
+    # A thread's replies, oldest first, read in index order.
+    __table_args__ = (Index("ix_forum_reply_input_created", "input_id", "created_at", "id"),)
 
     @property
     def is_hidden(self):
@@ -383,3 +389,8 @@ class Follow(db.Model):
         UniqueConstraint("user_id", "consultation_id", name="uq_forum_follow_consultation"),
         UniqueConstraint("user_id", "input_id", name="uq_forum_follow_input"),
     )
+
+
+# Everything the public forum pages show; following is private to the follower.
+page_cache.track("forum", Consultation, ConsultationDocument, Participant, ForumInput, ForumReply, Support,
+                 OfficialResponse, Flag, BeritaAcara, Agreement, FollowUpAction, ActionProgress)

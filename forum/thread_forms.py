@@ -1,8 +1,9 @@
 """Forms of the input threads: input, reply, edit, official response, flag, hide, conversion."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from core.i18n import lazy_gettext as _l
 
 from complaints.models import CATEGORIES
 

@@ -9,6 +9,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db, limiter
+from core.page_cache import cached_for_visitors
 from core.permissions import permission_required
 from core.web import attach_error, page_number, perform
 
@@ -108,7 +109,8 @@ def thread_page(forum_input, status=200, page_errors=(), **forms):
     replies = services.reply_page(forum_input, page_number())
     moderator = permissions.can(current_user, "forum.moderate")
     response = forum_input.response
-    defaults = {
+    # Forms only for signed-in people: an anonymous page carries no form token (page cache).
+    defaults = {} if user is None else {
         "reply_form": ReplyForm(formdata=None, prefix="reply"),
         "response_form": ResponseForm(formdata=None, prefix="response",
                                       disposition=response.disposition if response else None,
@@ -119,11 +121,9 @@ def thread_page(forum_input, status=200, page_errors=(), **forms):
         "hide_form": HideForm(formdata=None),
     }
     defaults.update(forms)
-    if moderator:
+    if "convert_form" in defaults:
         defaults["convert_form"].unit_id.choices = [("", _("Tidak tahu"))] + [
-            (u.id, u.display_name) for u in active_units()]
-    else:
-        defaults["convert_form"].unit_id.choices = []
+            (u.id, u.display_name) for u in active_units()] if moderator else []
     return render_template(
         "forum/input.html", forum_input=forum_input, consultation=forum_input.consultation,
         consultation_url=consultation_url(forum_input.consultation), replies=replies, now=now,
@@ -139,6 +139,7 @@ def thread_page(forum_input, status=200, page_errors=(), **forms):
 
 
 @bp.get("/masukan/<int:input_id>")
+@cached_for_visitors("forum")
 def thread(input_id):
     return thread_page(_visible_input(input_id))
 

@@ -18,7 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app
 from config import TestConfig, database_url
-from core.extensions import db, limiter
+from core.extensions import cache, db, limiter
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
 
 PASSWORD = "rahasia-yang-panjang"
@@ -102,6 +102,7 @@ def _fresh_database(app):
         db.session.remove()
         _empty_all_tables()
         db.session.remove()
+        cache.clear()  # emptied tables restart the content revisions: cached pages would be wrong
     limiter.reset()
     app.config["WTF_CSRF_ENABLED"] = False
 

@@ -1,11 +1,12 @@
 """Forms of the authoring pages (Flask-WTF: CSRF on each). The services hold the rules; these
 only parse and give quick feedback on empty or out-of-range fields."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, FieldList, FormField, IntegerField, SelectField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from core.i18n import lazy_gettext as _l
 
 from .authoring_services import MAX_LESSON_BODY, MAX_OPTION_TEXT, MAX_QUESTION_TEXT, MAX_SLUG, MAX_SUMMARY, MAX_TITLE
 from .models import AUDIENCES, QUESTION_KINDS

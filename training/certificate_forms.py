@@ -1,8 +1,9 @@
 """Forms for certificates: the public lookup by code and the admin's revocation."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from core.i18n import lazy_gettext as _l
 
 REQUIRED = _l("Wajib diisi.")
 

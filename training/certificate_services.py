@@ -15,7 +15,6 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
@@ -23,6 +22,7 @@ from werkzeug.routing import BuildError
 from core import audit, clock, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ASN
 from core.web import links_context, with_links

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from core import clock, permissions
 from core.errors import DomainError
+from core.page_cache import cached_for_visitors
 from core.web import attach_error, paginate
 
 from . import api_bp, bp
@@ -35,6 +36,7 @@ def _certificate_page(certificate, form=None, status=200):
 
 
 @bp.get("/sertifikat/<code>", endpoint="certificate")
+@cached_for_visitors("training")
 def verify_certificate(code):
     certificate = services.get_by_code(code)
     if code != certificate.code:

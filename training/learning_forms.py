@@ -3,9 +3,10 @@
 The quiz's answers are read from the posted form by the view (`q-<question id>` → option ids),
 because the questions differ per attempt; QuizForm carries the CSRF token.
 """
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+
+from core.i18n import lazy_gettext as _l
 
 from .models import AUDIENCES
 

@@ -1,12 +1,12 @@
 """Training: modules with lessons and a question bank, progress, quiz attempts, certificates."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core import clock
+from core import clock, page_cache
 from core.extensions import db
+from core.i18n import lazy_gettext as _l
 from core.types import UTCDateTime
 
 AUDIENCES = {"asn": _l("ASN"), "komunitas": _l("Komunitas"), "semua": _l("Semua")}
@@ -163,3 +163,7 @@ class Certificate(db.Model):
         if self.expires_at is not None and self.expires_at <= (now or clock.now()):
             return "expired"
         return "valid"
+
+
+# What the public certificate verification page shows.
+page_cache.track("training", Certificate, TrainingModule)
