@@ -7,8 +7,9 @@ rendering one (twenty threads, dates, translations) costs ten times a bare query
   inserts, changes or deletes such a row bumps the scope's counter in `content_revision`, as its
   last statement before COMMIT (so the change and the new revision are committed together, and the
   counter's row lock is held only for the commit itself).
-- `@cached_for_visitors(scope)` serves an anonymous GET from the cache under the key (scope,
-  revision, language, current minute, full path). Any change gives a new revision, so a visitor
+- `@cached_for_visitors(scope)` serves a GET from the cache under the key (scope, revision,
+  language, current minute, full path) when the visitor's session holds nothing personal: not
+  logged in, no flashed message, no complaint reporter pass. Any change gives a new revision, so a visitor
   never sees a page older than the last committed change; the minute in the key bounds what
   depends on the clock alone (an input window that just closed) to one minute, like the pages'
   own minute-precision times. Names of people, organisations and units are not tracked: a renamed
@@ -78,6 +79,8 @@ def _note_bulk_statement(state):
 
 @event.listens_for(Session, "before_commit")
 def _bump_revisions(session):
+    if session.in_nested_transaction():
+        return  # releasing a savepoint: the outer transaction's commit bumps
     if not (session.info.get(_PENDING) or session.new or session.dirty or session.deleted):
         return
     session.flush()  # what is still pending is noted too, and every other lock is taken first
@@ -89,9 +92,12 @@ def _bump_revisions(session):
         connection.execute(_bump_statement(connection.dialect.name, scope))
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, transaction):
+    # After the outermost transaction, committed (already bumped) or rolled back (nothing to bump).
+    # A savepoint rolled back keeps the notes: bumping once too often costs one cache miss.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def _bump_statement(dialect, scope):

@@ -125,3 +125,18 @@ def test_the_cache_can_be_turned_off(client, app, forum_input):
         assert queries(client, "/forum/")[0] > 1
     finally:
         app.config["PAGE_CACHE_SECONDS"] = 60
+
+
+def test_a_savepoint_does_not_bump_early_nor_lose_the_outer_change(forum_input):
+    before = page_cache.revision("forum")
+    forum_input.title = "Diubah sebelum savepoint"
+    db.session.flush()
+    with db.session.begin_nested():
+        forum_input.reply_count = 7
+    nested = db.session.begin_nested()
+    forum_input.support_count = 3
+    db.session.flush()
+    nested.rollback()
+    db.session.commit()
+    assert page_cache.revision("forum") == before + 1
+    assert db.session.get(ForumInput, forum_input.id).title == "Diubah sebelum savepoint"
