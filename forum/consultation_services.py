@@ -54,9 +54,10 @@ def _unique_slug(title):
 
 
 def get_by_slug(slug):
-    # Every page of a consultation names its unit: load it in the same query.
-    consultation = db.session.scalar(select(Consultation).options(joinedload(Consultation.unit))
-                                     .where(Consultation.slug == slug))
+    # Every page of a consultation names its unit, and its page lists its few documents: one query.
+    consultation = db.session.execute(
+        select(Consultation).options(joinedload(Consultation.unit), joinedload(Consultation.documents))
+        .where(Consultation.slug == slug)).unique().scalar_one_or_none()
     if consultation is None:
         raise NotFound(_("Konsultasi tidak ditemukan."))
     return consultation
