@@ -121,9 +121,9 @@ def thread_page(forum_input, status=200, page_errors=(), **forms):
         "hide_form": HideForm(formdata=None),
     }
     defaults.update(forms)
-    if "convert_form" in defaults:
-        defaults["convert_form"].unit_id.choices = [("", _("Tidak tahu"))] + [
-            (u.id, u.display_name) for u in active_units()] if moderator else []
+    if "convert_form" in defaults:  # only moderators convert: nobody else needs the units
+        defaults["convert_form"].unit_id.choices = (
+            [("", _("Tidak tahu"))] + [(u.id, u.display_name) for u in active_units()] if moderator else [])
     return render_template(
         "forum/input.html", forum_input=forum_input, consultation=forum_input.consultation,
         consultation_url=consultation_url(forum_input.consultation), replies=replies, now=now,
