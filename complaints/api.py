@@ -5,7 +5,7 @@ person: every complaint filed here is a visitor's. Error messages follow Accept-
 """
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from core.errors import DomainError
@@ -100,7 +100,8 @@ def file_complaint():
 
 @bp.get("/complaints/<code>")
 def get_complaint(code):
-    complaint = services.get_by_code(code, joinedload(Complaint.unit), selectinload(Complaint.events))
+    # One statement: the complaint with its unit and its few events.
+    complaint = services.get_by_code(code, joinedload(Complaint.unit), joinedload(Complaint.events))
     return jsonify(public_view(complaint))
 
 

@@ -45,8 +45,8 @@ def normalise_code(code):
 
 def get_by_code(code, *options):
     """The complaint with this tracking code (loader `options` as for select().options()), or NotFound."""
-    complaint = db.session.scalar(select(Complaint).options(*options)
-                                  .where(Complaint.tracking_code == normalise_code(code)))
+    statement = select(Complaint).options(*options).where(Complaint.tracking_code == normalise_code(code))
+    complaint = db.session.execute(statement).unique().scalar_one_or_none()  # unique(): joined collections
     if complaint is None:
         raise NotFound(_("Tidak ada pengaduan dengan kode itu. Periksa kembali kode pelacakan Anda."))
     return complaint

@@ -33,7 +33,7 @@ class ConsultationForm(FlaskForm):
                         validators=[DataRequired(REQUIRED)])
     opens_at = DateTimeLocalField(_l("Masukan dibuka"), format=DATETIME_FORMAT,
                                   validators=[DataRequired(_l("Isi tanggal dan jam."))])
-    closes_at = DateTimeLocalField(_l("Masukan ditutup"), format=DATETIME_FORMAT,
+    closes_at = DateTimeLocalField(_l("Batas akhir masukan"), format=DATETIME_FORMAT,
                                    validators=[DataRequired(_l("Isi tanggal dan jam."))])
     meeting_at = DateTimeLocalField(_l("Waktu pertemuan"), format=DATETIME_FORMAT,
                                     validators=[DataRequired(_l("Isi tanggal dan jam."))])

@@ -2,17 +2,16 @@
 import re
 from xml.etree import ElementTree as ET
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core import clock
-from core.errors import DomainError
 from core.extensions import db
 from core.permissions import permission_required
-from core.web import page_number, paginate, safe_next
+from core.web import page_number, paginate, perform, safe_next
 
 from . import bp
 from . import notice_services as notices
@@ -51,12 +50,7 @@ def _visible_input(input_id):
 
 def _change_follow(change, message, default_url, **target):
     # The form is only its CSRF token, which CSRFProtect checks for every POST before we get here.
-    try:
-        change(current_user._get_current_object(), now=clock.now(), **target)
-    except DomainError as e:
-        flash(e.message, "danger")
-    else:
-        flash(message, "success")
+    perform(lambda: change(current_user._get_current_object(), now=clock.now(), **target), success=message)
     return redirect(safe_next(default_url))
 
 

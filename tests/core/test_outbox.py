@@ -14,7 +14,7 @@ from core.mailer import send_email
 from core.outbox import EMAIL, FAILED, FORWARD, PENDING, SENT, OutboxMessage
 from core.permissions import ADMIN, ASN, MODERATOR
 from tests.conftest import count_queries
-from tests.core.test_forwarding import Receiver, forward_to, settings  # noqa: F401  (fixtures)
+from tests.core.receiver import Receiver
 
 
 def email(key, to="warga@example.com"):

@@ -14,7 +14,6 @@ from core import clock, outbox, worker
 from core.extensions import db
 from core.mailer import send_email
 from core.outbox import FORWARD, PENDING, SENT, OutboxMessage
-from tests.core.test_forwarding import settings  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 
