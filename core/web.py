@@ -57,6 +57,26 @@ def with_links(fn):
     return wrapped
 
 
+REFUSED = object()  # what run_for_form() returns when a rule said no
+
+
+def run_for_form(action, form):
+    """Run one service call behind a submitted form: its result, or REFUSED when a rule said no.
+
+    NotAllowed propagates (the error handler answers 403). Another DomainError rolls the
+    transaction back and is shown on `form`, next to its field or above the form.
+    """
+    from .errors import DomainError, NotAllowed
+    try:
+        return action()
+    except NotAllowed:
+        raise
+    except DomainError as e:
+        db.session.rollback()
+        attach_error(form, e)
+        return REFUSED
+
+
 def perform(action, *, success, form=None, show_form=None):
     """Run one service call for a view: the shared answer to what a rule says.
 

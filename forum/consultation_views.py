@@ -10,7 +10,7 @@ from core.extensions import db
 from core.page_cache import cached_for_visitors
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored
-from core.web import attach_error, paginate, perform
+from core.web import REFUSED, paginate, perform, run_for_form
 
 from . import bp, thread_services
 from . import consultation_services as services
@@ -76,14 +76,8 @@ def new():
     if request.method == "GET" and current_user.unit_id and not permissions.is_staff(current_user):
         form.unit_id.data = current_user.unit_id
     if form.validate_on_submit():
-        try:
-            consultation = services.create_consultation(_user(), **_values(form))
-        except NotAllowed:
-            raise
-        except DomainError as e:
-            db.session.rollback()
-            attach_error(form, e)
-        else:
+        consultation = run_for_form(lambda: services.create_consultation(_user(), **_values(form)), form)
+        if consultation is not REFUSED:
             flash(_("Konsultasi disimpan sebagai draf. Terbitkan bila sudah siap."), "success")
             return redirect(url_for("forum.consultation", slug=consultation.slug))
     status = 400 if form.errors or form.form_errors else 200
@@ -105,14 +99,8 @@ def edit(slug):
     if consultation.unit_id not in [c[0] for c in form.unit_id.choices]:
         form.unit_id.choices.append((consultation.unit_id, consultation.unit.display_name))
     if form.validate_on_submit():
-        try:
-            services.update_consultation(_user(), consultation, **_values(form))
-        except NotAllowed:
-            raise
-        except DomainError as e:
-            db.session.rollback()
-            attach_error(form, e)
-        else:
+        updated = run_for_form(lambda: services.update_consultation(_user(), consultation, **_values(form)), form)
+        if updated is not REFUSED:
             flash(_("Perubahan konsultasi disimpan."), "success")
             return redirect(url_for("forum.consultation", slug=consultation.slug))
     status = 400 if form.errors or form.form_errors else 200

@@ -10,7 +10,7 @@ from core.errors import DomainError, NotAllowed
 from core.extensions import db, login_manager
 from core.page_cache import cached_for_visitors
 from core.uploads import PDF, send_stored
-from core.web import attach_error, page_number
+from core.web import REFUSED, page_number, run_for_form
 
 from . import bp
 from . import consultation_services
@@ -115,18 +115,12 @@ def minutes_edit(slug):
     form = MinutesForm(prefix="ba")
     _fill_choices(form, consultation)
     if form.validate_on_submit():
-        try:
-            services.save_berita_acara(
-                _user(), consultation, held_at=clock.from_local_input(form.held_at.data), place=form.place.data,
-                summary=form.summary.data, other_attendees=form.other_attendees.data,
-                signatories=[row.data for row in form.signatories],
-                agreements=[row.data for row in form.agreements])
-        except NotAllowed:
-            raise
-        except DomainError as e:
-            db.session.rollback()
-            attach_error(form, e)
-        else:
+        saved = run_for_form(lambda: services.save_berita_acara(
+            _user(), consultation, held_at=clock.from_local_input(form.held_at.data), place=form.place.data,
+            summary=form.summary.data, other_attendees=form.other_attendees.data,
+            signatories=[row.data for row in form.signatories],
+            agreements=[row.data for row in form.agreements]), form)
+        if saved is not REFUSED:
             flash(_("Berita acara disimpan. Periksa PDF-nya, unggah pindaian yang sudah ditandatangani, "
                     "lalu terbitkan."), "success")
             return redirect(url_for("forum.minutes_edit", slug=slug))
@@ -156,14 +150,9 @@ def minutes_upload_scan(slug):
         return redirect(url_for("forum.minutes_edit", slug=slug))
     form = ScanForm(prefix="scan")
     if form.validate_on_submit():
-        try:
-            services.upload_signed_scan(_user(), berita_acara, form.scan.data.filename, form.scan.data.read())
-        except NotAllowed:
-            raise
-        except DomainError as e:
-            db.session.rollback()
-            attach_error(form, e)
-        else:
+        uploaded = run_for_form(lambda: services.upload_signed_scan(
+            _user(), berita_acara, form.scan.data.filename, form.scan.data.read()), form)
+        if uploaded is not REFUSED:
             flash(_("Pindaian berita acara diunggah."), "success")
             return redirect(url_for("forum.minutes_edit", slug=slug))
     return _minutes_page(consultation, berita_acara, scan_form=form, status=400)
@@ -245,14 +234,10 @@ def update_action(action_id):
     form = ActionUpdateForm(prefix="update")
     if not form.validate_on_submit():
         return _action_page(action_, form, 400)
-    try:
-        services.update_action(_user(), action_, status=form.status.data or None, note=form.note.data,
-                               cancel_reason=form.cancel_reason.data)
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        attach_error(form, e)
+    updated = run_for_form(lambda: services.update_action(
+        _user(), action_, status=form.status.data or None, note=form.note.data,
+        cancel_reason=form.cancel_reason.data), form)
+    if updated is REFUSED:
         return _action_page(services.get_action(action_id), form, 400)
     flash(_("Perkembangan tindak lanjut dicatat."), "success")
     return redirect(url_for("forum.action", action_id=action_id))

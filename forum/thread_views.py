@@ -7,11 +7,11 @@ from werkzeug.routing import BuildError
 from accounts.forms import ActionForm
 from accounts.services import active_units
 from core import clock, permissions
-from core.errors import DomainError, NotAllowed, NotFound
-from core.extensions import db, limiter
+from core.errors import NotFound
+from core.extensions import limiter
 from core.page_cache import cached_for_visitors
 from core.permissions import permission_required
-from core.web import attach_error, page_number, perform
+from core.web import REFUSED, page_number, perform, run_for_form
 
 from . import bp, consultation_services, minutes_services
 from . import thread_services as services
@@ -77,15 +77,10 @@ def post_input(slug):
     permissions.require(current_user, "forum.post_input", consultation)
     form = input_form(consultation)
     if form.validate_on_submit():
-        try:
-            forum_input = services.post_input(_user(), consultation, title=form.title.data, body=form.body.data,
-                                              organisation_id=form.organisation_id.data)
-        except NotAllowed:
-            raise
-        except DomainError as e:
-            db.session.rollback()
-            attach_error(form, e)
-        else:
+        forum_input = run_for_form(lambda: services.post_input(
+            _user(), consultation, title=form.title.data, body=form.body.data,
+            organisation_id=form.organisation_id.data), form)
+        if forum_input is not REFUSED:
             flash(_("Masukan Anda terkirim."), "success")
             return redirect(thread_url(forum_input))
     return render_template("forum/thread_new_input.html", consultation=consultation, form=form,
