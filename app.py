@@ -46,11 +46,11 @@ def create_app(config_object=Config, **overrides):
 
 
 def _init_extensions(app):
-    from core.i18n import lazy_gettext as _l
     from sqlalchemy import event
 
     from core import page_cache
     from core.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from core.i18n import lazy_gettext as _l
     from core.i18n import select_locale, select_timezone
 
     db.init_app(app)

@@ -58,7 +58,7 @@ def lazy_gettext(string, **variables):
 def install_template_gettext(app):
     """Replace the i18n callables Flask-Babel gave Jinja with ones that reuse the catalogue."""
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
+        gettext=gettext,
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),

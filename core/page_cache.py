@@ -9,9 +9,9 @@ rendering one (twenty threads, dates, translations) costs ten times a bare query
   counter's row lock is held only for the commit itself).
 - `@cached_for_visitors(scope)` serves a GET from the cache under the key (scope, revision,
   language, current minute, full path) when the visitor's session holds nothing personal: not
-  logged in, no flashed message, no complaint reporter pass. Any change gives a new revision, so a visitor
-  never sees a page older than the last committed change; the minute in the key bounds what
-  depends on the clock alone (an input window that just closed) to one minute, like the pages'
+  logged in, no flashed message, no complaint reporter pass. Any change gives a new revision, so
+  a visitor never sees a page older than the last committed change; the minute in the key bounds
+  what depends on the clock alone (an input window that just closed) to one minute, like the pages'
   own minute-precision times. Names of people, organisations and units are not tracked: a renamed
   organisation shows within PAGE_CACHE_SECONDS.
 - The language switch in the layout carries a CSRF token, which belongs to one visitor. While a
@@ -26,6 +26,7 @@ from functools import wraps
 from itertools import chain
 
 from flask import current_app, g, make_response, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import BigInteger, String, event, select
@@ -113,7 +114,6 @@ def _bump_statement(dialect, scope):
 # --- serving pages -------------------------------------------------------------------------------
 
 def init_app(app):
-    app.config.setdefault("CACHE_TYPE", "SimpleCache")
     cache.init_app(app)
     # Flask-WTF offers csrf_token() both as a global (macros) and from a context processor (pages).
     app.jinja_env.globals["csrf_token"] = _csrf_token_for_page
@@ -141,7 +141,6 @@ def _cacheable_request():
 
 
 def _key(parts):
-    from flask_babel import get_locale
     return "page:{}:{}:{}:{}".format(":".join(map(str, parts)), get_locale(), clock.now().strftime("%Y%m%d%H%M"),
                                      request.full_path)
 

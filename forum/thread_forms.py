@@ -3,9 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from core.i18n import lazy_gettext as _l
-
 from complaints.models import CATEGORIES
+from core.i18n import lazy_gettext as _l
 
 from .models import DISPOSITIONS
 
