@@ -15,8 +15,7 @@ def create_app(config_object=Config, **overrides):
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
-    if app.config["SECRET_KEY"] == "dev-only-change-me" and not (app.debug or app.testing):
-        app.logger.warning("SECRET_KEY is the development default; set SECRET_KEY in production.")
+    _set_secret_key(app)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -43,6 +42,26 @@ def create_app(config_object=Config, **overrides):
     app.cli.add_command(calendar_cli)
     app.cli.add_command(training_cli)
     return app
+
+
+# The value the README once documented as the default: anyone can sign a session with it.
+PUBLISHED_SECRET_KEY = "dev-only-change-me"
+
+
+def _set_secret_key(app):
+    """SECRET_KEY from the environment, else one made on first start and kept in the instance folder.
+
+    Every process of an installation (gunicorn workers, the worker) reads the same file; the
+    published default is refused outside tests, since it lets anyone forge a session.
+    """
+    from core.instance_secrets import instance_secret
+    if app.config.get("SECRET_KEY") == PUBLISHED_SECRET_KEY and not app.testing:
+        raise RuntimeError(
+            f"SECRET_KEY is {PUBLISHED_SECRET_KEY!r}, the value published in the README: anyone could sign "
+            "a session cookie with it. Unset SECRET_KEY (the site then keeps a generated key in "
+            f"{os.path.join(app.instance_path, 'secret-key')}) or set a long random value.")
+    app.config["SECRET_KEY"] = instance_secret(app.instance_path, "secret-key",
+                                               env_value=app.config.get("SECRET_KEY"))
 
 
 def _init_extensions(app):

@@ -33,7 +33,8 @@ def database_url(url):
 
 class Config:
     # --- site -------------------------------------------------------------------------------
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Unset: create_app() generates one on first start and keeps it in instance/secret-key (0600).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     # The government that runs the site; nothing else in the code names a city.
     CITY_NAME = os.environ.get("CITY_NAME", "Kota Contoh")
     SITE_NAME = os.environ.get("SITE_NAME", "Layanan Partisipasi Publik")
