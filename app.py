@@ -107,7 +107,10 @@ def _init_extensions(app):
         if not user_id.isdigit():
             return None
         user = db.session.get(User, int(user_id))
-        if user is None or user.security_stamp != stamp:
+        if user is None or user.security_stamp != stamp or not user.active:
+            # A logged-out, re-passworded or deactivated session: drop all it holds (reporter passes too).
+            from accounts.views import forget_session
+            forget_session()
             return None
         return user
 

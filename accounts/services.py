@@ -176,6 +176,13 @@ def authenticate(email, password, *, now=None):
     return user
 
 
+def log_out(user, *, everywhere=False, now=None):
+    """End every session of the account: a new stamp makes each copy of its cookie anonymous."""
+    user.security_stamp = new_security_stamp()
+    audit.record(user, "user.logged_out_everywhere" if everywhere else "user.logged_out", user, now=now)
+    db.session.commit()
+
+
 def request_password_reset(email):
     """E-mail a reset link when the address has an active account; silent otherwise."""
     user = find_user_by_email(email)

@@ -104,13 +104,39 @@ def login():
     return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
+# What survives logging out: only the language the visitor chose, nothing that grants access.
+KEPT_AFTER_LOGOUT = ("lang",)
+
+
+def forget_session():
+    """Empty this browser's session (sign-in, complaint reporter passes), keeping the language."""
+    kept = {key: session[key] for key in KEPT_AFTER_LOGOUT if key in session}
+    session.clear()
+    session.update(kept)
+
+
 @bp.post("/akun/keluar")
 def logout():
     form = ActionForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.log_out(current_user._get_current_object())
         logout_user()
+        forget_session()
         flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("core.home"))
+
+
+@bp.post("/akun/keluar-semua-perangkat")
+@login_required
+def logout_everywhere():
+    if ActionForm().validate_on_submit():
+        services.log_out(current_user._get_current_object(), everywhere=True)
+        logout_user()
+        forget_session()
+        flash(_("Anda sudah keluar dari semua perangkat. Silakan masuk lagi."), "info")
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.profile"))
 
 
 # --- passwords -----------------------------------------------------------------------------------
@@ -139,6 +165,7 @@ def reset_password(token):
             attach_error(form, e)
         else:
             logout_user()
+            forget_session()
             flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), 400 if form.errors else 200
@@ -178,7 +205,7 @@ def profile():
             session["lang"] = current_user.locale
             flash(_("Profil sudah disimpan."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
+    return render_template("accounts/profile.html", form=form, action_form=ActionForm()), 400 if form.errors else 200
 
 
 def _current_locale():

@@ -200,6 +200,7 @@ MATRIX = [
     ("GET", "accounts.login", {}, anonymous_only(200)),
     ("POST", "accounts.login", {}, anonymous_only(400)),
     ("POST", "accounts.logout", {}, every(302)),
+    ("POST", "accounts.logout_everywhere", {}, signed_in(302)),
     ("GET", "accounts.forgot_password", {}, every(200)),
     ("POST", "accounts.forgot_password", {}, every(400)),
     ("GET", "accounts.reset_password", {"token": "reset_token"}, every(200)),
