@@ -70,7 +70,13 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Per (e-mail address tried, IP address): a stranger hammering an account never locks its owner out.
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour")
+    # Per account only a bounded delay (accounts/throttle.py): after this many failures in the window,
+    # each attempt on the account waits LOGIN_SLOWDOWN_SECONDS.
+    LOGIN_SLOWDOWN_AFTER = _int("LOGIN_SLOWDOWN_AFTER", 10)
+    LOGIN_SLOWDOWN_SECONDS = float(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "2"))
+    LOGIN_SLOWDOWN_WINDOW_SECONDS = _int("LOGIN_SLOWDOWN_WINDOW_SECONDS", 900)
     EMAIL_RATE_LIMIT = os.environ.get("EMAIL_RATE_LIMIT", "5 per minute;20 per hour")
 
     # --- page cache for anonymous visitors (core/page_cache.py, Flask-Caching) -----------------

@@ -64,6 +64,22 @@ def new_security_stamp():
     return secrets.token_urlsafe(16)
 
 
+_dummy_hash = None
+
+
+def spend_password_check(password):
+    """Check `password` against a throwaway hash of the same cost as a real one.
+
+    Called when no account matches, so that a wrong address takes as long as a wrong password and
+    the answer's timing does not tell who is registered.
+    """
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = generate_password_hash(secrets.token_urlsafe(16))
+    check_password_hash(_dummy_hash, password or "")
+    return False
+
+
 class Unit(db.Model):
     """A unit of the city government (OPD, unit penyelenggara pelayanan), in a tree."""
 
@@ -135,8 +151,9 @@ class User(UserMixin, db.Model):
     def is_active(self):
         return self.active
 
-    def set_password(self, password):
-        self.password_hash = generate_password_hash(password)
+    def set_password(self, password, *, hashed=None):
+        """A new password (or its hash made beforehand) and a new stamp, which ends the other sessions."""
+        self.password_hash = hashed or generate_password_hash(password)
         self.security_stamp = new_security_stamp()
 
     def check_password(self, password):

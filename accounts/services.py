@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
 
 from core import audit, clock, permissions
 from core.errors import DomainError, NotFound
@@ -18,7 +19,8 @@ from core.mailer import send_email
 from core.permissions import ADMIN, ASN, CITIZEN, ORG_MEMBER, ROLES
 
 from .models import (MEMBER_APPROVED, MEMBER_PENDING, MEMBER_REJECTED, ORG_PENDING, ORG_REJECTED,
-                     ORG_VERIFIED, Organisation, OrganisationMembership, Unit, User, new_security_stamp)
+                     ORG_VERIFIED, Organisation, OrganisationMembership, Unit, User, new_security_stamp,
+                     spend_password_check)
 from .nip import InvalidNip, parse_nip
 
 VERIFY_SALT = "email-verify"
@@ -27,6 +29,11 @@ RESET_SALT = "password-reset"
 
 class InvalidToken(DomainError):
     pass
+
+
+class WrongCredentials(DomainError):
+    def __init__(self):
+        super().__init__(_("E-mail atau kata sandi salah."))
 
 
 class EmailNotVerified(DomainError):
@@ -77,9 +84,10 @@ def register_user(*, email, password, full_name, phone=None, as_asn=False, nip=N
                   locale="id", now=None):
     """Create an unverified account and send the verification link.
 
-    An address that already has an account gets a notice instead of a second account, and the
-    caller shows the same answer either way, so the form does not reveal who is registered.
-    Returns the new user, or None when the address was taken.
+    An address or a NIP that already has an account gets a notice to its owner instead of a second
+    account, and the caller shows the same answer either way: the form, and the time it takes
+    (the password is hashed on every path), do not reveal who is registered.
+    Returns the new user, or None when the address or the NIP was taken.
     """
     now = now or clock.now()
     email = normalise_email(email)
@@ -93,28 +101,33 @@ def register_user(*, email, password, full_name, phone=None, as_asn=False, nip=N
         unit = db.session.get(Unit, unit_id) if unit_id else None
         if unit is None or not unit.is_active:
             raise DomainError(_("Pilih unit kerja Anda."), field="unit_id")
-        if db.session.scalar(select(User.id).where(User.nip == nip)) is not None:
-            raise DomainError(_("NIP ini sudah terdaftar. Jika itu NIP Anda, gunakan 'Lupa kata sandi' "
-                                "atau hubungi admin."), field="nip")
+    password_hash = generate_password_hash(password)
 
     existing = find_user_by_email(email)
+    nip_owner = db.session.scalar(select(User).where(User.nip == nip)) if as_asn else None
     if existing is not None:
         send_email(existing.email, _l("Percobaan pendaftaran dengan alamat e-mail Anda"),
                    "already_registered", locale=existing.locale, user=existing,
                    login_url=url_for("accounts.login", _external=True),
                    reset_url=url_for("accounts.forgot_password", _external=True))
+    if nip_owner is not None and nip_owner is not existing:
+        send_email(nip_owner.email, _l("Percobaan pendaftaran dengan NIP Anda"), "nip_already_registered",
+                   locale=nip_owner.locale, user=nip_owner, unit=unit,
+                   login_url=url_for("accounts.login", _external=True),
+                   reset_url=url_for("accounts.forgot_password", _external=True))
+    if existing is not None or nip_owner is not None:
         db.session.commit()
         return None
 
     user = User(email=email, full_name=full_name.strip(), phone=(phone or "").strip() or None,
                 role=ASN if as_asn else CITIZEN, locale=locale if locale in current_app.config["LANGUAGES"] else "id",
                 nip=nip if as_asn else None, unit_id=unit.id if unit else None, created_at=now)
-    user.set_password(password)
+    user.set_password(password, hashed=password_hash)
     db.session.add(user)
     try:
         db.session.flush()
     except IntegrityError:
-        # Two registrations with the same address raced; the other one won.
+        # Two registrations with the same address (or NIP) raced; the other one won.
         db.session.rollback()
         return None
     audit.record(user, "user.registered", user, now=now, role=user.role, unit_id=user.unit_id)
@@ -162,8 +175,12 @@ def verify_email(token, *, now=None):
 def authenticate(email, password, *, now=None):
     """Return the user for a right e-mail and password, else raise one generic error."""
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password or ""):
-        raise DomainError(_("E-mail atau kata sandi salah."))
+    if user is None:
+        # An unknown address costs the same password check as a known one (no enumeration by timing).
+        spend_password_check(password)
+        raise WrongCredentials()
+    if not user.check_password(password or ""):
+        raise WrongCredentials()
     if not user.is_active:
         raise DomainError(_("Akun ini dinonaktifkan. Hubungi admin bila menurut Anda ini keliru."))
     if user.email_verified_at is None:

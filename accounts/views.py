@@ -1,6 +1,7 @@
 """Pages for people: register, verify, log in and out, passwords, profile, organisations."""
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
@@ -9,7 +10,7 @@ from core.errors import DomainError
 from core.extensions import form_value, limiter
 from core.web import attach_error, paginate, safe_next
 
-from . import bp, services
+from . import bp, services, throttle
 from .forms import (ActionForm, ChangePasswordForm, EmailOnlyForm, JoinOrganisationForm, LoginForm,
                     OrganisationForm, ProfileForm, RegisterForm, ResetPasswordForm)
 from .models import ORG_VERIFIED, ORGANISATION_KINDS, Organisation
@@ -83,9 +84,14 @@ def resend_verification():
 
 # --- logging in and out ------------------------------------------------------------------------
 
+def _account_and_address():
+    """Rate-limit key of one e-mail address tried from one IP address."""
+    return f"login:{form_value('email')}|{get_remote_address()}"
+
+
 @bp.route("/akun/masuk", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_account_limit, methods=["POST"], key_func=lambda: "login:" + form_value("email"))
+@limiter.limit(_login_account_limit, methods=["POST"], key_func=_account_and_address)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(url_for("core.home")))
@@ -93,9 +99,13 @@ def login():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"]
     if form.validate_on_submit():
+        email = services.normalise_email(form.email.data)
+        throttle.slow_down(email)
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(email, form.password.data)
         except DomainError as e:
+            if isinstance(e, services.WrongCredentials):
+                throttle.record_failure(email)
             form.form_errors.append(e.message)
         else:
             login_user(user, remember=form.remember.data)

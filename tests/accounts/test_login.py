@@ -115,3 +115,44 @@ def test_profile_changes_name_phone_and_language(client, login, make_user):
     user = db.session.scalar(select(User).where(User.id == user.id))
     assert (user.full_name, user.phone, user.locale) == ("Nama Baru", "0812 3456 7890", "en")
     assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def from_address(app, address):
+    """A browser on its own IP address."""
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser
+
+
+def test_hammering_an_account_from_one_address_does_not_lock_its_owner_out(app, make_user):
+    make_user(email="warga@example.com")
+    attacker = from_address(app, "203.0.113.7")
+    owner = from_address(app, "198.51.100.20")
+    limit = 5  # LOGIN_ACCOUNT_RATE_LIMIT: 5 per minute per (account, address)
+    statuses = [log_in(attacker, "warga@example.com", f"tebakan-ke-{n}").status_code for n in range(limit + 1)]
+    assert statuses == [400] * limit + [429]
+    assert log_in(attacker, "warga@example.com").status_code == 429  # even the right password, from there
+    assert log_in(owner, "warga@example.com").status_code == 302
+    assert owner.get("/akun/profil").status_code == 200
+
+
+def test_many_failures_on_one_account_slow_every_attempt_on_it_but_never_block(app, make_user, monkeypatch):
+    from accounts import throttle
+    waits = []
+    monkeypatch.setattr(throttle, "_sleep", waits.append)
+    make_user(email="warga@example.com")
+    after = app.config["LOGIN_SLOWDOWN_AFTER"]
+    assert (after, app.config["LOGIN_SLOWDOWN_SECONDS"], app.config["LOGIN_SLOWDOWN_WINDOW_SECONDS"]) == (10, 2, 900)
+    for n in range(after):  # from many addresses, each under its own limit
+        attacker = from_address(app, f"203.0.113.{n + 1}")
+        assert log_in(attacker, "warga@example.com", "tebakan-yang-salah").status_code == 400
+    assert waits == []
+    owner = from_address(app, "198.51.100.20")
+    assert log_in(owner, "warga@example.com").status_code == 302  # slowed, not refused
+    assert waits == [2]
+    # An unknown address is slowed the same way, so the delay tells nobody which accounts exist.
+    for n in range(after):
+        assert log_in(from_address(app, f"192.0.2.{n + 1}"), "siapa@example.com", "x" * 12).status_code == 400
+    assert waits == [2]
+    assert log_in(from_address(app, "198.51.100.21"), "siapa@example.com", "x" * 12).status_code == 400
+    assert waits == [2, 2]

@@ -113,13 +113,29 @@ def test_an_asn_with_a_bad_nip_is_told_what_is_wrong(client, make_unit, nip, mes
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
-def test_a_nip_registers_only_once(client, make_unit, make_user):
+def test_registering_a_taken_nip_answers_as_a_fresh_one_and_tells_the_nip_owner(client, make_unit, make_user,
+                                                                                 sent_mail):
     unit = make_unit()
-    make_user(ASN, unit=unit, nip="198503122010011003")
-    response = client.post("/akun/daftar", data={**FORM, "account_type": "asn", "nip": "198503122010011003",
-                                                 "unit_id": unit.id})
-    assert response.status_code == 400
-    assert "NIP ini sudah terdaftar" in response.get_data(as_text=True)
+    owner = make_user(ASN, unit=unit, nip="198503122010011003", email="pemilik.nip@example.com")
+    fresh = client.post("/akun/daftar", data={**FORM, "email": "baru@example.com", "account_type": "asn",
+                                              "nip": "199001012015031002", "unit_id": unit.id})
+    sent_mail.clear()
+    taken = client.post("/akun/daftar", data={**FORM, "account_type": "asn", "nip": "198503122010011003",
+                                              "unit_id": unit.id})
+    assert taken.status_code == fresh.status_code == 302
+    assert taken.headers["Location"] == fresh.headers["Location"]
+    assert "NIP" not in client.get(taken.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(User.id)).where(User.email == "siti@example.com")) == 0
+    assert [m.recipients for m in sent_mail] == [[owner.email]]
+    assert "198503122010011003" in sent_mail[0].body and "Tidak ada akun baru" in sent_mail[0].body
+
+
+def test_the_nip_owner_is_told_in_english_when_that_is_their_language(client, make_unit, make_user, sent_mail):
+    unit = make_unit()
+    make_user(ASN, unit=unit, nip="198503122010011003", locale="en")
+    client.post("/akun/daftar", data={**FORM, "account_type": "asn", "nip": "198503122010011003", "unit_id": unit.id})
+    assert sent_mail[0].subject == "Registration attempt with your NIP"
+    assert "No new account was created" in sent_mail[0].body
 
 
 def test_a_citizen_needs_no_nip(client):
