@@ -18,6 +18,7 @@ from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ADMIN, ASN, CITIZEN, ORG_MEMBER, ROLES
 
+from . import signals
 from .models import (MEMBER_APPROVED, MEMBER_PENDING, MEMBER_REJECTED, ORG_PENDING, ORG_REJECTED,
                      ORG_VERIFIED, Organisation, OrganisationMembership, Unit, User, new_security_stamp,
                      spend_password_check)
@@ -310,6 +311,8 @@ def confirm_asn(actor, user, *, now=None):
     audit.record(actor, "user.asn_confirmed", user, now=user.asn_confirmed_at, unit_id=user.unit_id)
     send_email(user.email, _l("Status ASN Anda telah dikonfirmasi"), "asn_confirmed", locale=user.locale,
                user=user)
+    # E.g. training issues the certificates of ASN modules the user passed while waiting.
+    signals.asn_confirmed.send(user, actor=actor, now=user.asn_confirmed_at)
     db.session.commit()
 
 

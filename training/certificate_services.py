@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
+from accounts.signals import asn_confirmed
 from core import audit, clock, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
@@ -27,7 +28,7 @@ from core.mailer import send_email
 from core.permissions import ASN
 from core.web import links_context, with_links
 
-from .models import Certificate
+from .models import Certificate, QuizAttempt, TrainingModule
 
 __all__ = ["DomainError", "NotAllowed", "NotFound"]
 
@@ -117,10 +118,17 @@ def _new_code():
 
 # --- issuing ----------------------------------------------------------------------------------
 
+def waits_for_confirmation(user, module):
+    """An ASN module's certificate names a civil servant: it waits until a moderator confirms the ASN."""
+    return module.audience == "asn" and user.role == ASN and user.asn_confirmed_at is None
+
+
 def issue(attempt, *, now):
     """Issue the certificate for a passed attempt, once (no commit: the quiz's transaction commits).
 
     Earlier certificates for the same module stay as they are; the learner's page shows the newest.
+    Returns None while the certificate waits for the learner's ASN confirmation (the passed attempt
+    is kept and issue_waiting() issues it then).
     """
     if not attempt.passed or attempt.submitted_at is None:
         raise DomainError(_("Sertifikat hanya diberikan untuk kuis yang lulus."))
@@ -128,9 +136,12 @@ def issue(attempt, *, now):
     if existing is not None:
         return existing
     user, module = attempt.user, attempt.module
+    if waits_for_confirmation(user, module):
+        return None
+    confirmed_nip = user.nip if user.role == ASN and user.nip and user.asn_confirmed_at is not None else None
     certificate = Certificate(
         code=_new_code(), user_id=user.id, module_id=module.id, attempt_id=attempt.id,
-        holder_name=user.full_name, holder_nip=user.nip if user.role == ASN and user.nip else None,
+        holder_name=user.full_name, holder_nip=confirmed_nip,
         module_title=module.title, score=attempt.score or 0, issued_at=now,
         expires_at=now + relativedelta(months=module.validity_months) if module.validity_months else None)
     db.session.add(certificate)
@@ -142,6 +153,23 @@ def issue(attempt, *, now):
                    user=user, certificate=certificate, url=verification_url(certificate.code),
                    mine_url=url_for("training.my_certificates", _external=True))
     return certificate
+
+
+@asn_confirmed.connect
+def issue_waiting(user, *, now, **_extra):
+    """Once an ASN is confirmed, issue the certificates their passed ASN modules were waiting for
+    (one per module, for the newest pass; no commit: the confirmation's transaction commits)."""
+    attempts = db.session.scalars(
+        select(QuizAttempt).join(TrainingModule, TrainingModule.id == QuizAttempt.module_id)
+        .outerjoin(Certificate, Certificate.attempt_id == QuizAttempt.id)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True), TrainingModule.audience == "asn",
+               Certificate.id.is_(None))
+        .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())).all()
+    issued = set()
+    for attempt in attempts:
+        if attempt.module_id not in issued:
+            issue(attempt, now=now)
+            issued.add(attempt.module_id)
 
 
 # --- revoking ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from core.errors import DomainError, NotAllowed
 from core.extensions import db
 
 from . import bp
+from . import certificate_services
 from . import learning_services as services
 from .learning_forms import ButtonForm, CatalogueFilterForm, QuizForm, answers_from
 from .models import AUDIENCES
@@ -178,4 +179,6 @@ def attempt_result(attempt_id):
         "training/quiz_result.html", attempt=attempt, module=attempt.module, items=services.review(attempt),
         late=services.submitted_late(attempt), certificate=certificate,
         certificate_url=url_for("training.certificate", code=certificate.code) if certificate else None,
+        certificate_waits=attempt.passed and certificate is None
+        and certificate_services.waits_for_confirmation(attempt.user, attempt.module),
         quiz=services.quiz_info(_user(), attempt.module, now)))
