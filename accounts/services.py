@@ -281,11 +281,14 @@ def change_role(actor, user, role, *, unit_id=None, now=None):
     user.role = role
     if unit is not None:
         user.unit_id = unit.id
-    if role == ASN and user.asn_confirmed_at is None:
+    confirmed = role == ASN and user.asn_confirmed_at is None
+    if confirmed:
         # An admin setting the role is the confirmation.
         user.asn_confirmed_at = now or clock.now()
         user.asn_confirmed_by_id = actor.id
     audit.record(actor, "user.role_changed", user, now=now, old=old, new=role, unit_id=user.unit_id)
+    if confirmed:
+        signals.asn_confirmed.send(user, actor=actor, now=user.asn_confirmed_at)
     db.session.commit()
 
 

@@ -66,3 +66,11 @@ def test_an_unconfirmed_asn_gets_a_community_certificate_without_the_nip(pending
 def test_a_confirmed_asn_gets_the_certificate_with_the_nip_at_once(asn, make_module, now):
     certificate = services.issue(passed_attempt(asn, make_module(audience="asn"), now), now=now)
     assert certificate.holder_nip == "198503122010011003"
+
+
+def test_an_admin_making_the_user_asn_also_issues_the_waiting_certificate(pending_asn, admin, make_module, now,
+                                                                         in_request):
+    module = make_module(audience="asn")
+    passed_attempt(pending_asn, module, now)
+    account_services.change_role(admin, pending_asn, ASN, now=now)
+    assert [c.module_id for c in certificates_of(pending_asn)] == [module.id]
