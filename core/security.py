@@ -15,6 +15,9 @@ CSP = "; ".join([
 ])
 
 
+NO_STORE_TYPES = frozenset({"text/html", "text/csv", "application/json"})
+
+
 def add_security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -26,7 +29,8 @@ def add_security_headers(response):
     if current_app.config.get("SESSION_COOKIE_SECURE") and request.is_secure:
         headers.setdefault("Strict-Transport-Security",
                            f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")
-    if response.mimetype == "text/html":
-        # Pages can carry personal data or CSRF tokens: no shared caches, no back-button leaks.
+    if response.mimetype in NO_STORE_TYPES:
+        # Pages, CSV downloads and API answers can carry personal data or CSRF tokens: no shared
+        # caches, no copies on disk, no back-button leaks. A view that may be cached says so itself.
         headers.setdefault("Cache-Control", "no-store")
     return response

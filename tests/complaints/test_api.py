@@ -19,6 +19,7 @@ def test_filing_through_the_api_answers_201_with_the_tracking_code(client, unit,
     assert datetime.fromisoformat(data["due_at"]) > datetime.fromisoformat(data["received_at"])
     assert data["unit"] == {"id": unit.id, "name": unit.name}
     assert response.headers["Location"] == f"/api/v1/complaints/{data['tracking_code']}"
+    assert response.headers["Cache-Control"] == "no-store"  # the tracking code is the reporter's key
     assert db.session.scalar(select(Complaint.channel)) == "api"
     assert sent_mail[0].recipients == ["wati@example.com"]
 

@@ -16,6 +16,7 @@ def test_the_api_verifies_a_certificate(client, asn, make_module, now):
                     "status": "valid", "revoked_at": None}
     assert "198503122010011003" not in response.get_data(as_text=True)
     assert "asn@example.com" not in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"  # the holder's name
 
 
 def test_the_api_reports_revoked_and_expired(client, asn, admin, make_module, now):

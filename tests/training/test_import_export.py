@@ -164,6 +164,7 @@ def test_admin_downloads_a_module_as_a_json_file(client, login, admin, make_modu
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert 'attachment; filename="integritas.json"' == response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
     assert response.get_json() == services.export_module(module)
 
 

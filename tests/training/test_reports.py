@@ -116,6 +116,7 @@ def test_the_completion_csv_has_a_header_and_one_row_per_unit_and_module(client,
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"  # names and scores of people
     rows = rows_of(response)
     assert rows[0] == ["Unit", "Modul", "Wajib bagi ASN", "Jumlah ASN", "Selesai (sertifikat berlaku)",
                        "Persentase selesai", "Jumlah percobaan", "Rata-rata nilai", "Percobaan lulus"]
@@ -136,6 +137,7 @@ def test_the_incomplete_list_names_who_has_no_valid_certificate(client, login, a
 def test_the_incomplete_csv_defuses_formulas(client, login, admin, office):
     response = login(admin).get(f"/pelatihan/laporan/belum-selesai.csv?module_id={office['ethics'].id}")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"  # names, NIPs and e-mail addresses
     rows = rows_of(response)
     assert rows[0] == ["Nama", "NIP", "E-mail", "Unit", "Modul", "Jumlah percobaan", "Nilai terbaik"]
     by_name = {row[0]: row for row in rows[1:]}
