@@ -5,7 +5,6 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from accounts.models import User
 from core.audit import AuditEvent
 from core.extensions import db
 from core.permissions import ADMIN
