@@ -16,6 +16,10 @@ def create_app(config_object=Config, **overrides):
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     _set_secret_key(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_blueprints(app)

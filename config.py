@@ -69,6 +69,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # How many proxies (nginx, a load balancer) stand in front of the site and set X-Forwarded-*.
+    # 0 trusts no header: behind a proxy every visitor would share the proxy's address, and the
+    # per-address log-in and complaint limits would then throttle everyone at once.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     # Per (e-mail address tried, IP address): a stranger hammering an account never locks its owner out.
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour")

@@ -118,3 +118,24 @@ def test_healthz_says_503_when_the_database_is_gone(tmp_path):
         response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
+
+
+def test_behind_a_trusted_proxy_the_visitor_address_comes_from_x_forwarded_for(app):
+    """Per-address limits need the visitor's address, not nginx's; an untrusted header is ignored."""
+    from flask import request
+
+    from app import create_app
+    from config import TestConfig
+    seen = {}
+    for hops in (0, 1):
+        proxied = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                             TRUSTED_PROXIES=hops)
+
+        @proxied.get("/_address")
+        def address():
+            return request.remote_addr
+
+        seen[hops] = proxied.test_client().get(
+            "/_address", headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_data(as_text=True)
+    assert seen == {0: "127.0.0.1", 1: "203.0.113.7"}
