@@ -141,11 +141,22 @@ def reporter_email(complaint):
     return complaint.reporter.email if complaint.reporter else complaint.reporter_email
 
 
+def reporter_identity_for_staff(complaint):
+    """Who filed, as the handlers may see it: nothing at all when the complaint is anonim.
+
+    The one place that decides it. No role (admin included) sees an anonim reporter's name,
+    e-mail, phone or account; only the system uses them, to write to the reporter.
+    """
+    if complaint.anonymous:
+        return None
+    return {"name": reporter_name(complaint), "email": reporter_email(complaint), "phone": complaint.reporter_phone}
+
+
 def _notify_reporter(complaint, subject, template, **context):
     address = reporter_email(complaint)
     if address:
         locale = complaint.reporter.locale if complaint.reporter else complaint.locale
-        send_email(address, subject, template, locale=locale, complaint=complaint, subject_obj=complaint,
+        send_email(address, subject, template, locale=locale, complaint=complaint, subject_obj=complaint, private=True,
                    url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
 
 
@@ -497,13 +508,4 @@ def rate(actor, complaint, *, rating, comment=None, now=None):
 def auto_close(complaint, *, now):
     complaint.status, complaint.closed_at, complaint.autoclose_at = CLOSED, now, None
     _event(complaint, None, "auto_closed", now=now)
-
-
-def reveal_identity(actor, complaint, *, now=None):
-    """An admin auditing abuse sees who filed an anonymous complaint; the look is logged."""
-    permissions.require(actor, "complaint.reveal_identity", complaint)
-    audit.record(actor, "complaint.identity_revealed", complaint, now=now, code=complaint.tracking_code)
-    db.session.commit()
-    return {"name": reporter_name(complaint), "email": reporter_email(complaint), "phone": complaint.reporter_phone,
-            "account_id": complaint.reporter_id}
 

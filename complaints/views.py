@@ -175,7 +175,7 @@ def _unit_select(form_field):
     form_field.choices = _unit_choices(_("— pilih unit —"))
 
 
-def case_page(complaint, status=200, identity=None, **forms):
+def case_page(complaint, status=200, **forms):
     """The case as its reporter or its handlers see it, with the forms each may use."""
     reporter = reporter_actor(complaint)
     staff_view = permissions.can(current_user, "complaint.handle", complaint)
@@ -206,9 +206,8 @@ def case_page(complaint, status=200, identity=None, **forms):
     forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
     return render_template("complaints/case.html", complaint=complaint, events=events, staff_view=staff_view,
                            is_reporter=reporter is not None, now=clock.now(),
-                           reporter_name=services.reporter_name(complaint),
-                           reporter_email=services.reporter_email(complaint),
-                           identity=identity, forum_input=forum_input, **defaults), status
+                           identity=services.reporter_identity_for_staff(complaint),
+                           forum_input=forum_input, **defaults), status
 
 
 @bp.get("/<code>")
@@ -311,18 +310,6 @@ def add_note(code):
 def forward(code):
     return _staff_step(code, ForwardForm, "complaint.moderate", lambda c, f: services.forward(c, actor=_user(), reason=f.reason.data),
                        _("Pengaduan diteruskan ke SP4N-LAPOR!. Kota tetap menanganinya."), form_name="forward_form")
-
-
-@bp.post("/<code>/identitas")
-@login_required
-def reveal_identity(code):
-    from accounts.forms import ActionForm
-    complaint = services.get_by_code(code)
-    permissions.require(current_user, "complaint.reveal_identity", complaint)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    identity = services.reveal_identity(_user(), complaint)
-    return case_page(complaint, identity=identity)
 
 
 # --- the reporter's steps ------------------------------------------------------------------------
