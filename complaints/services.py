@@ -7,6 +7,7 @@ person; nothing is written then.
 """
 import hashlib
 import hmac
+import json
 import secrets
 
 from flask import current_app, url_for
@@ -24,9 +25,13 @@ from core.permissions import ADMIN, ASN, MODERATOR
 
 from .models import (AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR, IN_PROGRESS,
                      OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED, REJECTION_LABELS,
-                     RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent)
+                     RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent, IdempotencyKey)
 
-__all__ = ["DomainError", "NotAllowed", "NotFound"]
+__all__ = ["DomainError", "IdempotencyConflict", "NotAllowed", "NotFound"]
+
+
+class IdempotencyConflict(DomainError):
+    """The same Idempotency-Key came with another request body (the API answers 422)."""
 
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 CODE_LENGTH = 12  # 60 random bits: unguessable, still readable over the phone
@@ -185,15 +190,48 @@ def _staff_audit(actor, action, complaint, now, **data):
 
 # --- intake -----------------------------------------------------------------------------------
 
+IDEMPOTENCY_KEY_MAX = 200
+
+
+def request_hash(payload):
+    """A stable hash of a JSON request body (key order does not matter)."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def filed_before(idempotency_key, body_hash=None):
+    """The (complaint, reporter_key) a request with this key already filed, or None.
+
+    The same key with another body raises IdempotencyConflict: a client reusing a key for a new
+    complaint must learn that nothing was filed, not receive someone else's answer.
+    """
+    row = db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == key_hash(idempotency_key)))
+    if row is None:
+        return None
+    if body_hash is not None and row.body_hash != body_hash:
+        raise IdempotencyConflict(_("Idempotency-Key ini sudah dipakai untuk pengaduan lain. Gunakan kunci baru "
+                                    "untuk setiap pengaduan."), field="idempotency_key")
+    return row.complaint, row.reporter_key
+
+
 def file_complaint(*, title, description, classification, category, unit_id=None, location=None,
                    anonymous=False, confidential=False, reporter=None, reporter_name=None, reporter_email=None,
-                   reporter_phone=None, attachments=(), channel="web", locale="id", now=None, commit=True):
-    """Receive a complaint; returns (complaint, reporter_key).
+                   reporter_phone=None, attachments=(), channel="web", locale="id", now=None, commit=True,
+                   idempotency_key=None, body_hash=None):
+    """Receive a complaint, once per idempotency key; returns (complaint, reporter_key).
 
     `reporter` is the logged-in account, if any; visitors give contact details or none. The
     reporter key is the secret of the reporter link; only its hash is stored. With commit=False
     the complaint is only flushed: a caller that files it as part of a larger change commits.
+    `idempotency_key` ("<channel>:<key>": the API header, the web form's one-time token): a retry,
+    even one racing the first request, answers the complaint already filed and files nothing.
     """
+    if idempotency_key:
+        if len(idempotency_key.partition(":")[2]) > IDEMPOTENCY_KEY_MAX:
+            raise DomainError(_("Idempotency-Key terlalu panjang (paling banyak %(n)s karakter).",
+                                n=IDEMPOTENCY_KEY_MAX), field="idempotency_key")
+        original = filed_before(idempotency_key, body_hash)
+        if original is not None:
+            return original
     now = now or clock.now()
     if classification not in CLASSIFICATIONS:
         raise DomainError(_("Pilih klasifikasi laporan."), field="classification")
@@ -228,6 +266,11 @@ def file_complaint(*, title, description, classification, category, unit_id=None
             complaint.attachments.append(ComplaintAttachment(stored_name=stored_name, original_name=name,
                                                              content_type=content_type, size=len(data),
                                                              created_at=now))
+        if idempotency_key:
+            # Same transaction as the complaint; the unique key_hash settles a race (below).
+            db.session.add(IdempotencyKey(key_hash=key_hash(idempotency_key), body_hash=body_hash,
+                                          complaint=complaint, created_at=now,
+                                          reporter_key=reporter_key if channel == "web" else None))
         db.session.flush()
         _event(complaint, reporter, "received", now=now, role="reporter", channel=channel)
         _notify_reporter(complaint, _l("Pengaduan Anda diterima: %(code)s", code=complaint.tracking_code),
@@ -239,10 +282,14 @@ def file_complaint(*, title, description, classification, category, unit_id=None
         else:
             db.session.flush()
     except IntegrityError:
-        # A tracking-code collision (60 random bits: practically never); the person tries again.
         db.session.rollback()
         for name in stored:
             uploads.delete(name)
+        # A concurrent request with the same key committed first: answer with its complaint.
+        original = filed_before(idempotency_key, body_hash) if idempotency_key else None
+        if original is not None:
+            return original
+        # Otherwise a tracking-code collision (60 random bits: practically never); the person tries again.
         raise DomainError(_("Pengaduan belum tersimpan. Silakan kirim sekali lagi."))
     except BaseException:
         db.session.rollback()

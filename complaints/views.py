@@ -1,4 +1,5 @@
 """Pages of the complaint desk: intake, public tracking, the reporter's and the staff's case page, queues."""
+import secrets
 from datetime import timedelta
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -62,6 +63,8 @@ def index():
 def new():
     form = ComplaintForm()
     form.unit_id.choices = _unit_choices(_("Tidak tahu"))
+    if not form.once_token.data:
+        form.once_token.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
         files = [(f.filename, f.read()) for f in (form.attachments.data or []) if f and f.filename]
         reporter = current_user._get_current_object() if current_user.is_authenticated else None
@@ -73,7 +76,8 @@ def new():
                 confidential=form.confidential.data, reporter=reporter,
                 reporter_name=None if reporter else form.reporter_name.data,
                 reporter_email=None if reporter else form.reporter_email.data,
-                reporter_phone=form.reporter_phone.data, attachments=files, locale=select_locale())
+                reporter_phone=form.reporter_phone.data, attachments=files, locale=select_locale(),
+                idempotency_key=f"web:{form.once_token.data}")
         except DomainError as e:
             attach_error(form, e)
         else:
