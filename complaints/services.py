@@ -241,7 +241,9 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     if len(attachments) > current_app.config["COMPLAINT_MAX_ATTACHMENTS"]:
         raise DomainError(_("Paling banyak %(n)s lampiran.", n=current_app.config["COMPLAINT_MAX_ATTACHMENTS"]),
                           field="attachments")
-    cleaned = [(uploads.clean_name(name), *uploads.check_and_clean(name, data)) for name, data in attachments]
+    cleaned = [(uploads.display_name(name, content_type), content_type, data)
+               for name, (content_type, data) in ((name, uploads.check_and_clean(name, data))
+                                                  for name, data in attachments)]
 
     reporter_key = secrets.token_urlsafe(24)
     complaint = Complaint(
@@ -261,7 +263,7 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     stored = []
     try:
         for name, content_type, data in cleaned:
-            stored_name = uploads.store(data)
+            stored_name = uploads.store(data, content_type)
             stored.append(stored_name)
             complaint.attachments.append(ComplaintAttachment(stored_name=stored_name, original_name=name,
                                                              content_type=content_type, size=len(data),
