@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Unit, User
-from core import audit, calendar, clock, outbox, permissions, uploads
+from core import audit, calendar, clock, encryption, outbox, permissions, uploads
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
@@ -133,8 +133,9 @@ def forward_payload(complaint, *, event, step=None, reason=None, message=None):
         "public_response": complaint.public_response if not complaint.confidential else None,
     }
     if not complaint.anonymous:
-        payload["reporter"] = {"name": reporter_name(complaint), "email": reporter_email(complaint),
-                               "phone": complaint.reporter_phone}
+        # Sealed while the message waits in the outbox (the database); opened when it is sent.
+        return encryption.seal(payload, reporter={"name": reporter_name(complaint), "email": reporter_email(complaint),
+                                                  "phone": complaint.reporter_phone})
     return payload
 
 

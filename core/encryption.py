@@ -8,6 +8,8 @@ Lose the key and those columns are lost: keep it, and back it up apart from the 
 
 Encrypted columns cannot be filtered or sorted on (each token is different for the same text).
 """
+import json
+
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from sqlalchemy import Text
@@ -49,6 +51,26 @@ def decrypt(token):
     except InvalidToken:
         # Never show ciphertext as if it were a name; a wrong or lost key must be noticed.
         raise RuntimeError("an encrypted column cannot be read with the configured DATA_ENCRYPTION_KEY") from None
+
+
+SEALED = "sealed"
+
+
+def seal(payload, **private):
+    """`payload` with `private` fields encrypted under one key ("sealed") for a stored message.
+
+    An outbox message lives in the database until it is sent; its personal fields must not be
+    readable there. `unseal()` puts them back just before delivery.
+    """
+    return {**payload, SEALED: encrypt(json.dumps(private, ensure_ascii=False))}
+
+
+def unseal(payload):
+    if SEALED not in payload:
+        return payload
+    opened = {k: v for k, v in payload.items() if k != SEALED}
+    opened.update(json.loads(decrypt(payload[SEALED])))
+    return opened
 
 
 class EncryptedText(TypeDecorator):

@@ -69,9 +69,9 @@ def test_no_role_can_reveal_an_anonymous_identity_any_more(client, login, make_u
     assert "complaint.reveal_identity" not in permissions._rules
 
 
-def test_an_admin_sees_no_anonymous_identity_in_the_outbox_audit_log_or_csv(client, login, make_user,
-                                                                           anonymous_complaint, moderator, unit,
-                                                                           in_request):
+def test_an_admin_sees_no_anonymous_identity_in_the_outbox_or_the_audit_log(client, login, make_user,
+                                                                          anonymous_complaint, moderator, unit,
+                                                                          in_request):
     services.verify(moderator, anonymous_complaint, unit_id=unit.id)
     services.forward(anonymous_complaint, actor=moderator, reason="Keselamatan")
     login(make_user(ADMIN))
@@ -185,3 +185,26 @@ def test_turning_a_forwarded_complaint_anonim_says_the_national_system_already_h
     login(moderator)
     text = client.get(f"/pengaduan/{complaint.tracking_code}").get_data(as_text=True)
     assert "sistem nasional sudah menerimanya" in text
+
+
+def test_a_named_reporter_reaches_the_national_system_but_waits_encrypted_in_the_outbox(app, complaint, moderator,
+                                                                                       in_request):
+    import json
+    from datetime import timedelta
+
+    from core import clock, outbox
+    from tests.core.receiver import SECRET, Receiver, free_port
+    services.forward(complaint, actor=moderator, reason="Mendesak")
+    stored = db.session.execute(text("SELECT payload FROM outbox_message WHERE kind = 'forward'")).scalar()
+    assert "rudi@example.com" not in str(stored) and "Rudi Hartono" not in str(stored)
+    port, saved = free_port(), dict(app.config)
+    app.config.update(NATIONAL_FORWARD_URL=f"http://127.0.0.1:{port}/api", NATIONAL_FORWARD_SECRET=SECRET,
+                      NATIONAL_FORWARD_EMAIL="", NATIONAL_FORWARD_TIMEOUT=2.0)
+    try:
+        with Receiver([(201, {})], port=port) as receiver:
+            outbox.deliver(now=clock.now() + timedelta(seconds=1))
+    finally:
+        app.config.update(saved)
+    [request] = [r for r in receiver.requests if json.loads(r.body).get("event") == "forwarded"]
+    assert json.loads(request.body)["reporter"] == {"name": "Rudi Hartono", "email": "rudi@example.com",
+                                                    "phone": "081234567890"}
