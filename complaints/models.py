@@ -232,7 +232,7 @@ class IdempotencyKey(db.Model):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
     # The reporter link's secret, so a retry of the web form shows the filer the same link once more.
     reporter_key: Mapped[str | None] = mapped_column(EncryptedText)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 
     complaint = relationship("Complaint")
 

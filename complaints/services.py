@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -192,6 +193,7 @@ def _staff_audit(actor, action, complaint, now, **data):
 # --- intake -----------------------------------------------------------------------------------
 
 IDEMPOTENCY_KEY_MAX = 200
+IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)  # a retry comes within minutes; a day is generous
 
 
 def request_hash(payload):

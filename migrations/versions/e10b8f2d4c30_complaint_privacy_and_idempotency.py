@@ -60,11 +60,13 @@ def upgrade():
                     sa.UniqueConstraint('key_hash'))
     with op.batch_alter_table('complaint_idempotency_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_idempotency_key_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_idempotency_key_created_at'), ['created_at'], unique=False)
 
 
 def downgrade():
     from core.encryption import decrypt
     with op.batch_alter_table('complaint_idempotency_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_idempotency_key_created_at'))
         batch_op.drop_index(batch_op.f('ix_complaint_idempotency_key_complaint_id'))
     op.drop_table('complaint_idempotency_key')
 

@@ -105,3 +105,15 @@ def test_two_requests_racing_with_one_key_file_one_complaint(app):
     assert [status for status, _code in answers] == [201, 201]
     assert answers[0][1] == answers[1][1]
     assert complaints_filed() == 1
+
+
+def test_keys_are_forgotten_after_24_hours_with_the_reporter_link_they_kept(client):
+    from datetime import timedelta
+
+    from complaints import sweeps
+    client.post("/api/v1/complaints", json=BODY, headers={"Idempotency-Key": "kiosk-lama"})
+    created = db.session.scalar(select(IdempotencyKey.created_at))
+    assert sweeps.forget_idempotency_keys(now=created + timedelta(hours=24)) == 0
+    assert sweeps.forget_idempotency_keys(now=created + timedelta(hours=24, seconds=1)) == 1
+    assert db.session.scalar(select(func.count(IdempotencyKey.id))) == 0
+    assert complaints_filed() == 1
