@@ -34,6 +34,7 @@ __all__ = ["DomainError", "IdempotencyConflict", "NotAllowed", "NotFound"]
 class IdempotencyConflict(DomainError):
     """The same Idempotency-Key came with another request body (the API answers 422)."""
 
+
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 CODE_LENGTH = 12  # 60 random bits: unguessable, still readable over the phone
 
@@ -223,10 +224,12 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     """Receive a complaint, once per idempotency key; returns (complaint, reporter_key).
 
     `reporter` is the logged-in account, if any; visitors give contact details or none. The
-    reporter key is the secret of the reporter link; only its hash is stored. With commit=False
-    the complaint is only flushed: a caller that files it as part of a larger change commits.
-    `idempotency_key` ("<channel>:<key>": the API header, the web form's one-time token): a retry,
-    even one racing the first request, answers the complaint already filed and files nothing.
+    reporter key is the secret of the reporter link; only its hash is stored on the complaint. With
+    commit=False the complaint is only flushed: a caller that files it as part of a larger change
+    commits. `idempotency_key` ("<channel>:<key>": the API header, the web form's one-time token):
+    a retry, even one racing the first request, answers the complaint already filed and files
+    nothing; for the web form the key row keeps the reporter key (encrypted, for 24 hours), so the
+    filer's retry shows the same reporter link.
     """
     if idempotency_key:
         if len(idempotency_key.partition(":")[2]) > IDEMPOTENCY_KEY_MAX:
@@ -244,9 +247,10 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     if len(attachments) > current_app.config["COMPLAINT_MAX_ATTACHMENTS"]:
         raise DomainError(_("Paling banyak %(n)s lampiran.", n=current_app.config["COMPLAINT_MAX_ATTACHMENTS"]),
                           field="attachments")
-    cleaned = [(uploads.display_name(name, content_type), content_type, data)
-               for name, (content_type, data) in ((name, uploads.check_and_clean(name, data))
-                                                  for name, data in attachments)]
+    cleaned = []
+    for name, data in attachments:
+        content_type, data = uploads.check_and_clean(name, data)
+        cleaned.append((uploads.display_name(name, content_type), content_type, data))
 
     reporter_key = secrets.token_urlsafe(24)
     complaint = Complaint(
