@@ -131,6 +131,13 @@ class Config:
     # Outside static/: files are served only by views that check who asks.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     UPLOAD_MAX_BYTES = _int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+    # Width x height read from an image's header before decoding: a small PNG can unpack to gigabytes.
+    UPLOAD_MAX_PIXELS = _int("UPLOAD_MAX_PIXELS", 40_000_000)
+
+    # --- personal data encrypted at rest (core/encryption.py) -------------------------------
+    # Comma-separated Fernet keys, first encrypts, all decrypt; unset: generated once into
+    # instance/data_encryption.key. Back it up apart from the database.
+    DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "")
 
     # --- forwarding to the national complaint system (SP4N-LAPOR!) ---------------------------
     NATIONAL_FORWARD_URL = os.environ.get("NATIONAL_FORWARD_URL", "")
@@ -159,6 +166,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
+    DATA_ENCRYPTION_KEY = "NWpUjDFfZtxVATmuPqFN7z4orqLZyPKXo37er14MKa8="
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     MAIL_SUPPRESS_SEND = True
     MAIL_DEFAULT_SENDER = "noreply@example.com"

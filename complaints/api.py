@@ -83,13 +83,17 @@ def file_complaint():
     form.unit_id.choices = [("", "")] + [(u.id, u.name) for u in services.active_units_for_api()]
     if not form.validate():
         return jsonify(errors={k: [str(m) for m in v] for k, v in form.errors.items()}), 400
+    key = request.headers.get("Idempotency-Key", "").strip()
     try:
         complaint, _key = services.file_complaint(
             title=form.title.data, description=form.description.data, classification=form.classification.data,
             category=form.category.data, unit_id=form.unit_id.data, location=form.location.data,
             anonymous=form.anonymous.data, confidential=form.confidential.data,
             reporter_name=form.reporter_name.data, reporter_email=form.reporter_email.data,
-            reporter_phone=form.reporter_phone.data, channel="api", locale=select_locale())
+            reporter_phone=form.reporter_phone.data, channel="api", locale=select_locale(),
+            idempotency_key=key and f"api:{key}", body_hash=key and services.request_hash(payload))
+    except services.IdempotencyConflict as e:
+        return jsonify(errors={e.field: [e.message]}), 422
     except DomainError as e:
         return jsonify(errors={e.field or "_": [e.message]}), 400
     response = jsonify(public_view(complaint))

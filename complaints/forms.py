@@ -1,7 +1,7 @@
 """Forms for complaints: the intake (web and API share its fields) and each staff and reporter step."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, EmailField, Form, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from core.i18n import lazy_gettext as _l
@@ -49,6 +49,8 @@ class ComplaintFields:
 class ComplaintForm(ComplaintFields, FlaskForm):
     # Its hint, with the size limit from the settings, is written by the template.
     attachments = MultipleFileField(_l("Lampiran (opsional)"))
+    # One-time token made when the form is shown: a double click or a resubmit files one complaint.
+    once_token = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class ComplaintApiForm(ComplaintFields, Form):

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock, page_cache
 from core.audit import AppendOnly
+from core.encryption import EncryptedText
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.types import UTCDateTime
@@ -95,11 +96,13 @@ class Complaint(db.Model):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[str] = mapped_column(String(10), default="web")  # web, api, forum
 
-    # The reporter: an account, or contact details, or nobody. Hidden when anonymous.
+    # The reporter: an account, or contact details, or nobody. Hidden from every person when
+    # anonymous (only the system writes to them). The contact details are encrypted at rest
+    # (core/encryption.py), for every complaint: they cannot be searched on.
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    reporter_name: Mapped[str | None] = mapped_column(String(120))
-    reporter_email: Mapped[str | None] = mapped_column(String(254))
-    reporter_phone: Mapped[str | None] = mapped_column(String(30))
+    reporter_name: Mapped[str | None] = mapped_column(EncryptedText)
+    reporter_email: Mapped[str | None] = mapped_column(EncryptedText)
+    reporter_phone: Mapped[str | None] = mapped_column(EncryptedText)
     # Hash of the secret link that lets a reporter without an account follow and answer.
     reporter_key_hash: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str] = mapped_column(String(5), default="id")
@@ -211,6 +214,27 @@ class ComplaintEvent(AppendOnly, db.Model):
     def label(self):
         return EVENT_LABELS.get(self.kind, self.kind)
 
+
+class IdempotencyKey(db.Model):
+    """A filing request's key (API Idempotency-Key header, the web form's one-time token).
+
+    Written in the transaction that files the complaint; the unique key makes a retry, even one
+    racing the first request, answer the complaint already filed instead of filing another.
+    """
+
+    __tablename__ = "complaint_idempotency_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of "<channel>:<key>": the raw key is the requester's secret.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # SHA-256 of the request body (API): the same key with another body is refused.
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    # The reporter link's secret, so a retry of the web form shows the filer the same link once more.
+    reporter_key: Mapped[str | None] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+
+    complaint = relationship("Complaint")
 
 
 # What a complaint's public tracking page shows.

@@ -7,7 +7,9 @@ person; nothing is written then.
 """
 import hashlib
 import hmac
+import json
 import secrets
+from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -15,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Unit, User
-from core import audit, calendar, clock, outbox, permissions, uploads
+from core import audit, calendar, clock, encryption, outbox, permissions, uploads
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
@@ -24,9 +26,14 @@ from core.permissions import ADMIN, ASN, MODERATOR
 
 from .models import (AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR, IN_PROGRESS,
                      OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED, REJECTION_LABELS,
-                     RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent)
+                     RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent, IdempotencyKey)
 
-__all__ = ["DomainError", "NotAllowed", "NotFound"]
+__all__ = ["DomainError", "IdempotencyConflict", "NotAllowed", "NotFound"]
+
+
+class IdempotencyConflict(DomainError):
+    """The same Idempotency-Key came with another request body (the API answers 422)."""
+
 
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 CODE_LENGTH = 12  # 60 random bits: unguessable, still readable over the phone
@@ -128,8 +135,9 @@ def forward_payload(complaint, *, event, step=None, reason=None, message=None):
         "public_response": complaint.public_response if not complaint.confidential else None,
     }
     if not complaint.anonymous:
-        payload["reporter"] = {"name": reporter_name(complaint), "email": reporter_email(complaint),
-                               "phone": complaint.reporter_phone}
+        # Sealed while the message waits in the outbox (the database); opened when it is sent.
+        return encryption.seal(payload, reporter={"name": reporter_name(complaint), "email": reporter_email(complaint),
+                                                  "phone": complaint.reporter_phone})
     return payload
 
 
@@ -141,11 +149,22 @@ def reporter_email(complaint):
     return complaint.reporter.email if complaint.reporter else complaint.reporter_email
 
 
+def reporter_identity_for_staff(complaint):
+    """Who filed, as the handlers may see it: nothing at all when the complaint is anonim.
+
+    The one place that decides it. No role (admin included) sees an anonim reporter's name,
+    e-mail, phone or account; only the system uses them, to write to the reporter.
+    """
+    if complaint.anonymous:
+        return None
+    return {"name": reporter_name(complaint), "email": reporter_email(complaint), "phone": complaint.reporter_phone}
+
+
 def _notify_reporter(complaint, subject, template, **context):
     address = reporter_email(complaint)
     if address:
         locale = complaint.reporter.locale if complaint.reporter else complaint.locale
-        send_email(address, subject, template, locale=locale, complaint=complaint, subject_obj=complaint,
+        send_email(address, subject, template, locale=locale, complaint=complaint, subject_obj=complaint, private=True,
                    url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
 
 
@@ -174,15 +193,51 @@ def _staff_audit(actor, action, complaint, now, **data):
 
 # --- intake -----------------------------------------------------------------------------------
 
+IDEMPOTENCY_KEY_MAX = 200
+IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)  # a retry comes within minutes; a day is generous
+
+
+def request_hash(payload):
+    """A stable hash of a JSON request body (key order does not matter)."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def filed_before(idempotency_key, body_hash=None):
+    """The (complaint, reporter_key) a request with this key already filed, or None.
+
+    The same key with another body raises IdempotencyConflict: a client reusing a key for a new
+    complaint must learn that nothing was filed, not receive someone else's answer.
+    """
+    row = db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == key_hash(idempotency_key)))
+    if row is None:
+        return None
+    if body_hash is not None and row.body_hash != body_hash:
+        raise IdempotencyConflict(_("Idempotency-Key ini sudah dipakai untuk pengaduan lain. Gunakan kunci baru "
+                                    "untuk setiap pengaduan."), field="idempotency_key")
+    return row.complaint, row.reporter_key
+
+
 def file_complaint(*, title, description, classification, category, unit_id=None, location=None,
                    anonymous=False, confidential=False, reporter=None, reporter_name=None, reporter_email=None,
-                   reporter_phone=None, attachments=(), channel="web", locale="id", now=None, commit=True):
-    """Receive a complaint; returns (complaint, reporter_key).
+                   reporter_phone=None, attachments=(), channel="web", locale="id", now=None, commit=True,
+                   idempotency_key=None, body_hash=None):
+    """Receive a complaint, once per idempotency key; returns (complaint, reporter_key).
 
     `reporter` is the logged-in account, if any; visitors give contact details or none. The
-    reporter key is the secret of the reporter link; only its hash is stored. With commit=False
-    the complaint is only flushed: a caller that files it as part of a larger change commits.
+    reporter key is the secret of the reporter link; only its hash is stored on the complaint. With
+    commit=False the complaint is only flushed: a caller that files it as part of a larger change
+    commits. `idempotency_key` ("<channel>:<key>": the API header, the web form's one-time token):
+    a retry, even one racing the first request, answers the complaint already filed and files
+    nothing; for the web form the key row keeps the reporter key (encrypted, for 24 hours), so the
+    filer's retry shows the same reporter link.
     """
+    if idempotency_key:
+        if len(idempotency_key.partition(":")[2]) > IDEMPOTENCY_KEY_MAX:
+            raise DomainError(_("Idempotency-Key terlalu panjang (paling banyak %(n)s karakter).",
+                                n=IDEMPOTENCY_KEY_MAX), field="idempotency_key")
+        original = filed_before(idempotency_key, body_hash)
+        if original is not None:
+            return original
     now = now or clock.now()
     if classification not in CLASSIFICATIONS:
         raise DomainError(_("Pilih klasifikasi laporan."), field="classification")
@@ -192,7 +247,10 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     if len(attachments) > current_app.config["COMPLAINT_MAX_ATTACHMENTS"]:
         raise DomainError(_("Paling banyak %(n)s lampiran.", n=current_app.config["COMPLAINT_MAX_ATTACHMENTS"]),
                           field="attachments")
-    cleaned = [(uploads.clean_name(name), *uploads.check_and_clean(name, data)) for name, data in attachments]
+    cleaned = []
+    for name, data in attachments:
+        content_type, data = uploads.check_and_clean(name, data)
+        cleaned.append((uploads.display_name(name, content_type), content_type, data))
 
     reporter_key = secrets.token_urlsafe(24)
     complaint = Complaint(
@@ -212,11 +270,16 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     stored = []
     try:
         for name, content_type, data in cleaned:
-            stored_name = uploads.store(data)
+            stored_name = uploads.store(data, content_type)
             stored.append(stored_name)
             complaint.attachments.append(ComplaintAttachment(stored_name=stored_name, original_name=name,
                                                              content_type=content_type, size=len(data),
                                                              created_at=now))
+        if idempotency_key:
+            # Same transaction as the complaint; the unique key_hash settles a race (below).
+            db.session.add(IdempotencyKey(key_hash=key_hash(idempotency_key), body_hash=body_hash,
+                                          complaint=complaint, created_at=now,
+                                          reporter_key=reporter_key if channel == "web" else None))
         db.session.flush()
         _event(complaint, reporter, "received", now=now, role="reporter", channel=channel)
         _notify_reporter(complaint, _l("Pengaduan Anda diterima: %(code)s", code=complaint.tracking_code),
@@ -228,10 +291,14 @@ def file_complaint(*, title, description, classification, category, unit_id=None
         else:
             db.session.flush()
     except IntegrityError:
-        # A tracking-code collision (60 random bits: practically never); the person tries again.
         db.session.rollback()
         for name in stored:
             uploads.delete(name)
+        # A concurrent request with the same key committed first: answer with its complaint.
+        original = filed_before(idempotency_key, body_hash) if idempotency_key else None
+        if original is not None:
+            return original
+        # Otherwise a tracking-code collision (60 random bits: practically never); the person tries again.
         raise DomainError(_("Pengaduan belum tersimpan. Silakan kirim sekali lagi."))
     except BaseException:
         db.session.rollback()
@@ -497,13 +564,4 @@ def rate(actor, complaint, *, rating, comment=None, now=None):
 def auto_close(complaint, *, now):
     complaint.status, complaint.closed_at, complaint.autoclose_at = CLOSED, now, None
     _event(complaint, None, "auto_closed", now=now)
-
-
-def reveal_identity(actor, complaint, *, now=None):
-    """An admin auditing abuse sees who filed an anonymous complaint; the look is logged."""
-    permissions.require(actor, "complaint.reveal_identity", complaint)
-    audit.record(actor, "complaint.identity_revealed", complaint, now=now, code=complaint.tracking_code)
-    db.session.commit()
-    return {"name": reporter_name(complaint), "email": reporter_email(complaint), "phone": complaint.reporter_phone,
-            "account_id": complaint.reporter_id}
 

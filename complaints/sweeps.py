@@ -1,4 +1,4 @@
-"""The periodic work on complaints: escalation, reminders, auto-close.
+"""The periodic work on complaints: escalation, reminders, auto-close, forgetting old idempotency keys.
 
 Run by `flask complaints escalate` and by the worker (`run_all`). Each sweep finds its rows
 through an index on exactly what it filters by, so its cost follows the number of complaints
@@ -7,7 +7,7 @@ workers can sweep at once on PostgreSQL; each change is also a compare-and-set, 
 forwarded, reminded or closed once even where row locks do not exist (SQLite).
 """
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core import clock
 from core.errors import DomainError
@@ -16,7 +16,7 @@ from core.i18n import lazy_gettext as _l
 from core.web import with_links
 
 from . import services
-from .models import OPEN_STATUSES, RESOLVED, Complaint
+from .models import OPEN_STATUSES, RESOLVED, Complaint, IdempotencyKey
 
 BATCH = 200
 
@@ -94,10 +94,19 @@ def autoclose(*, now=None):
 
 
 @with_links
+def forget_idempotency_keys(*, now=None):
+    """Keys protect a retry for IDEMPOTENCY_KEY_LIFETIME; then they go (with the reporter link they kept)."""
+    cutoff = (now or clock.now()) - services.IDEMPOTENCY_KEY_LIFETIME
+    removed = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff)).rowcount
+    db.session.commit()
+    return removed
+
+
 def run_all(*, now=None):
     """Every sweep once, as the worker runs them each minute."""
     now = now or clock.now()
-    counts = {"forwarded": escalate(now=now), "reminded": send_reminders(now=now), "closed": autoclose(now=now)}
+    counts = {"forwarded": escalate(now=now), "reminded": send_reminders(now=now), "closed": autoclose(now=now),
+              "keys_forgotten": forget_idempotency_keys(now=now)}
     if any(counts.values()):
         current_app.logger.info("complaint sweeps: %s", counts)
     return counts

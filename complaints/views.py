@@ -1,4 +1,5 @@
 """Pages of the complaint desk: intake, public tracking, the reporter's and the staff's case page, queues."""
+import secrets
 from datetime import timedelta
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -62,6 +63,8 @@ def index():
 def new():
     form = ComplaintForm()
     form.unit_id.choices = _unit_choices(_("Tidak tahu"))
+    if not form.once_token.data:
+        form.once_token.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
         files = [(f.filename, f.read()) for f in (form.attachments.data or []) if f and f.filename]
         reporter = current_user._get_current_object() if current_user.is_authenticated else None
@@ -73,7 +76,8 @@ def new():
                 confidential=form.confidential.data, reporter=reporter,
                 reporter_name=None if reporter else form.reporter_name.data,
                 reporter_email=None if reporter else form.reporter_email.data,
-                reporter_phone=form.reporter_phone.data, attachments=files, locale=select_locale())
+                reporter_phone=form.reporter_phone.data, attachments=files, locale=select_locale(),
+                idempotency_key=f"web:{form.once_token.data}")
         except DomainError as e:
             attach_error(form, e)
         else:
@@ -175,7 +179,7 @@ def _unit_select(form_field):
     form_field.choices = _unit_choices(_("— pilih unit —"))
 
 
-def case_page(complaint, status=200, identity=None, **forms):
+def case_page(complaint, status=200, **forms):
     """The case as its reporter or its handlers see it, with the forms each may use."""
     reporter = reporter_actor(complaint)
     staff_view = permissions.can(current_user, "complaint.handle", complaint)
@@ -206,9 +210,8 @@ def case_page(complaint, status=200, identity=None, **forms):
     forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
     return render_template("complaints/case.html", complaint=complaint, events=events, staff_view=staff_view,
                            is_reporter=reporter is not None, now=clock.now(),
-                           reporter_name=services.reporter_name(complaint),
-                           reporter_email=services.reporter_email(complaint),
-                           identity=identity, forum_input=forum_input, **defaults), status
+                           identity=services.reporter_identity_for_staff(complaint),
+                           forum_input=forum_input, **defaults), status
 
 
 @bp.get("/<code>")
@@ -311,18 +314,6 @@ def add_note(code):
 def forward(code):
     return _staff_step(code, ForwardForm, "complaint.moderate", lambda c, f: services.forward(c, actor=_user(), reason=f.reason.data),
                        _("Pengaduan diteruskan ke SP4N-LAPOR!. Kota tetap menanganinya."), form_name="forward_form")
-
-
-@bp.post("/<code>/identitas")
-@login_required
-def reveal_identity(code):
-    from accounts.forms import ActionForm
-    complaint = services.get_by_code(code)
-    permissions.require(current_user, "complaint.reveal_identity", complaint)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    identity = services.reveal_identity(_user(), complaint)
-    return case_page(complaint, identity=identity)
 
 
 # --- the reporter's steps ------------------------------------------------------------------------

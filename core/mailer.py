@@ -11,28 +11,35 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message
 
-from . import outbox
+from . import encryption, outbox
 from .extensions import mail
 
 
-def send_email(to, subject, template, *, locale="id", key=None, subject_obj=None, **context):
+def send_email(to, subject, template, *, locale="id", key=None, subject_obj=None, private=False, **context):
     """Queue one message; `subject` is a lazy_gettext string, rendered in `locale`.
 
     `key` makes the message unique (a reminder sent once); by default every call is a new one.
+    `private` (a complaint's reporter): the address is kept encrypted in the outbox, so neither
+    the admin's outbox page nor a database dump shows it; only delivery reads it.
     """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = str(subject)
         body = render_template(f"emails/{template}.txt", **context)
         html = render_template("emails/layout.html", body=body, subject=subject)
+    address = {"to_encrypted": encryption.encrypt(to)} if private else {"to": to}
     return outbox.enqueue(outbox.EMAIL, key=key or f"email:{uuid.uuid4().hex}", subject=subject_obj,
-                          payload={"to": to, "subject": subject, "body": body, "html": html})
+                          payload={**address, "subject": subject, "body": body, "html": html})
+
+
+def recipient(payload):
+    return payload["to"] if "to" in payload else encryption.decrypt(payload["to_encrypted"])
 
 
 def deliver_email(payload, key=None):
     """Send one queued e-mail now (called by the outbox, which passes the message's key)."""
-    message = Message(subject=payload["subject"], recipients=[payload["to"]], body=payload["body"],
+    message = Message(subject=payload["subject"], recipients=[recipient(payload)], body=payload["body"],
                       html=payload.get("html"))
     if current_app.config.get("MAIL_SUPPRESS_SEND") and not current_app.testing:
         current_app.logger.warning("E-mail not sent (MAIL_SERVER unset) to %s: %s\n%s",
-                                   payload["to"], payload["subject"], payload["body"])
+                                   payload.get("to", "(private)"), payload["subject"], payload["body"])
     mail.send(message)

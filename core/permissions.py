@@ -218,12 +218,6 @@ def _complaint_view_case(actor, complaint):
     return can(actor, "complaint.reporter", complaint) or can(actor, "complaint.handle", complaint)
 
 
-@rule("complaint.reveal_identity")
-def _complaint_reveal_identity(user, complaint):
-    """Only admins auditing abuse see an anonymous reporter's identity (and it is logged)."""
-    return is_admin(user)
-
-
 # --- forum (Forum Konsultasi Publik) ----------------------------------------------------------
 
 def _is_host(user, consultation):

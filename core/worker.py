@@ -26,7 +26,8 @@ def deliver_outbox(now=None, stop=None):
 
 # The periodic work of each pillar: "module:function", each called with now=...
 SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due",
-          "training.certificate_services:remind_expiring")
+          "training.certificate_services:remind_expiring",
+          "core.uploads:sweep_staged")  # uploads whose request died before commit or rollback
 
 
 def run_sweeps(now=None, stop=None):

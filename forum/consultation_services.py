@@ -342,9 +342,10 @@ def add_document(actor, consultation, *, filename, data, now=None):
     except DomainError as e:
         raise DomainError(e.message, field="document") from None
     now = now or clock.now()
-    stored = uploads.store(clean)
+    stored = uploads.store(clean, uploads.PDF)
     try:
-        document = ConsultationDocument(consultation=consultation, stored_name=stored, original_name=name,
+        document = ConsultationDocument(consultation=consultation, stored_name=stored,
+                                        original_name=uploads.display_name(name, uploads.PDF),
                                         size=len(clean), uploaded_by_id=actor.id, created_at=now)
         db.session.add(document)
         audit.record(actor, "consultation.document_added", consultation, now=now, document=name)

@@ -199,9 +199,9 @@ def upload_signed_scan(actor, berita_acara, filename, data, *, now=None):
     except DomainError as e:
         raise DomainError(e.message, field="scan") from None
     old = berita_acara.signed_scan_stored_name
-    stored = uploads.store(cleaned)
+    stored = uploads.store(cleaned, uploads.PDF)
     berita_acara.signed_scan_stored_name = stored
-    berita_acara.signed_scan_original_name = uploads.clean_name(filename)
+    berita_acara.signed_scan_original_name = uploads.display_name(filename, uploads.PDF)
     berita_acara.updated_at = now
     audit.record(actor, "berita_acara.scan_uploaded", berita_acara, now=now,
                  name=berita_acara.signed_scan_original_name, size=len(cleaned), replaced=bool(old) or None)

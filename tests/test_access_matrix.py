@@ -366,7 +366,6 @@ MATRIX = [
     ("POST", "complaints.request_info", {"code": "code"}, handlers(400)),
     ("POST", "complaints.resolve", {"code": "code"}, handlers(400)),
     ("POST", "complaints.add_note", {"code": "code"}, handlers(400)),
-    ("POST", "complaints.reveal_identity", {"code": "code"}, admin_only(200)),
     ("POST", "complaints.reply", {"code": "code"}, reporter_only(400)),
     ("POST", "complaints.accept", {"code": "code"}, reporter_only(302)),  # refused in the service: not resolved
     ("POST", "complaints.dispute", {"code": "code"}, reporter_only(400)),

@@ -92,7 +92,7 @@ def test_a_photo_is_stored_outside_static_without_its_metadata(app, client):
     assert attachment.content_type == "image/jpeg" and attachment.original_name == "IMG_0001.jpg"
     path = os.path.join(app.config["UPLOAD_FOLDER"], attachment.stored_name)
     assert os.path.isfile(path) and "static" not in path
-    assert re.fullmatch(r"[0-9a-f]{32}", attachment.stored_name)
+    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", attachment.stored_name)
     with Image.open(path) as stored:
         assert 0x010F not in stored.getexif()
 
