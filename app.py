@@ -19,6 +19,8 @@ def create_app(config_object=Config, **overrides):
         app.logger.warning("SECRET_KEY is the development default; set SECRET_KEY in production.")
 
     _init_extensions(app)
+    from core import input_guard
+    input_guard.init_app(app)  # before the blueprints: their <int:...> rules take its converter
     _register_blueprints(app)
     _register_template_helpers(app)
 
