@@ -132,7 +132,7 @@ def test_a_page_number_that_is_not_a_positive_number_is_a_400(client, page):
     assert "The request could not be processed" in response.get_data(as_text=True)
 
 
-def test_the_input_page_of_a_consultation_ignores_a_page_number_beyond_the_range(app):
+def test_a_page_number_is_whole_ascii_digits_and_anything_past_the_bound_reads_as_past_it():
     from core.web import parse_page
     assert MAX_PAGE == 1_000_000
     assert parse_page("99999999999999999999") == MAX_PAGE + 1
@@ -165,3 +165,31 @@ def test_the_privacy_flags_may_be_left_out(client):
     body = {k: v for k, v in BODY.items() if k not in ("anonymous", "confidential")}
     response = client.post("/api/v1/complaints", json=body)
     assert response.status_code == 201 and response.json["anonymous"] is False
+
+
+def test_an_imported_training_module_with_a_nul_byte_is_refused_with_the_field_named():
+    from core.errors import DomainError
+    from training.authoring_services import parse_module_file
+    with pytest.raises(DomainError, match='"lessons.0.title"') as caught:
+        parse_module_file(b'{"slug": "etika", "lessons": [{"title": "Bab\\u0000 1"}]}')
+    assert caught.value.field == "file"
+    with pytest.raises(DomainError, match='"title"'):
+        parse_module_file(b'{"title": "\\ud800"}')
+
+
+def test_a_consultation_page_with_an_input_page_beyond_the_range_is_a_404(client, make_unit):
+    from datetime import timedelta
+
+    from forum.models import OPEN, Consultation
+    from tests.conftest import NOW
+    unit = make_unit()
+    opens = NOW - timedelta(days=1)
+    db.session.add(Consultation(
+        slug="konsultasi-1", title="Rancangan standar pelayanan perizinan", unit_id=unit.id,
+        topic_type="standar_pelayanan", description="Masukan atas rancangan.", format="hybrid",
+        opens_at=opens, closes_at=opens + timedelta(days=8), meeting_at=opens + timedelta(days=11),
+        place="Aula", stage=OPEN, created_at=opens, updated_at=opens, published_at=opens))
+    db.session.commit()
+    assert client.get("/forum/konsultasi/konsultasi-1?halaman_masukan=x").status_code == 200  # as before: page 1
+    assert client.get("/forum/konsultasi/konsultasi-1?halaman_masukan=99999999999999999999").status_code == 404
+    assert client.get("/forum/konsultasi/konsultasi-1?halaman_masukan=" + "9" * 5000).status_code == 404
