@@ -9,6 +9,7 @@ on PostgreSQL too, which refuses more input (NUL, integers beyond int4/int8) tha
 """
 import contextvars
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import schemathesis
@@ -20,7 +21,7 @@ from core.extensions import db, limiter
 from core.permissions import ADMIN, MODERATOR
 from tests.conftest import NOW
 
-EXAMPLES = 60
+EXAMPLES = 100
 PROPERTY_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                                     HealthCheck.filter_too_much, HealthCheck.data_too_large])
@@ -94,24 +95,32 @@ def test_no_request_to_the_json_api_gets_a_server_error(app, seeded, without_rat
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30)
 NUMBER = st.integers(min_value=-(2**70), max_value=2**70).map(str)
 VALUE = st.one_of(TEXT, NUMBER, st.sampled_from(["", "0", "1", "all", "overdue", "soon", "received",
-                                                 "99999999999999999999", "9" * 5000, "%00", "\x00"]))
+                                                 "99999999999999999999", "9" * 5000, "%00", "\x00", "a\x00"]))
 ARGUMENTS = ["page", "q", "status", "unit_id", "due", "tab", "kode", "sasaran", "jenis", "aksi", "tahun",
              "halaman_masukan", "topik", "tahap", "unit", "bulan", "modul", "next", "reason", "email"]
 QUERY = st.dictionaries(st.sampled_from(ARGUMENTS), VALUE, max_size=4)
-ID = st.one_of(st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=2**70))
+NASTY = st.sampled_from(["\x00", "a\x00b", "99999999999999999999", "9" * 5000, "%00", "..", "ADU-2026-\x00",
+                         "\ufffd", "' OR 1=1 --", "<script>", "\u202e", "konsultasi-1"])
+ID = st.one_of(st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=2**70),
+               st.sampled_from([2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64]))
+SLUG = st.one_of(TEXT.filter(bool), NASTY)
 
 PUBLIC_PAGES = ["/", "/forum/", "/forum/cari", "/forum/tindak-lanjut", "/forum/feed.atom", "/organisasi",
                 "/pengaduan/lacak", "/pelatihan/", "/pelatihan/periksa", "/tentang", "/akun/masuk",
                 "/akun/periksa-email", "/forum/konsultasi/konsultasi-1"]
-PUBLIC_DETAILS = ["/forum/masukan/{}", "/forum/tindak-lanjut/{}", "/organisasi/{}"]
+# "{}" takes an id, "{s}" a text (slug, tracking or certificate code).
+PUBLIC_DETAILS = ["/forum/masukan/{}", "/forum/tindak-lanjut/{}", "/organisasi/{}", "/pengaduan/lacak/{s}",
+                  "/forum/konsultasi/{s}", "/pelatihan/sertifikat/{s}", "/pelatihan/modul/{s}",
+                  "/pelatihan/modul/konsultasi-1/pelajaran/{}", "/akun/verifikasi/{s}"]
 STAFF_PAGES = ["/pengaduan/antrean", "/forum/moderasi", "/forum/moderasi/unit-pasif", "/pelatihan/laporan",
                "/pelatihan/laporan/belum-selesai", "/admin/pengguna", "/admin/organisasi", "/admin/audit",
                "/admin/outbox", "/admin/kalender", "/pelatihan/kelola"]
-STAFF_DETAILS = ["/admin/pengguna/{}", "/admin/organisasi/{}", "/admin/unit/{}", "/pelatihan/kuis/{}"]
+STAFF_DETAILS = ["/admin/pengguna/{}", "/admin/organisasi/{}", "/admin/unit/{}", "/pelatihan/kuis/{}",
+                 "/pengaduan/{s}", "/pelatihan/kelola/{s}"]
 
 
-def _url(template, ident):
-    return template.format(ident) if "{}" in template else template
+def _url(template, ident, slug):
+    return template.replace("{}", str(ident)).replace("{s}", quote(slug, safe=""))
 
 
 @pytest.mark.parametrize("role", [None, ADMIN, MODERATOR])
@@ -121,10 +130,10 @@ def test_no_page_request_gets_a_server_error(app, client, login, make_user, seed
     pages = PUBLIC_PAGES + PUBLIC_DETAILS + ((STAFF_PAGES + STAFF_DETAILS) if role else [])
 
     @PROPERTY_SETTINGS
-    @given(template=st.sampled_from(pages), ident=ID, query=QUERY)
-    def no_server_error(template, ident, query):
-        response = client.get(_url(template, ident), query_string=query)
-        assert response.status_code < 500, (template, ident, query)
+    @given(template=st.sampled_from(pages), ident=ID, slug=SLUG, query=QUERY)
+    def no_server_error(template, ident, slug, query):
+        response = client.get(_url(template, ident, slug), query_string=query)
+        assert response.status_code < 500, (template, ident, slug, query)
 
     no_server_error()
 
