@@ -13,10 +13,12 @@ Page numbers have their own bound in core.web.page_number.
 """
 import re
 
-from flask import request
+from flask import jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
+
+from .errors import error_response
 
 MAX_JSON_DEPTH = 100
 MAX_ID = 2**31 - 1  # Integer columns are int4 on PostgreSQL
@@ -96,11 +98,9 @@ def refuse_unstorable_text():
     field = _offending_field()
     if field is None:
         return None
-    from .errors import error_response
     message = _("Isian \"%(field)s\" memuat karakter yang tidak diizinkan (karakter NUL atau surrogate). "
                 "Hapus karakter itu lalu kirim kembali.", field=field)
     if request.path.startswith("/api/"):
-        from flask import jsonify
         return jsonify(errors={field: [message]}), 400
     return error_response(400, message)
 

@@ -37,12 +37,13 @@ def parse_page(value):
     digits = (value or "").strip().lstrip("0")
     if not digits or not digits.isascii() or not digits.isdigit():
         return None
-    return int(digits) if len(digits) <= len(str(MAX_PAGE)) else MAX_PAGE + 1
+    # Longer digit strings are not converted at all (int() refuses over 4,300 digits).
+    return min(int(digits), MAX_PAGE + 1) if len(digits) <= len(str(MAX_PAGE)) else MAX_PAGE + 1
 
 
-def page_number(name="page"):
+def page_number():
     """The requested page: 400 when it is not a positive number, 404 when past any list's end."""
-    raw = request.args.get(name)
+    raw = request.args.get("page")
     page = 1 if raw is None else parse_page(raw)
     if page is None:
         abort(400)

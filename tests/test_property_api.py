@@ -44,8 +44,7 @@ def without_rate_limits():
 
 @pytest.fixture
 def seeded(make_unit, make_user):
-    """A unit to file complaints to, a consultation with an input, a certificate-less world."""
-    from accounts.models import Unit  # noqa: F401
+    """A unit to file complaints to and an open consultation, so detail pages have something to show."""
     from forum.models import OPEN, Consultation
     unit = make_unit()
     opens = NOW - timedelta(days=1)

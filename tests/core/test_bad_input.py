@@ -137,7 +137,7 @@ def test_a_page_number_is_whole_ascii_digits_and_anything_past_the_bound_reads_a
     assert MAX_PAGE == 1_000_000
     assert parse_page("99999999999999999999") == MAX_PAGE + 1
     assert parse_page("9" * 5000) == MAX_PAGE + 1
-    assert parse_page("007") == 7
+    assert parse_page("007") == 7 and parse_page("9999999") == MAX_PAGE + 1 and parse_page(str(MAX_PAGE)) == MAX_PAGE
     assert parse_page("0") is None and parse_page("x") is None
 
 
@@ -193,3 +193,18 @@ def test_a_consultation_page_with_an_input_page_beyond_the_range_is_a_404(client
     assert client.get("/forum/konsultasi/konsultasi-1?halaman_masukan=x").status_code == 200  # as before: page 1
     assert client.get("/forum/konsultasi/konsultasi-1?halaman_masukan=99999999999999999999").status_code == 404
     assert client.get("/forum/konsultasi/konsultasi-1?halaman_masukan=" + "9" * 5000).status_code == 404
+
+
+def test_wrong_types_in_the_api_body_are_field_errors_in_the_requested_language(client):
+    body = {"title": 5, "description": ["Sampah"], "classification": "lain", "category": None, "unit_id": "3",
+            "location": 7, "anonymous": "false", "reporter": {"email": 5}}
+    english = client.post("/api/v1/complaints", json=body, headers=EN)
+    assert english.status_code == 400
+    assert english.json["errors"] == {
+        "title": ["Must be text."], "description": ["Must be text."],
+        "classification": ["Not one of the available choices."], "category": ["This field is required."],
+        "unit_id": ["Not one of the available choices."], "location": ["Must be text."],
+        "anonymous": ["Must be true or false (a JSON boolean)."], "reporter_email": ["Must be text."]}
+    indonesian = client.post("/api/v1/complaints", json={**BODY, "title": "Air", "unit_id": 2**31}, headers=ID)
+    assert indonesian.json["errors"] == {"title": ["Paling sedikit 5 karakter."],
+                                         "unit_id": ["Bukan pilihan yang tersedia."]}
