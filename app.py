@@ -22,6 +22,8 @@ def create_app(config_object=Config, **overrides):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
+    from core import input_guard
+    input_guard.init_app(app)  # before the blueprints: their <int:...> rules take its converter
     _register_blueprints(app)
     _register_template_helpers(app)
 

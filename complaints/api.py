@@ -6,14 +6,18 @@ person: every complaint filed here is a visitor's. Error messages follow Accept-
 from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
+from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
+from core import openapi
 from core.errors import DomainError
 from core.extensions import csrf, limiter
 from core.i18n import select_locale
+from core.openapi import Error, FieldErrors
 
 from . import api_bp as bp
 from . import services
+from .api_schemas import Categories, ComplaintIn, ComplaintOut, Units, flat_errors
 from .forms import ComplaintApiForm
 from .models import CATEGORIES, CLASSIFICATIONS, Complaint
 
@@ -54,35 +58,54 @@ def public_view(complaint):
     return data
 
 
-def _form_data(payload):
-    """The JSON body as the form fields it fills (booleans as checkbox values)."""
-    reporter = payload.get("reporter") or {}
-    if not isinstance(reporter, dict):
-        reporter = {}
+def _form_data(valid):
+    """The schema's well-typed values as the form fields they fill (booleans as checkbox values)."""
+    reporter = valid.get("reporter") or {}
     values = {
-        "title": payload.get("title"), "description": payload.get("description"),
-        "classification": payload.get("classification"), "category": payload.get("category"),
-        "unit_id": payload.get("unit_id"), "location": payload.get("location"),
+        "title": valid.get("title"), "description": valid.get("description"),
+        "classification": valid.get("classification"), "category": valid.get("category"),
+        "unit_id": valid.get("unit_id"), "location": valid.get("location"),
         "reporter_name": reporter.get("name"), "reporter_email": reporter.get("email"),
         "reporter_phone": reporter.get("phone"),
     }
-    data = MultiDict({k: str(v) for k, v in values.items() if v is not None and not isinstance(v, (dict, list))})
+    data = MultiDict({k: str(v) for k, v in values.items() if v is not None})
     for flag in ("anonymous", "confidential"):
-        if payload.get(flag) is True:
+        if valid.get(flag) is True:
             data[flag] = "y"
     return data
 
 
+IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                   "schema": {"type": "string", "maxLength": 200},
+                   "description": "a key the sender makes for one complaint: the same key with the same body "
+                                  "answers the original 201 again, never a second complaint"}
+
+
 @bp.post("/complaints")
+@openapi.operation(
+    "File a complaint", body=ComplaintIn, parameters=[IDEMPOTENCY_KEY],
+    description="As a visitor (no session, no CSRF token). Field errors follow Accept-Language.",
+    responses={201: ("filed; Location names its tracking URL", ComplaintOut),
+               400: ("refused fields", FieldErrors),
+               422: ("the Idempotency-Key was used before with another body", Error),
+               429: ("too many complaints from this address", Error)})
 @limiter.limit(_complaint_limit)
 def file_complaint():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         return jsonify(errors={"_": [_("Kirim objek JSON dengan Content-Type application/json.")]}), 400
-    form = ComplaintApiForm(formdata=_form_data(payload))
+    # The schema refuses what has the wrong type ("true" for a boolean); the form, fed only
+    # well-typed values, checks the rest as on the web (the unit exists, the e-mail is valid).
+    try:
+        valid, type_errors = ComplaintIn().load(payload), {}
+    except ValidationError as e:
+        valid, type_errors = e.valid_data or {}, flat_errors(e.messages)
+    form = ComplaintApiForm(formdata=_form_data(valid))
     form.unit_id.choices = [("", "")] + [(u.id, u.name) for u in services.active_units_for_api()]
-    if not form.validate():
-        return jsonify(errors={k: [str(m) for m in v] for k, v in form.errors.items()}), 400
+    form_valid = form.validate()
+    if type_errors or not form_valid:
+        errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+        return jsonify(errors={**errors, **type_errors}), 400
     key = request.headers.get("Idempotency-Key", "").strip()
     try:
         complaint, _key = services.file_complaint(
@@ -103,6 +126,9 @@ def file_complaint():
 
 
 @bp.get("/complaints/<code>")
+@openapi.operation("Track a complaint by its tracking code",
+                   description="Never the reporter; never the content of a confidential complaint.",
+                   responses={200: ("status and public timeline", ComplaintOut), 404: ("no such code", Error)})
 def get_complaint(code):
     # One statement: the complaint with its unit and its few events.
     complaint = services.get_by_code(code, joinedload(Complaint.unit), joinedload(Complaint.events))
@@ -110,12 +136,14 @@ def get_complaint(code):
 
 
 @bp.get("/complaints/categories")
+@openapi.operation("Complaint categories and classifications", responses={200: ("codes and names", Categories)})
 def categories():
     return jsonify(categories=[{"code": code, "name": str(name)} for code, name in CATEGORIES.items()],
                    classifications=[{"code": code, "name": str(name)} for code, name in CLASSIFICATIONS.items()])
 
 
 @bp.get("/units")
+@openapi.operation("Units a complaint may be addressed to", responses={200: ("active units", Units)})
 def units():
     rows = services.active_units_for_api()
     return jsonify(units=[{"id": u.id, "name": u.name, "short_name": u.short_name, "parent_id": u.parent_id}

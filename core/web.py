@@ -26,13 +26,29 @@ def safe_next(default):
     return default
 
 
+# No list has a millionth page; a larger number would overflow the OFFSET (PostgreSQL's bigint,
+# SQLite's 64-bit integer) and answer 500 instead of the "no such page" it is.
+MAX_PAGE = 1_000_000
+
+
+def parse_page(value):
+    """A page number from a query string: an int from 1 up (MAX_PAGE + 1 for any larger number),
+    or None when it is not a positive whole number."""
+    digits = (value or "").strip().lstrip("0")
+    if not digits or not digits.isascii() or not digits.isdigit():
+        return None
+    # Longer digit strings are not converted at all (int() refuses over 4,300 digits).
+    return min(int(digits), MAX_PAGE + 1) if len(digits) <= len(str(MAX_PAGE)) else MAX_PAGE + 1
+
+
 def page_number():
-    try:
-        page = int(request.args.get("page", 1))
-    except ValueError:
+    """The requested page: 400 when it is not a positive number, 404 when past any list's end."""
+    raw = request.args.get("page")
+    page = 1 if raw is None else parse_page(raw)
+    if page is None:
         abort(400)
-    if page < 1:
-        abort(400)
+    if page > MAX_PAGE:
+        abort(404)
     return page
 
 

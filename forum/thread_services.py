@@ -17,6 +17,7 @@ from complaints import services as complaint_services
 from core import audit, clock, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.web import MAX_PAGE, parse_page
 
 from . import consultation_services, notice_services
 from .models import COMPLETED, DISPOSITIONS, Consultation, Flag, ForumInput, ForumReply, OfficialResponse, Support
@@ -71,10 +72,8 @@ INPUT_PAGE_ARG = "halaman_masukan"
 def _requested_input_page():
     if not has_request_context():
         return 1
-    try:
-        return max(1, int(request.args.get(INPUT_PAGE_ARG, 1)))
-    except ValueError:
-        return 1
+    # A number past any list's end answers 404 (paginate's error_out); anything else shows page 1.
+    return min(parse_page(request.args.get(INPUT_PAGE_ARG)) or 1, MAX_PAGE)
 
 
 def input_page(consultation, page=None, per_page=None):

@@ -375,6 +375,7 @@ MATRIX = [
     ("GET", "complaints_api.get_complaint", {"code": "code"}, every(200)),
     ("GET", "complaints_api.categories", {}, every(200)),
     ("GET", "complaints_api.units", {}, every(200)),
+    ("GET", "core.openapi_document", {}, every(200)),
 ]
 
 CASES = [(method, endpoint, args, role, expected[role])

@@ -19,6 +19,7 @@ from sqlalchemy import delete, exists, func, select
 from core import audit, clock, permissions
 from core.errors import DomainError, NotFound
 from core.extensions import db
+from core.input_guard import unstorable
 
 from .models import (AUDIENCES, EXPORT_FORMAT, MULTIPLE, QUESTION_KINDS, SINGLE, Lesson, LessonProgress, Option,
                      Question, QuizAttempt, TrainingModule)
@@ -427,6 +428,11 @@ def parse_module_file(raw):
         if line:
             raise _error(_("Berkas bukan JSON yang sah (kesalahan di baris %(line)d).", line=line), "file") from None
         raise _error(_("Berkas bukan JSON yang sah."), "file") from None
+    where = unstorable(data)
+    if where:
+        # PostgreSQL stores no NUL byte and UTF-8 no lone surrogate: refuse here, not with a 500.
+        raise _error(_("Isian \"%(field)s\" memuat karakter yang tidak diizinkan (karakter NUL atau surrogate). "
+                       "Hapus karakter itu lalu kirim kembali.", field=where), "file")
     return data
 
 

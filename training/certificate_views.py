@@ -2,8 +2,9 @@
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from marshmallow import Schema, fields
 
-from core import clock, permissions
+from core import clock, openapi, permissions
 from core.errors import DomainError
 from core.page_cache import cached_for_visitors
 from core.web import attach_error, paginate
@@ -93,6 +94,20 @@ def public_view(certificate, now=None):
             "status": certificate.status(now), "revoked_at": _iso(certificate.revoked_at)}
 
 
+class CertificateOut(Schema):
+    """public_view's answer, for the OpenAPI document."""
+    code = fields.String(required=True)
+    holder_name = fields.String(required=True)
+    module = fields.String(required=True)
+    issued_at = fields.DateTime(required=True)
+    expires_at = fields.DateTime(allow_none=True, required=True)
+    status = fields.String(required=True)
+    revoked_at = fields.DateTime(allow_none=True, required=True)
+
+
 @api_bp.get("/certificates/<code>")
+@openapi.operation("Verify a training certificate by its code",
+                   responses={200: ("holder, module, dates and status", CertificateOut),
+                              404: ("no such certificate", openapi.Error)})
 def api_certificate(code):
     return jsonify(public_view(services.get_by_code(code)))
