@@ -5,16 +5,18 @@ import os
 from flask import Flask
 from flask_login import current_user
 
-from config import INSTANCE_DIR, Config
+from config import INSTANCE_DIR, Config, engine_options
 
 
 def create_app(config_object=Config, **overrides):
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config_object)
     app.config.update(overrides)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)  # the database's time limits
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+        # Timestamps: the worker's log must say when the database went away and came back.
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _set_secret_key(app)
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

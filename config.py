@@ -31,6 +31,41 @@ def database_url(url):
     return url
 
 
+def _float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def engine_options(config):
+    """SQLALCHEMY_ENGINE_OPTIONS with the database's time limits merged in.
+
+    On PostgreSQL every connection gets a connect timeout, TCP keepalives and a TCP user timeout
+    (a dead or blackholed server is noticed in seconds, not after the kernel's ~15 minutes), and
+    statement and lock timeouts (a stuck query or a held lock fails instead of holding a worker).
+    Options already given (the tests' search_path) are kept: connect_args are merged, and libpq
+    `options` strings are joined. SQLite keeps its busy_timeout (set per connection in app.py).
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        return options
+    options.setdefault("pool_timeout", config["DB_POOL_TIMEOUT"])
+    limits = {
+        "connect_timeout": max(1, round(config["DB_CONNECT_TIMEOUT"])),  # libpq: whole seconds
+        "keepalives": 1,
+        "keepalives_idle": config["DB_KEEPALIVES_IDLE"],
+        "keepalives_interval": config["DB_KEEPALIVES_INTERVAL"],
+        "keepalives_count": config["DB_KEEPALIVES_COUNT"],
+        "tcp_user_timeout": round(config["DB_TCP_USER_TIMEOUT"] * 1000),  # milliseconds
+    }
+    server = (f"-c statement_timeout={round(config['DB_STATEMENT_TIMEOUT'] * 1000)}"
+              f" -c lock_timeout={round(config['DB_LOCK_TIMEOUT'] * 1000)}")
+    connect_args = {**limits, **(options.get("connect_args") or {})}
+    if "statement_timeout" not in connect_args.get("options", ""):  # not merged in already
+        connect_args["options"] = " ".join(filter(None, [server, connect_args.get("options")]))
+    options["connect_args"] = connect_args
+    return options
+
+
 class Config:
     # --- site -------------------------------------------------------------------------------
     # Unset: create_app() generates one on first start and keeps it in instance/secret-key (0600).
@@ -48,6 +83,17 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.sqlite'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Time limits on PostgreSQL, in seconds (engine_options() above turns them into libpq's).
+    DB_CONNECT_TIMEOUT = _float("DB_CONNECT_TIMEOUT", 5)
+    DB_STATEMENT_TIMEOUT = _float("DB_STATEMENT_TIMEOUT", 30)
+    DB_LOCK_TIMEOUT = _float("DB_LOCK_TIMEOUT", 10)
+    DB_POOL_TIMEOUT = _float("DB_POOL_TIMEOUT", 10)
+    DB_KEEPALIVES_IDLE = _int("DB_KEEPALIVES_IDLE", 30)
+    DB_KEEPALIVES_INTERVAL = _int("DB_KEEPALIVES_INTERVAL", 10)
+    DB_KEEPALIVES_COUNT = _int("DB_KEEPALIVES_COUNT", 3)
+    DB_TCP_USER_TIMEOUT = _float("DB_TCP_USER_TIMEOUT", 30)
+    # /healthz answers 503 when the database has not answered within this many seconds.
+    HEALTHZ_TIMEOUT = _float("HEALTHZ_TIMEOUT", 2)
 
     # --- sessions and security --------------------------------------------------------------
     SESSION_COOKIE_HTTPONLY = True
@@ -102,6 +148,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@localhost")
     MAIL_SUPPRESS_SEND = _bool("MAIL_SUPPRESS_SEND", not MAIL_SERVER)
+    # Seconds the SMTP connection waits for each step (connect, greeting, every command).
+    MAIL_TIMEOUT = _float("MAIL_TIMEOUT", 10)
 
     # --- language ---------------------------------------------------------------------------
     LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}

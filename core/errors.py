@@ -1,8 +1,12 @@
 """Domain errors raised by services, and the site's error pages (HTML or JSON)."""
-from flask import jsonify, render_template, request
+from flask import g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
+
+# How long a page asks the visitor (and a client's retry) to wait when the database is away.
+UNAVAILABLE_RETRY_AFTER = 30
 
 
 class DomainError(Exception):
@@ -43,6 +47,9 @@ def _messages():
               _("Anda mencoba terlalu sering. Tunggu beberapa menit lalu coba lagi.")),
         500: (_("Terjadi kesalahan pada server"),
               _("Maaf, terjadi kesalahan di pihak kami. Kesalahan sudah dicatat; silakan coba lagi nanti.")),
+        503: (_("Layanan sedang tidak tersedia"),
+              _("Layanan sedang sibuk atau dalam pemeliharaan. Data Anda tidak hilang; silakan coba lagi "
+                "dalam beberapa saat.")),
     }
 
 
@@ -58,6 +65,28 @@ def error_response(status, detail=None):
         return jsonify({"error": {"status": status, "title": title, "message": detail or text}}), status
     return render_template("errors/error.html", status=status, title=title, text=text,
                            detail=detail), status
+
+
+def database_unavailable(e):
+    """Whether an error means the database is away or too slow now (not a bug in a query)."""
+    if isinstance(e, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)):
+        return True  # refused, unreachable, timed out, statement or lock timeout, pool exhausted
+    return isinstance(e, sa_exc.DBAPIError) and e.connection_invalidated
+
+
+def unavailable_response():
+    """The friendly 503 page, drawn without touching the database (it may be what is away)."""
+    from .extensions import db, login_manager
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone; the session is discarded at teardown
+        pass
+    # Drawn as for a visitor: loading the signed-in user, or refreshing the one the rollback
+    # expired, would ask the database again.
+    g._login_user = login_manager.anonymous_user()
+    response = make_response(*error_response(503))
+    response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+    return response
 
 
 def register_error_handlers(app):
@@ -82,6 +111,10 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def unexpected(e):
+        if database_unavailable(e):
+            app.logger.error("Database unavailable on %s %s: %s: %s", request.method, request.path,
+                             type(e).__name__, e)
+            return unavailable_response()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         from .extensions import db
         db.session.rollback()

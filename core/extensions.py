@@ -6,11 +6,12 @@ from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+
+from .mailer_connection import TimedMail
 
 # Named constraints so that Alembic can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -25,7 +26,7 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-mail = Mail()
+mail = TimedMail()  # Flask-Mail whose SMTP connection has a time limit (MAIL_TIMEOUT)
 babel = Babel()
 bootstrap = Bootstrap5()
 cache = Cache()  # pages for anonymous visitors (core/page_cache.py)

@@ -3,8 +3,10 @@
 `send_email` renders now (the request knows the links and the language) and adds an outbox
 message to the current transaction; the caller commits, and the outbox delivers through
 Flask-Mail. Without MAIL_SERVER (MAIL_SUPPRESS_SEND) delivery writes each e-mail to the log
-instead, so a newcomer running `make run` can follow the links from the terminal.
+instead, so a newcomer running `make run` can follow the links from the terminal. The SMTP
+connection waits at most MAIL_TIMEOUT seconds for each step (core/mailer_connection.py).
 """
+import smtplib
 import uuid
 
 from flask import current_app, render_template
@@ -42,4 +44,7 @@ def deliver_email(payload, key=None):
     if current_app.config.get("MAIL_SUPPRESS_SEND") and not current_app.testing:
         current_app.logger.warning("E-mail not sent (MAIL_SERVER unset) to %s: %s\n%s",
                                    payload.get("to", "(private)"), payload["subject"], payload["body"])
-    mail.send(message)
+    try:
+        mail.send(message)
+    except (smtplib.SMTPException, OSError) as e:  # OSError covers a timeout and a refused connection
+        raise outbox.RetryLater(f"SMTP: {type(e).__name__}: {e}") from e

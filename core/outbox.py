@@ -9,6 +9,7 @@ processes try to write it, and is sent as the Idempotency-Key so the receiver ca
 """
 import random
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
@@ -52,8 +53,8 @@ class OutboxMessage(db.Model):
 def enqueue(kind, *, key, payload, subject=None, now=None):
     """Add a message to the current transaction (the caller commits).
 
-    Within a web request e-mails are also handed to delivery right after the response is built,
-    so a person waiting for a verification e-mail does not wait for the worker.
+    Within a web request e-mails are also sent right after the response has gone, so a person
+    waiting for a verification e-mail does not wait for the worker (deliver_after_request).
     """
     message = OutboxMessage(kind=kind, key=key, payload=payload, status=PENDING,
                             next_attempt_at=now or clock.now(), created_at=now or clock.now(),
@@ -67,15 +68,38 @@ def enqueue(kind, *, key, payload, subject=None, now=None):
 
 
 def deliver_after_request(response):
-    """Try to send this request's messages now; the worker retries whatever fails."""
+    """Send this request's e-mails once the response has gone; the worker retries whatever fails.
+
+    Registered with after_request, which runs before the response is sent: the sending itself is
+    left to the response's close, which the WSGI server calls after the last byte went out, so
+    the person never waits on the mail server (a hung one costs this process at most
+    MAIL_TIMEOUT, and only once: the first failure leaves the rest to the worker).
+    """
     keys = g.pop("outbox_keys", None) if has_request_context() else None
     if keys and current_app.config.get("OUTBOX_DELIVER_IMMEDIATELY", True):
-        try:
-            deliver(keys=keys)
-        except Exception:  # delivery problems must never break the page the person sees
-            current_app.logger.exception("immediate outbox delivery failed; the worker will retry")
-            db.session.rollback()
+        response.call_on_close(partial(_deliver_now, current_app._get_current_object(), keys))
     return response
+
+
+class _FirstFailure:
+    """A `stop` for deliver(): ends the pass as soon as one message was not sent."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    def is_set(self):
+        return any(self.stats.get(outcome) for outcome in ("retry", "failed", "waiting"))
+
+
+def _deliver_now(app, keys):
+    # The request's app context is gone by now: this one has its own, and its own session.
+    with app.app_context():
+        try:
+            stats = {}
+            deliver(keys=keys, stats=stats, stop=_FirstFailure(stats))
+        except Exception:  # whatever happens here, the messages stay for the worker
+            app.logger.exception("immediate outbox delivery failed; the worker will retry")
+            db.session.rollback()
 
 
 class RetryLater(Exception):

@@ -10,7 +10,9 @@ import time
 
 from flask import current_app
 
+from .errors import database_unavailable
 from .extensions import db
+from .mailer_connection import abort_sends
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 OUTBOX_BATCH = 100
@@ -66,6 +68,8 @@ class Worker:
             current_app.logger.info("worker: %s received, stopping after the current step",
                                     signal.Signals(signum).name)
         self.stopping.set()
+        # A hung mail server would hold the step for MAIL_TIMEOUT per command: cut it short.
+        abort_sends()
 
     def run(self, once=False):
         """Run every step once (`once`), or loop until stop() is called or a signal arrives."""
@@ -96,8 +100,12 @@ class Worker:
         logger = current_app.logger
         try:
             result = fn(now=self.now, stop=self.stopping)
-        except Exception:
-            logger.exception("worker step %s failed; it runs again at its next turn", name)
+        except Exception as e:
+            if database_unavailable(e):  # expected while the database is away: no traceback
+                logger.error("worker step %s failed, the database is unavailable (%s: %s); "
+                             "it runs again at its next turn", name, type(e).__name__, e)
+            else:
+                logger.exception("worker step %s failed; it runs again at its next turn", name)
             try:
                 db.session.rollback()
             except Exception:  # the database may be gone; the next step reconnects

@@ -48,9 +48,12 @@ class IsolatedClient(FlaskClient):
     The test itself holds an app context for its fixtures; without this, Flask would reuse it for
     the request, sharing `g` (Flask-Login's cached user) and the database session between requests.
     After the request the test's own session is expired, so it reads what the request committed.
+    Responses are buffered, so they are closed as a WSGI server closes them once sent: what
+    runs after the response has gone (the outbox's immediate delivery) has run when it returns.
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()
         return response

@@ -1,5 +1,6 @@
 """The worker loop and the `flask outbox` / `flask worker` commands."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -171,3 +172,72 @@ def test_a_worker_process_sends_the_outbox_and_stops_cleanly_on_a_signal(worker_
     output = log.read_text()
     assert "worker started" in output and "worker stopped" in output
     assert "Traceback" not in output
+
+
+def test_a_worker_process_stops_within_seconds_of_sigterm_while_the_mail_server_hangs(worker_env, tmp_path):
+    from tests.core.hung import HungServer
+    hung = HungServer()
+    # MAIL_TIMEOUT far longer than the stop may take: the send itself must be cut short.
+    env = {**worker_env, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(hung.port), "MAIL_TIMEOUT": "60"}
+    engine = create_engine(worker_env["DATABASE_URL"])
+    key, now = "email:hung-smtp", clock.now()
+    with engine.begin() as conn:
+        conn.execute(insert(OutboxMessage.__table__).values(
+            kind="email", key=key, status=PENDING, attempts=0, next_attempt_at=now, created_at=now,
+            payload={"to": "warga@example.com", "subject": "Uji", "body": "Halo"}))
+    log = tmp_path / "worker.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert hung.wait_for_connection(15), log.read_text()
+        time.sleep(0.5)  # connected, and waiting for a greeting that never comes
+        asked = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0, log.read_text()
+        assert time.monotonic() - asked < 5
+        with engine.connect() as conn:
+            message = conn.execute(select(OutboxMessage).where(OutboxMessage.key == key)).one()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        hung.stop()
+        engine.dispose()
+    assert (message.status, message.attempts) == (PENDING, 1)  # tried once, left for the next run
+    assert "SMTP" in message.last_error
+    output = log.read_text()
+    assert "worker stopped" in output and "Traceback" not in output
+    # Every line of the log says when: an operator can match it to the database's own log.
+    started = next(line for line in output.splitlines() if "worker started" in line)
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO ", started), started
+
+
+def test_a_step_that_loses_the_database_is_logged_and_the_worker_recovers(app, settings, monkeypatch, caplog,
+                                                                          sent_mail):
+    from sqlalchemy.exc import OperationalError
+    settings(WORKER_OUTBOX_SECONDS=0.05)
+    email("email:1")
+    real, calls = worker.deliver_outbox, []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
+        return real(**kwargs)
+    monkeypatch.setattr(worker, "deliver_outbox", flaky)
+    box = {}
+
+    def run():
+        with app.app_context():
+            box["worker"] = worker.Worker(sweeps=False)
+            box["worker"].run()
+            db.session.remove()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert wait_for(lambda: len(sent_mail) == 1, seconds=10)
+    box["worker"].stop()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert len(calls) >= 2
+    assert "worker step outbox failed, the database is unavailable (OperationalError" in caplog.text
