@@ -47,6 +47,10 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'platform.sqlite'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The tables' owner, for `flask db upgrade` and `flask db grant-site-role` when the site's own
+    # DATABASE_URL is a role that owns nothing (core/db_roles.py). Unset: the site's URL.
+    MIGRATION_DATABASE_URI = (database_url(os.environ["MIGRATION_DATABASE_URL"])
+                              if os.environ.get("MIGRATION_DATABASE_URL") else None)
 
     # --- sessions and security --------------------------------------------------------------
     SESSION_COOKIE_HTTPONLY = True
