@@ -24,6 +24,7 @@ from tests.conftest import NOW, PG_SCHEMA
 
 INSUFFICIENT_PRIVILEGE = "42501"  # the role lacks the privilege (or is not the owner)
 RAISED_BY_TRIGGER = "P0001"       # RAISE EXCEPTION in a trigger function
+FOREIGN_KEY_VIOLATION = "23503"
 SITE_PASSWORD = "sandi-peran-situs"
 
 
@@ -34,10 +35,12 @@ def postgresql(app):
                     "(set TEST_DATABASE_URL, as .ci/run does)")
 
 
-def _sqlstate(statement, engine):
-    """Run one statement in a transaction of its own; None when it worked, else its SQLSTATE."""
+def _sqlstate(statement, engine, *, after=()):
+    """Run statements in a transaction of their own; None when they worked, else the SQLSTATE."""
     try:
         with engine.begin() as conn:
+            for earlier in after:
+                conn.execute(text(earlier))
             conn.execute(text(statement))
     except DBAPIError as e:
         return e.orig.sqlstate
@@ -109,6 +112,9 @@ def test_the_site_role_may_add_and_read_history_but_never_change_delete_or_empty
     assert _sqlstate("TRUNCATE complaint CASCADE", site) == INSUFFICIENT_PRIVILEGE
     assert _sqlstate("CREATE TABLE escape (id int)", site) == INSUFFICIENT_PRIVILEGE
     assert _sqlstate("UPDATE alembic_version SET version_num = 'x'", site) == INSUFFICIENT_PRIVILEGE
+    assert _sqlstate("SET session_replication_role = replica", site) == INSUFFICIENT_PRIVILEGE
+    # Nor by deleting the complaint: its timeline refers to it (no ON DELETE CASCADE).
+    assert _sqlstate("DELETE FROM complaint", site, after=["DELETE FROM outbox_message"]) == FOREIGN_KEY_VIOLATION
     assert db.session.scalar(select(func.count(ComplaintEvent.id))) == 2
 
 
