@@ -7,19 +7,20 @@ from datetime import timedelta
 import flask_migrate
 import pytest
 from flask_migrate.cli import db as db_cli
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from accounts import services as account_services
 from accounts.models import User
 from app import create_app
 from complaints import services
 from complaints.models import Complaint, ComplaintEvent
 from config import TestConfig
 from core import outbox, page_cache, worker
-from core.audit import AuditEvent
+from core.audit import AppendOnlyError, AuditEvent
 from core.db_roles import append_only_tables, grant_site_role_command
 from core.extensions import db
-from core.permissions import MODERATOR
+from core.permissions import ADMIN, CITIZEN, MODERATOR
 from tests.conftest import NOW, PG_SCHEMA
 
 INSUFFICIENT_PRIVILEGE = "42501"  # the role lacks the privilege (or is not the owner)
@@ -194,3 +195,15 @@ def test_granting_is_refused_for_a_superuser_or_a_role_that_does_not_exist(app, 
 
 def test_the_grant_is_a_flask_db_command(app):
     assert db_cli.get_command(None, "grant-site-role") is grant_site_role_command
+
+
+def test_bulk_update_or_delete_statements_on_append_only_rows_are_refused(app, make_user):
+    admin, user = make_user(ADMIN), make_user(CITIZEN)
+    account_services.set_active(admin, user, False)
+    for statement in (update(AuditEvent).values(action="something.else"), delete(AuditEvent),
+                      update(ComplaintEvent).values(public=False), delete(ComplaintEvent)):
+        with pytest.raises(AppendOnlyError):
+            db.session.execute(statement)
+        db.session.rollback()
+    assert db.session.scalar(select(AuditEvent.action)) != "something.else"
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 1
