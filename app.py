@@ -49,6 +49,9 @@ def create_app(config_object=Config, **overrides):
     app.cli.add_command(worker_command)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(training_cli)
+    from flask_migrate.cli import db as db_cli
+    from core.db_roles import grant_site_role_command
+    db_cli.add_command(grant_site_role_command)  # `flask db grant-site-role`, beside `flask db upgrade`
     return app
 
 

@@ -94,6 +94,10 @@ class Config:
     DB_TCP_USER_TIMEOUT = _float("DB_TCP_USER_TIMEOUT", 30)
     # /healthz answers 503 when the database has not answered within this many seconds.
     HEALTHZ_TIMEOUT = _float("HEALTHZ_TIMEOUT", 2)
+    # The tables' owner, for `flask db upgrade` and `flask db grant-site-role` when the site's own
+    # DATABASE_URL is a role that owns nothing (core/db_roles.py). Unset: the site's URL.
+    MIGRATION_DATABASE_URI = (database_url(os.environ["MIGRATION_DATABASE_URL"])
+                              if os.environ.get("MIGRATION_DATABASE_URL") else None)
 
     # --- sessions and security --------------------------------------------------------------
     SESSION_COOKIE_HTTPONLY = True

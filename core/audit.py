@@ -2,7 +2,8 @@
 
 Services call `record()` inside their own transaction, so the event is committed together with
 the change it describes, or not at all. Rows are never updated or deleted: the ORM refuses it
-here, and on PostgreSQL a trigger (see the migration) refuses it for any client.
+here (also bulk UPDATE/DELETE statements), and on PostgreSQL triggers refuse UPDATE, DELETE and
+TRUNCATE for any client; the site's own role cannot get round them (core/db_roles.py).
 """
 from datetime import datetime
 
@@ -63,3 +64,10 @@ def _refuse_changes_to_append_only_rows(session, flush_context, instances):
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AppendOnly) and (obj in session.deleted or session.is_modified(obj)):
             raise AppendOnlyError(f"{type(obj).__name__} rows cannot be changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes_to_append_only_rows(state):
+    # session.execute(update(...)) / delete(...) skip the flush above; on SQLite nothing else would stop them.
+    if (state.is_update or state.is_delete) and any(issubclass(m.class_, AppendOnly) for m in state.all_mappers):
+        raise AppendOnlyError("append-only rows cannot be changed or deleted")

@@ -5,6 +5,7 @@ from flask import current_app
 
 from alembic import context
 
+from core.db_roles import owner_engine
 from core.schema_filter import include_name, include_object
 
 # this is the Alembic Config object, which provides
@@ -22,6 +23,10 @@ def get_engine():
 
 
 def get_engine_url():
+    # The tables' owner runs the migrations when the site connects as a role that owns nothing.
+    url = current_app.config.get("MIGRATION_DATABASE_URI")
+    if url:
+        return url.replace('%', '%%')
     try:
         return get_engine().url.render_as_string(hide_password=False).replace(
             '%', '%%')
@@ -95,9 +100,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    connectable = get_engine()
-
-    with connectable.connect() as connection:
+    with owner_engine() as connectable, connectable.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
