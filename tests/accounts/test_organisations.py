@@ -203,3 +203,15 @@ def test_an_organisation_registered_before_documents_shows_that_it_has_none(clie
     login(make_user(MODERATOR))
     assert "Tidak ada dokumen" in client.get(f"/admin/organisasi/{org.id}").get_data(as_text=True)
     assert client.get(f"/organisasi/{org.id}/dokumen").status_code == 404
+
+
+def test_the_waiting_demo_organisation_carries_a_sample_deed_for_the_moderator(app):
+    from accounts import demo
+    demo.seed()
+    db.session.commit()
+    waiting = db.session.scalars(select(Organisation).where(Organisation.status == ORG_PENDING)).all()
+    assert waiting and all(org.document_content_type == "application/pdf" for org in waiting)
+    with open(os.path.join(app.config["UPLOAD_FOLDER"], waiting[0].document_stored_name), "rb") as f:
+        assert f.read().startswith(b"%PDF-")
+    verified = db.session.scalars(select(Organisation).where(Organisation.status == ORG_VERIFIED)).all()
+    assert verified and all(org.document_stored_name is None for org in verified)  # before documents: none
