@@ -167,6 +167,14 @@ class Config:
     COMPLAINT_AUTOCLOSE_WORKING_DAYS = _int("COMPLAINT_AUTOCLOSE_WORKING_DAYS", 10)
     COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "5 per minute;30 per hour;100 per day")
     COMPLAINT_MAX_ATTACHMENTS = _int("COMPLAINT_MAX_ATTACHMENTS", 5)
+    # A closed or rejected complaint's reporter name, e-mail and phone are erased by the worker
+    # this many months after it was finished (the case and its statistics stay; /privasi says so).
+    COMPLAINT_IDENTITY_RETENTION_MONTHS = max(1, _int("COMPLAINT_IDENTITY_RETENTION_MONTHS", 24))
+
+    # --- privacy -----------------------------------------------------------------------------
+    # Where people exercise their rights over their personal data (UU 27/2022), shown on /privasi.
+    # Unset: the page points to the city's PPID and the complaint form instead of an address.
+    PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
 
     # --- forum (Forum Konsultasi Publik) ---------------------------------------------------
     FORUM_RESPONSE_WORKING_DAYS = _int("FORUM_RESPONSE_WORKING_DAYS", 10)

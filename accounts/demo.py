@@ -2,7 +2,7 @@
 
 Every password here is for the demo only and printed in the README; never seed a real site.
 """
-from core import clock
+from core import clock, uploads
 from core.extensions import db
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
 
@@ -60,6 +60,19 @@ USERS = [
 ]
 
 
+def sample_deed(name):
+    """A one-page PDF that says plainly it is a demo sample, not a legal document."""
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.multi_cell(0, 10, "CONTOH DATA DEMO - BUKAN DOKUMEN SAH", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 8, f"Akta pendirian {name}\nDibuat otomatis oleh `flask demo seed` untuk mencoba verifikasi "
+                         "organisasi oleh moderator.")
+    return bytes(pdf.output())
+
+
 def seed(now=None):
     """Insert the demo people; returns the users by role."""
     now = now or clock.now()
@@ -96,5 +109,8 @@ def seed(now=None):
         if status == ORG_PENDING:
             db.session.add(OrganisationMembership(organisation=org, user=users[CITIZEN], is_contact=True,
                                                   status=MEMBER_PENDING, position="Ketua", created_at=now))
+            # New registrations bring their SK or deed: the waiting one gets a sample for the moderator.
+            org.document_stored_name = uploads.store(sample_deed(name), uploads.PDF)
+            org.document_filename, org.document_content_type = "akta-pendirian-contoh.pdf", uploads.PDF
     db.session.flush()
     return users

@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
@@ -119,6 +120,9 @@ class OrganisationForm(FlaskForm):
     website = StringField(_l("Situs web atau media sosial (opsional)"),
                           validators=[Optional(), URL(message=_l("Alamat situs tidak sah.")), Length(max=200)])
     position = StringField(_l("Jabatan Anda di organisasi"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    # The service checks the content (PDF, JPEG, PNG); the hint, with the size limit, is in the template.
+    document = FileField(_l("SK atau akta pendirian"), validators=[FileRequired(
+        _l("Unggah SK atau akta pendirian organisasi agar moderator dapat memverifikasinya."))])
 
 
 class JoinOrganisationForm(FlaskForm):

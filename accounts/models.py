@@ -199,6 +199,11 @@ class Organisation(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    # The SK or deed the moderator verifies against: a private upload (core/uploads.py), served
+    # only to staff and the organisation's contact person (accounts.organisation_document).
+    document_stored_name: Mapped[str | None] = mapped_column(String(64))
+    document_filename: Mapped[str | None] = mapped_column(String(200))
+    document_content_type: Mapped[str | None] = mapped_column(String(40))
 
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     created_by = relationship("User", foreign_keys=[created_by_id])

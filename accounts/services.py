@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from core import audit, clock, permissions
+from core import audit, clock, permissions, uploads
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
@@ -411,8 +411,12 @@ def unit_tree():
 # --- organisations -------------------------------------------------------------------------------
 
 def register_organisation(actor, *, name, kind, registration_number, description, address, email, phone,
-                          website, position=None, now=None):
-    """A verified user registers an organisation; it waits for a moderator, the user as its contact."""
+                          website, position=None, document=None, now=None):
+    """A verified user registers an organisation with its SK or deed; it waits for a moderator.
+
+    `document` is (file name, bytes): required, a PDF, JPEG or PNG that only staff and the
+    contact person can open. The registering user becomes the contact person.
+    """
     permissions.require(actor, "organisation.register")
     now = now or clock.now()
     duplicate = db.session.scalar(select(Organisation.id).where(
@@ -420,11 +424,22 @@ def register_organisation(actor, *, name, kind, registration_number, description
     if duplicate is not None:
         raise DomainError(_("Organisasi dengan nama ini sudah terdaftar. Ajukan diri sebagai anggotanya."),
                           field="name")
+    filename, data = document or (None, None)
+    if not filename or not data:
+        raise DomainError(_("Unggah SK atau akta pendirian organisasi agar moderator dapat memverifikasinya."),
+                          field="document")
+    try:
+        content_type, data = uploads.check_and_clean(filename, data)
+    except DomainError as e:
+        raise DomainError(e.message, field="document") from None
     org = Organisation(name=name.strip(), kind=kind, registration_number=(registration_number or "").strip() or None,
                        description=(description or "").strip() or None, address=(address or "").strip() or None,
                        email=normalise_email(email), phone=(phone or "").strip() or None,
                        website=(website or "").strip() or None, status=ORG_PENDING, created_by_id=actor.id,
-                       created_at=now)
+                       created_at=now, document_filename=uploads.display_name(filename, content_type),
+                       document_content_type=content_type)
+    # Staged until the commit below; a rollback deletes it (core/uploads.py).
+    org.document_stored_name = uploads.store(data, content_type)
     db.session.add(org)
     db.session.add(OrganisationMembership(organisation=org, user_id=actor.id, status=MEMBER_PENDING,
                                           is_contact=True, position=position, created_at=now))

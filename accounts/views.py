@@ -1,5 +1,5 @@
 """Pages for people: register, verify, log in and out, passwords, profile, organisations."""
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from core import permissions
 from core.errors import DomainError
 from core.extensions import form_value, limiter
+from core.uploads import send_stored
 from core.web import attach_error, paginate, safe_next
 
 from . import bp, services, throttle
@@ -251,14 +252,32 @@ def register_organisation():
                 current_user, name=form.name.data, kind=form.kind.data,
                 registration_number=form.registration_number.data, description=form.description.data,
                 address=form.address.data, email=form.email.data, phone=form.phone.data,
-                website=form.website.data, position=form.position.data)
+                website=form.website.data, position=form.position.data,
+                document=(form.document.data.filename, form.document.data.read()))
         except DomainError as e:
             attach_error(form, e)
         else:
             flash(_("Pendaftaran organisasi terkirim. Moderator akan memeriksanya dan memberi kabar lewat e-mail."),
                   "success")
             return redirect(url_for("accounts.organisation", org_id=org.id))
-    return render_template("accounts/organisation_form.html", form=form), 400 if form.errors or form.form_errors else 200
+    return render_template("accounts/organisation_form.html", form=form, max_mb=_upload_max_mb()), \
+        400 if form.errors or form.form_errors else 200
+
+
+def _upload_max_mb():
+    return round(current_app.config["UPLOAD_MAX_BYTES"] / 1048576, 1)
+
+
+@bp.get("/organisasi/<int:org_id>/dokumen")
+@login_required
+def organisation_document(org_id):
+    """The organisation's SK or deed, for moderators, admins and its contact person only."""
+    org = services.get_organisation(org_id)
+    permissions.require(current_user, "organisation.document", org)
+    if not org.document_stored_name:
+        abort(404)
+    return send_stored(org.document_stored_name, content_type=org.document_content_type,
+                       download_name=org.document_filename)
 
 
 @bp.get("/organisasi/<int:org_id>")

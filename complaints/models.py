@@ -77,6 +77,7 @@ EVENT_LABELS = {
     "forwarded": _l("Diteruskan ke SP4N-LAPOR!"),
     "note": _l("Catatan internal"),
     "reminder_sent": _l("Pengingat tenggat dikirim"),
+    "identity_erased": _l("Identitas pelapor dihapus sesuai masa simpan"),
 }
 
 
@@ -130,6 +131,8 @@ class Complaint(db.Model):
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # When the retention sweep erased the reporter's name, e-mail, phone and link (sweeps.py).
+    identity_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit = relationship("Unit")
     reporter = relationship("User", foreign_keys=[reporter_id])
@@ -143,6 +146,8 @@ class Complaint(db.Model):
         # The escalation sweep: open, not forwarded, past due.
         Index("ix_complaint_sweep", "forwarded_at", "status", "due_at"),
         Index("ix_complaint_unit_status_due", "unit_id", "status", "due_at"),
+        # The retention sweep: not yet erased, finished (closed or rejected) before the cutoff.
+        Index("ix_complaint_retention", "identity_erased_at", "status", "closed_at"),
     )
 
     @property

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Unit, User
@@ -388,6 +388,7 @@ def reject(actor, complaint, *, kind, reason, referral=None, duplicate_code=None
             raise DomainError(_("Kode pengaduan asal tidak ditemukan."), field="duplicate_code")
         complaint.duplicate_of_id = original.id
     complaint.status, complaint.rejection_kind, complaint.rejection_reason = REJECTED, kind, reason
+    complaint.closed_at = now  # a rejected case is finished: the retention of its reporter's identity starts
     _event(complaint, actor, "rejected", now=now, message=reason, rejection=kind, referral=complaint.referral,
            duplicate_of=duplicate_code and normalise_code(duplicate_code))
     _staff_audit(actor, "complaint.rejected", complaint, now, kind=kind)
@@ -565,3 +566,37 @@ def auto_close(complaint, *, now):
     complaint.status, complaint.closed_at, complaint.autoclose_at = CLOSED, now, None
     _event(complaint, None, "auto_closed", now=now)
 
+
+def retention_months():
+    return current_app.config["COMPLAINT_IDENTITY_RETENTION_MONTHS"]
+
+
+def erase_reporter_identity(complaint, *, now):
+    """Forget who filed a finished complaint: its reporter's name, e-mail, phone and link.
+
+    The retention sweep calls it COMPLAINT_IDENTITY_RETENTION_MONTHS after the complaint was
+    closed or rejected (see /privasi). The case, its timeline and its statistics stay; the
+    idempotency rows (which keep the reporter link's secret) and the delivered e-mails and
+    forwards that carried the reporter's address or identity go. Returns False when already done.
+    The caller commits.
+    """
+    if complaint.identity_erased_at is not None:
+        return False
+    if complaint.status not in (CLOSED, REJECTED):
+        raise DomainError(_("Identitas pelapor hanya dihapus dari pengaduan yang sudah selesai."))
+    complaint.reporter_name = complaint.reporter_email = complaint.reporter_phone = None
+    complaint.reporter_key_hash = None
+    complaint.identity_erased_at = now
+    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.complaint_id == complaint.id))
+    messages = db.session.scalars(select(outbox.OutboxMessage).where(
+        outbox.OutboxMessage.subject_type == "complaint", outbox.OutboxMessage.subject_id == complaint.id,
+        outbox.OutboxMessage.status.in_((outbox.SENT, outbox.FAILED)))).all()
+    for message in messages:
+        if encryption.SEALED in message.payload or "to_encrypted" in message.payload:
+            db.session.delete(message)
+    # Without personal data: only what was erased and under which setting.
+    months = retention_months()
+    _event(complaint, None, "identity_erased", now=now, public=False, retention_months=months)
+    audit.record(None, "complaint.identity_erased", complaint, now=now, code=complaint.tracking_code,
+                 retention_months=months)
+    return True

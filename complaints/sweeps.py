@@ -1,4 +1,5 @@
-"""The periodic work on complaints: escalation, reminders, auto-close, forgetting old idempotency keys.
+"""The periodic work on complaints: escalation, reminders, auto-close, forgetting old idempotency keys,
+erasing reporters' identities once their retention ends.
 
 Run by `flask complaints escalate` and by the worker (`run_all`). Each sweep finds its rows
 through an index on exactly what it filters by, so its cost follows the number of complaints
@@ -6,6 +7,7 @@ that need work, not the total. Rows are taken with SELECT ... FOR UPDATE SKIP LO
 workers can sweep at once on PostgreSQL; each change is also a compare-and-set, so a complaint is
 forwarded, reminded or closed once even where row locks do not exist (SQLite).
 """
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
@@ -16,7 +18,7 @@ from core.i18n import lazy_gettext as _l
 from core.web import with_links
 
 from . import services
-from .models import OPEN_STATUSES, RESOLVED, Complaint, IdempotencyKey
+from .models import CLOSED, OPEN_STATUSES, REJECTED, RESOLVED, Complaint, IdempotencyKey
 
 BATCH = 200
 
@@ -100,6 +102,24 @@ def forget_idempotency_keys(*, now=None):
     removed = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff)).rowcount
     db.session.commit()
     return removed
+
+
+def retention_cutoff(now):
+    """Complaints finished before this moment have kept their reporter's identity long enough."""
+    return now - relativedelta(months=services.retention_months())
+
+
+def erase_expired_identities(*, now=None):
+    """Erase the reporter's name, e-mail, phone and link of complaints closed or rejected more than
+    COMPLAINT_IDENTITY_RETENTION_MONTHS ago (exactly that long ago: kept, one moment more: erased)."""
+    now = now or clock.now()
+
+    def erase(complaint_id):
+        complaint = db.session.get(Complaint, complaint_id)
+        return 1 if services.erase_reporter_identity(complaint, now=now) else 0
+    return _in_batches(select(Complaint.id).where(
+        Complaint.identity_erased_at.is_(None), Complaint.status.in_((CLOSED, REJECTED)),
+        Complaint.closed_at < retention_cutoff(now)).order_by(Complaint.closed_at, Complaint.id), erase)
 
 
 def run_all(*, now=None):

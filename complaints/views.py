@@ -45,7 +45,8 @@ def reporter_actor(complaint):
     """The person in front of the screen as this complaint's reporter, or None."""
     if current_user.is_authenticated and complaint.reporter_id == current_user.id:
         return current_user._get_current_object()
-    if complaint.tracking_code in session.get(GRANTS, []):
+    # A pass from the reporter link ends with the link, when the retention sweep erases the identity.
+    if complaint.tracking_code in session.get(GRANTS, []) and complaint.identity_erased_at is None:
         return ReporterPass(complaint.id)
     return None
 

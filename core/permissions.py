@@ -131,6 +131,15 @@ def _organisation_view(user, org):
     return is_staff(user) or (_active(user) and org.membership_of(user) is not None)
 
 
+@rule("organisation.document")
+def _organisation_document(user, org):
+    """The SK or deed: moderators and admins, and the contact person who registered it (even while it waits)."""
+    if is_staff(user):
+        return True
+    membership = org.membership_of(user) if _active(user) else None
+    return membership is not None and membership.is_contact
+
+
 @rule("organisation.verify")
 def _organisation_verify(user, org):
     return is_staff(user)

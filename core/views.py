@@ -36,6 +36,18 @@ def about():
     return render_template("about.html")
 
 
+@bp.get("/privasi")
+def privacy():
+    """The privacy notice, one template per language, with the configured numbers and contact."""
+    from flask_babel import get_locale
+    config = current_app.config
+    language = "en" if str(get_locale()) == "en" else "id"
+    return render_template(f"privacy/{language}.html",
+                           retention_months=config["COMPLAINT_IDENTITY_RETENTION_MONTHS"],
+                           contact_email=config["PRIVACY_CONTACT_EMAIL"],
+                           upload_max_mb=round(config["UPLOAD_MAX_BYTES"] / 1048576, 1))
+
+
 @bp.get("/healthz")
 def healthz():
     """200 when the database answers, 503 when it does not, within HEALTHZ_TIMEOUT either way."""

@@ -14,7 +14,7 @@ from flask import current_app
 
 from accounts import services as account_services
 from complaints import services as complaint_services
-from core import calendar, outbox
+from core import calendar, outbox, uploads
 from accounts.models import MEMBER_PENDING, ORG_PENDING, OrganisationMembership
 from core.extensions import db
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
@@ -66,6 +66,8 @@ def world(users, make_user, make_unit, make_organisation):
     org = users[ORG_MEMBER].approved_organisations[0]
     open_org = make_organisation("Komunitas Terbuka")
     pending_org = make_organisation("Organisasi Baru", status=ORG_PENDING, contact=users[CITIZEN])
+    pending_org.document_stored_name = uploads.store(b"%PDF-1.4\n", uploads.PDF)  # its SK, for its own row
+    pending_org.document_filename, pending_org.document_content_type = "sk.pdf", uploads.PDF
     request_ = OrganisationMembership(organisation=org, user=other_member, status=MEMBER_PENDING)
     db.session.add(request_)
     pending_asn = make_user(ASN, unit=unit, confirmed=False, nip="199207252019032008")
@@ -185,6 +187,7 @@ def training_world(users):
 MATRIX = [
     ("GET", "core.home", {}, every(200)),
     ("GET", "core.about", {}, every(200)),
+    ("GET", "core.privacy", {}, every(200)),
     ("GET", "core.healthz", {}, every(200)),
     ("POST", "core.set_language", {"lang": "en"}, every(302)),
     ("GET", "forum.index", {}, every(200)),
@@ -216,6 +219,8 @@ MATRIX = [
     ("GET", "accounts.organisation", {"org_id": "org"}, every(200)),
     ("GET", "accounts.organisation", {"org_id": "pending_org"},
      {ANON: 403, CITIZEN: 200, ORG_MEMBER: 403, ASN: 403, MODERATOR: 200, ADMIN: 200}),
+    ("GET", "accounts.organisation_document", {"org_id": "pending_org"},  # its contact and staff only
+     {ANON: 302, CITIZEN: 200, ORG_MEMBER: 403, ASN: 403, MODERATOR: 200, ADMIN: 200}),
     ("POST", "accounts.join_organisation", {"org_id": "open_org"},
      {ANON: 302, CITIZEN: 400, ORG_MEMBER: 400, ASN: 400, MODERATOR: 403, ADMIN: 403}),
     ("POST", "accounts.leave_organisation", {"org_id": "org"}, every(302)),

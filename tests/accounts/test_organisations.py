@@ -1,3 +1,6 @@
+import io
+import os
+
 import pytest
 from sqlalchemy import func, select
 
@@ -13,8 +16,14 @@ ORG_FORM = {"name": "Lembaga Bantuan Warga", "kind": "lsm", "description": "Pend
             "address": "Jl. Merdeka 1", "email": "lbw@example.com", "position": "Ketua"}
 
 
-def register(client, **change):
-    return client.post("/organisasi/daftar", data={**ORG_FORM, **change})
+SK_PDF = b"%PDF-1.4\n% SK Kemenkumham\n"
+
+
+def register(client, document=("sk.pdf", SK_PDF), **change):
+    data = {**ORG_FORM, **change}
+    if document is not None:
+        data["document"] = (io.BytesIO(document[1]), document[0])
+    return client.post("/organisasi/daftar", data=data)
 
 
 def test_a_verified_user_registers_an_organisation_that_waits_for_a_moderator(client, login, make_user):
@@ -64,7 +73,8 @@ def test_rejecting_needs_a_reason_which_is_sent_to_the_contact(client, login, ma
     moderator = make_user(MODERATOR)
     login(moderator, on=client)
     org = services.register_organisation(contact, **{k: v for k, v in ORG_FORM.items()},
-                                         registration_number=None, phone=None, website=None)
+                                         registration_number=None, phone=None, website=None,
+                                         document=("sk.pdf", SK_PDF))
     response = client.post(f"/admin/organisasi/{org.id}/tolak", data={"reason": ""})
     assert response.status_code == 400
     assert db.session.get(Organisation, org.id).status == ORG_PENDING
@@ -130,3 +140,78 @@ def test_the_public_list_shows_only_verified_organisations(client, make_organisa
     page = client.get("/organisasi").get_data(as_text=True)
     assert "Komunitas Sungai Bersih" in page and "Belum Diperiksa" not in page
     assert "Komunitas Sungai Bersih" not in client.get("/organisasi?q=pendidikan").get_data(as_text=True)
+
+
+# --- the SK or deed (issue 11) ---------------------------------------------------------------------
+
+def test_an_organisation_cannot_be_registered_without_its_sk_or_deed(client, login, make_user, app):
+    login(make_user(CITIZEN))
+    response = register(client, document=None)
+    assert response.status_code == 400
+    assert "Unggah SK atau akta pendirian" in response.get_data(as_text=True)
+    response = register(client, document=("sk.pdf", b"<html>bukan dokumen</html>"))
+    assert response.status_code == 400
+    assert "bukan JPEG, PNG, atau PDF" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Organisation.id))) == 0
+    with pytest.raises(DomainError) as refused:  # the rule lives in the service, for every caller
+        services.register_organisation(make_user(CITIZEN), **ORG_FORM, registration_number=None, phone=None,
+                                       website=None)
+    assert refused.value.field == "document" and "Unggah SK atau akta pendirian" in refused.value.message
+
+
+def test_the_registration_form_says_the_document_is_required_and_who_sees_it(client, login, make_user):
+    login(make_user(CITIZEN))
+    page = client.get("/organisasi/daftar").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    assert "Wajib untuk pendaftaran baru" in page and 'name="document"' in page
+    assert "/privasi" in page
+
+
+def test_the_document_is_stored_privately_for_the_moderator_and_the_contact_only(client, login, make_user, app):
+    contact, moderator, stranger = make_user(CITIZEN), make_user(MODERATOR), make_user(CITIZEN)
+    login(contact)
+    assert register(client, document=("Akta Pendirian.pdf", SK_PDF)).status_code == 302
+    org = db.session.scalar(select(Organisation))
+    assert org.document_content_type == "application/pdf" and org.document_filename == "Akta Pendirian.pdf"
+    # Stored outside static/ under a random name, not the uploader's.
+    assert org.document_stored_name != "Akta Pendirian.pdf"
+    with open(os.path.join(app.config["UPLOAD_FOLDER"], org.document_stored_name), "rb") as f:
+        assert f.read() == SK_PDF
+    url = f"/organisasi/{org.id}/dokumen"
+
+    assert client.get(url).data == SK_PDF  # the contact person, while the organisation waits
+    login(moderator)
+    admin_page = client.get(f"/admin/organisasi/{org.id}").get_data(as_text=True)
+    assert url in admin_page and "Akta Pendirian.pdf" in admin_page
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == SK_PDF
+    assert response.headers["Cache-Control"] == "private, no-store"
+    login(stranger)
+    assert client.get(url).status_code == 403
+    assert url not in client.get(f"/organisasi/{org.id}").get_data(as_text=True)
+    # Verified, the organisation's page is public; its document is not.
+    services.verify_organisation(moderator, org)
+    login(stranger)
+    assert client.get(f"/organisasi/{org.id}").status_code == 200
+    assert url not in client.get(f"/organisasi/{org.id}").get_data(as_text=True)
+    assert client.get(url).status_code == 403
+
+
+def test_an_organisation_registered_before_documents_shows_that_it_has_none(client, login, make_user,
+                                                                             make_organisation):
+    org = make_organisation("Organisasi Lama", status=ORG_PENDING, contact=make_user(CITIZEN))
+    login(make_user(MODERATOR))
+    assert "Tidak ada dokumen" in client.get(f"/admin/organisasi/{org.id}").get_data(as_text=True)
+    assert client.get(f"/organisasi/{org.id}/dokumen").status_code == 404
+
+
+def test_the_waiting_demo_organisation_carries_a_sample_deed_for_the_moderator(app):
+    from accounts import demo
+    demo.seed()
+    db.session.commit()
+    waiting = db.session.scalars(select(Organisation).where(Organisation.status == ORG_PENDING)).all()
+    assert waiting and all(org.document_content_type == "application/pdf" for org in waiting)
+    with open(os.path.join(app.config["UPLOAD_FOLDER"], waiting[0].document_stored_name), "rb") as f:
+        assert f.read().startswith(b"%PDF-")
+    verified = db.session.scalars(select(Organisation).where(Organisation.status == ORG_VERIFIED)).all()
+    assert verified and all(org.document_stored_name is None for org in verified)  # before documents: none

@@ -120,3 +120,14 @@ def test_register_and_mark_attendance_through_the_pages(client, login, host, cit
     login(citizen)
     assert client.post(f"/forum/konsultasi/{c.slug}/batal-daftar").status_code == 302
     assert db.session.get(Participant, p.id) is not None  # the meeting has started: kept
+
+
+def test_the_participant_registration_form_links_to_the_privacy_page(client, login, citizen, make_consultation):
+    now = clock.now()
+    c = make_consultation(CLOSED, opens_at=now - timedelta(days=10), closes_at=now - timedelta(days=3),
+                          meeting_at=now + timedelta(hours=1))
+    login(citizen)
+    html = client.get(f"/forum/konsultasi/{c.slug}").get_data(as_text=True)
+    form = html[html.index('id="judul-daftar"'):]
+    form = form[:form.index("</section>")]
+    assert 'name="daftar-stakeholder_category"' in form and 'href="/privasi"' in form

@@ -92,6 +92,18 @@ def test_a_bad_input_form_shows_its_errors(client, login, org_member, organisati
     assert "Wajib diisi." in response.get_data(as_text=True)
 
 
+def test_the_input_forms_link_to_the_privacy_page(client, login, org_member, organisation, consultation, monkeypatch):
+    monkeypatch.setattr(threads.clock, "now", lambda: NOW)
+    login(org_member)
+    page = client.get(f"/forum/konsultasi/{consultation.slug}").get_data(as_text=True)
+    form = page[page.index('id="judul-kirim-masukan"'):]
+    assert 'href="/privasi"' in form[:form.index("</form>")]
+    page = client.post(f"/forum/konsultasi/{consultation.slug}/masukan",
+                       data={"organisation_id": organisation.id, "title": "", "body": ""}).get_data(as_text=True)
+    form = page[page.index(f'action="/forum/konsultasi/{consultation.slug}/masukan"'):]
+    assert 'href="/privasi"' in form[:form.index("</form>")]
+
+
 def test_a_citizen_cannot_post_through_the_web_by_default(client, login, citizen, consultation):
     login(citizen)
     response = client.post(f"/forum/konsultasi/{consultation.slug}/masukan",
