@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -223,8 +224,8 @@ def duration_text(seconds):
     """A wait or a reading time as a person says it: whole minutes (rounded up), or seconds under one."""
     seconds = max(0, int(-(-seconds // 1)))
     if seconds < 60:
-        return _("%(n)d detik", n=seconds)
-    return _("%(n)d menit", n=-(-seconds // 60))
+        return ngettext("%(num)d detik", "%(num)d detik", seconds)
+    return ngettext("%(num)d menit", "%(num)d menit", -(-seconds // 60))
 
 
 def open_lesson(user, lesson, now):
