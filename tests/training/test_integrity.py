@@ -346,3 +346,15 @@ def test_deleting_a_lesson_leaves_its_questions_without_a_lesson_to_reread(admin
     authoring.delete_lesson(admin, module.lessons[2])
     db.session.expire_all()
     assert module.questions[0].lesson_id is None
+
+
+def test_the_shipped_modules_and_the_demo_keep_the_checks_on(app):
+    from core import clock
+    from training.models import Certificate
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    modules = TrainingModule.query.all()
+    assert len(modules) == 6
+    assert {(m.review_policy, m.retake_wait_minutes, m.reading_time_check) for m in modules} == {(AFTER_PASS, 10, True)}
+    certificate = Certificate.query.one()  # the demo ASN's, earned 40 days ago
+    assert certificate.status(clock.now()) == "valid"
