@@ -47,7 +47,8 @@ class ModuleForm(FlaskForm):
                                                "dan pelajaran yang perlu dibaca ulang."))
     retake_wait_minutes = IntegerField(_l("Jeda antarpercobaan (menit)"), default=10,
                                        validators=[InputRequired(REQUIRED), NumberRange(min=0, max=1440)],
-                                       description=_l("Berlaku di samping batas percobaan per hari; 0 berarti tanpa jeda."))
+                                       description=_l("Berlaku di samping batas percobaan per hari; "
+                                                      "0 berarti tanpa jeda."))
     reading_time_check = BooleanField(_l("Periksa waktu baca minimum setiap pelajaran"), default=True,
                                       description=_l("Pelajaran baru dapat ditandai sudah dibaca setelah waktu baca "
                                                      "sesuai panjangnya (sekitar %(n)d kata per menit).",

@@ -300,8 +300,8 @@ def test_the_author_names_the_lesson_to_reread_for_a_question(client, login, adm
     assert question.lesson_id == lesson.id
     other = make_module(slug="lain")
     with pytest.raises(DomainError, match="pelajaran modul ini"):
-        authoring.save_question(admin, module, question, kind="single", text="Apa?", options=[("a", True), ("b", False)],
-                                lesson_id=other.lessons[0].id)
+        authoring.save_question(admin, module, question, kind="single", text="Apa?",
+                                options=[("a", True), ("b", False)], lesson_id=other.lessons[0].id)
 
 
 def test_export_and_import_carry_the_settings_and_the_lessons_to_reread(make_module):
