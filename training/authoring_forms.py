@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from core.i18n import lazy_gettext as _l
 
 from .authoring_services import MAX_LESSON_BODY, MAX_OPTION_TEXT, MAX_QUESTION_TEXT, MAX_SLUG, MAX_SUMMARY, MAX_TITLE
-from .models import AUDIENCES, QUESTION_KINDS
+from .models import AUDIENCES, QUESTION_KINDS, READING_WORDS_PER_MINUTE, REVIEW_POLICIES
 
 REQUIRED = _l("Wajib diisi.")
 OPTION_ROWS = 6
@@ -41,6 +41,18 @@ class ModuleForm(FlaskForm):
     validity_months = IntegerField(_l("Masa berlaku sertifikat (bulan)"),
                                    validators=[Optional(), NumberRange(min=1, max=240)],
                                    description=_l("Kosongkan bila sertifikat berlaku tanpa batas."))
+    review_policy = SelectField(_l("Kunci jawaban ditampilkan"), choices=list(REVIEW_POLICIES.items()),
+                                validate_choice=False,
+                                description=_l("Sebelum itu, percobaan yang gagal hanya menunjukkan soal yang salah "
+                                               "dan pelajaran yang perlu dibaca ulang."))
+    retake_wait_minutes = IntegerField(_l("Jeda antarpercobaan (menit)"), default=10,
+                                       validators=[InputRequired(REQUIRED), NumberRange(min=0, max=1440)],
+                                       description=_l("Berlaku di samping batas percobaan per hari; "
+                                                      "0 berarti tanpa jeda."))
+    reading_time_check = BooleanField(_l("Periksa waktu baca minimum setiap pelajaran"), default=True,
+                                      description=_l("Pelajaran baru dapat ditandai sudah dibaca setelah waktu baca "
+                                                     "sesuai panjangnya (sekitar %(n)d kata per menit).",
+                                                     n=READING_WORDS_PER_MINUTE))
     mandatory_for_asn = BooleanField(_l("Wajib bagi setiap ASN"))
     published = BooleanField(_l("Terbitkan (tampil bagi peserta)"))
 
@@ -69,6 +81,8 @@ class QuestionForm(FlaskForm):
     explanation = TextAreaField(_l("Penjelasan"), validators=[Length(max=MAX_QUESTION_TEXT)], render_kw={"rows": 3},
                                 description=_l("Ditampilkan setelah kuis dikirim, tidak pernah sebelumnya."))
     options = FieldList(FormField(OptionForm), min_entries=OPTION_ROWS, max_entries=OPTION_ROWS)
+    lesson_id = SelectField(_l("Pelajaran untuk dibaca ulang"), coerce=_optional_int, validate_choice=False,
+                            description=_l("Ditunjukkan kepada peserta yang menjawab soal ini dengan salah."))
     active = BooleanField(_l("Aktif (dipakai dalam kuis)"), default=True)
 
 

@@ -21,8 +21,8 @@ from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.input_guard import unstorable
 
-from .models import (AUDIENCES, EXPORT_FORMAT, MULTIPLE, QUESTION_KINDS, SINGLE, Lesson, LessonProgress, Option,
-                     Question, QuizAttempt, TrainingModule)
+from .models import (AFTER_PASS, AUDIENCES, EXPORT_FORMAT, MULTIPLE, QUESTION_KINDS, REVIEW_POLICIES, SINGLE, Lesson,
+                     LessonProgress, LessonVisit, Option, Question, QuizAttempt, TrainingModule)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Paths under /pelatihan/kelola/ that a module's slug would shadow.
@@ -48,11 +48,12 @@ INT_RANGES = {
     "questions_per_quiz": (1, MAX_QUESTIONS),
     "time_limit_minutes": (1, 1_440),
     "attempts_per_day": (1, 100),
+    "retake_wait_minutes": (0, 1_440),
 }
 OPTIONAL_INTS = ("validity_months", "time_limit_minutes")
 MODULE_FIELDS = ("slug", "title", "summary", "audience", "estimated_minutes", "pass_mark", "validity_months",
                  "mandatory_for_asn", "questions_per_quiz", "time_limit_minutes", "attempts_per_day",
-                 "prerequisite_id", "published")
+                 "prerequisite_id", "published", "review_policy", "retake_wait_minutes", "reading_time_check")
 
 
 # --- lookups -----------------------------------------------------------------------------------
@@ -156,6 +157,10 @@ def check_module_fields(values, module=None):
                            field=name, low=low, high=high), name)
     clean["mandatory_for_asn"] = bool(clean.get("mandatory_for_asn"))
     clean["published"] = bool(clean.get("published"))
+    clean["reading_time_check"] = bool(clean.get("reading_time_check"))
+    if clean.get("review_policy") not in REVIEW_POLICIES:
+        raise _error(_("Kebijakan pembahasan harus salah satu dari: %(values)s.", values=", ".join(REVIEW_POLICIES)),
+                     "review_policy")
     if clean["mandatory_for_asn"] and clean["audience"] == "komunitas":
         raise _error(_("Modul untuk komunitas tidak dapat diwajibkan bagi ASN."), "mandatory_for_asn")
     prerequisite_id = clean.get("prerequisite_id")
@@ -209,6 +214,20 @@ def _check_publishable(module, lessons, questions):
     if module.published and (lessons < 1 or questions < 1):
         raise _error(_("Modul yang diterbitkan harus punya paling sedikit satu pelajaran dan satu pertanyaan aktif."),
                      "published")
+
+
+def bank_warning(module):
+    """A sentence for the author when the active bank holds fewer than twice the questions drawn per
+    quiz: a retake then cannot avoid the questions the previous attempt showed."""
+    if module is None or module.id is None:
+        return None
+    active = _counts(module)[1]
+    if active >= 2 * module.questions_per_quiz:
+        return None
+    return _("Bank soal hanya berisi %(active)d pertanyaan aktif untuk %(drawn)d soal per kuis. Percobaan ulang "
+             "akan memuat lagi soal yang sudah terlihat; sediakan paling sedikit %(needed)d pertanyaan aktif "
+             "(dua kali jumlah soal per kuis).", active=active, drawn=module.questions_per_quiz,
+             needed=2 * module.questions_per_quiz)
 
 
 def _counts(module):
@@ -270,10 +289,16 @@ def update_lesson(actor, lesson, *, title, body, now=None):
 
 
 def _delete_lessons(module, lessons):
-    """Delete lessons with their learners' progress rows (the progress first: it points at them)."""
+    """Delete lessons with their learners' progress and visit rows (first: they point at them); the
+    questions that named one as the lesson to reread name none."""
     ids = [lesson.id for lesson in lessons if lesson.id is not None]
     if ids:
         db.session.execute(delete(LessonProgress).where(LessonProgress.lesson_id.in_(ids)))
+        db.session.execute(delete(LessonVisit).where(LessonVisit.lesson_id.in_(ids)))
+        for question in module.questions:
+            if question.lesson_id in ids:
+                question.lesson_id = None
+                question.lesson = None
     for lesson in lessons:
         db.session.delete(lesson)
     db.session.flush()
@@ -335,12 +360,18 @@ def _clean_options(options):
     return [((text or "").strip(), bool(correct)) for text, correct in options if (text or "").strip()]
 
 
-def save_question(actor, module, question=None, *, kind, text, explanation="", options, active=True, now=None):
-    """Add or change a question with its options: two or more, and the right number correct."""
+def save_question(actor, module, question=None, *, kind, text, explanation="", options, active=True, lesson_id=None,
+                  now=None):
+    """Add or change a question with its options: two or more, and the right number correct; the
+    lesson to reread, if given, is one of the module's."""
     permissions.require(actor, "training.author", module)
     now = now or clock.now()
     options = _clean_options(options)
     check_question(kind, text, explanation, options)
+    if lesson_id is not None:
+        lesson = db.session.get(Lesson, lesson_id)
+        if lesson is None or lesson.module_id != module.id:
+            raise _error(_("Pelajaran untuk dibaca ulang harus salah satu pelajaran modul ini."), "lesson_id")
     created = question is None
     if created:
         last = db.session.scalar(select(func.max(Question.position)).where(Question.module_id == module.id)) or 0
@@ -348,6 +379,7 @@ def save_question(actor, module, question=None, *, kind, text, explanation="", o
         db.session.add(question)
     question.kind, question.text, question.explanation = kind, text.strip(), (explanation or "").strip()
     question.active = bool(active)
+    question.lesson_id = lesson_id
     _set_options(question, options)
     db.session.flush()
     _check_publishable(module, *_counts(module))
@@ -395,11 +427,16 @@ def export_module(module):
         "questions_per_quiz": module.questions_per_quiz,
         "time_limit_minutes": module.time_limit_minutes,
         "attempts_per_day": module.attempts_per_day,
+        "review_policy": module.review_policy,
+        "retake_wait_minutes": module.retake_wait_minutes,
+        "reading_time_check": bool(module.reading_time_check),
         "prerequisite": module.prerequisite.slug if module.prerequisite is not None else None,
         "published": bool(module.published),
         "lessons": [{"title": lesson.title, "body": lesson.body} for lesson in module.lessons],
         "questions": [
             {"kind": question.kind, "text": question.text, "explanation": question.explanation or "",
+             # The lesson to reread, by its position (1 is the first lesson); null when none.
+             "lesson": question.lesson.position if question.lesson is not None else None,
              "options": [{"text": option.text, "correct": bool(option.correct)} for option in question.options]}
             for question in module.questions if question.active
         ],
@@ -439,7 +476,9 @@ def parse_module_file(raw):
 _MISSING = object()
 _DEFAULTS = {"summary": "", "audience": "asn", "estimated_minutes": 30, "pass_mark": 80, "validity_months": None,
              "mandatory_for_asn": False, "questions_per_quiz": 10, "time_limit_minutes": None, "attempts_per_day": 3,
-             "prerequisite": None, "published": False, "questions": []}
+             "prerequisite": None, "published": False, "questions": [],
+             # Added with issue 11; files exported before carry none of them and get these.
+             "review_policy": AFTER_PASS, "retake_wait_minutes": 10, "reading_time_check": True}
 
 
 def _field(data, name, types, *, required=False, nullable=False):
@@ -469,6 +508,8 @@ def validate_module_data(data):
         "audience": _field(data, "audience", (str,)),
         "mandatory_for_asn": _field(data, "mandatory_for_asn", (bool,)),
         "published": _field(data, "published", (bool,)),
+        "review_policy": _field(data, "review_policy", (str,)),
+        "reading_time_check": _field(data, "reading_time_check", (bool,)),
     }
     for name in INT_RANGES:
         values[name] = _field(data, name, (int,), nullable=name in OPTIONAL_INTS)
@@ -505,8 +546,14 @@ def validate_module_data(data):
                                        "\"correct\" (true/false)."), "file")
             options.append((option["text"].strip(), option["correct"]))
         check_question(question.get("kind"), question["text"], question.get("explanation", ""), options, label)
+        lesson_position = question.get("lesson")
+        if lesson_position is not None and (isinstance(lesson_position, bool) or not isinstance(lesson_position, int)
+                                            or not 1 <= lesson_position <= len(clean_lessons)):
+            raise _error(label + _("\"lesson\" harus nomor urut salah satu pelajaran modul (1 sampai %(n)d) atau "
+                                   "null.", n=len(clean_lessons)), "file")
         clean_questions.append({"kind": question["kind"], "text": question["text"].strip(),
-                                "explanation": (question.get("explanation") or "").strip(), "options": options})
+                                "explanation": (question.get("explanation") or "").strip(), "options": options,
+                                "lesson": lesson_position})
     return values, prerequisite, clean_lessons, clean_questions
 
 
@@ -556,6 +603,9 @@ def import_module(data, *, actor=None, now=None, replace=True):
     _delete_lessons(module, existing[len(lessons):])
 
     # Questions likewise; the ones left over are deleted, or deactivated once attempted.
+    db.session.flush()
+    db.session.expire(module, ["lessons"])
+    by_position = {lesson.position: lesson for lesson in module.lessons}
     existing = list(module.questions)
     for position, question in enumerate(questions, start=1):
         if position <= len(existing):
@@ -565,6 +615,7 @@ def import_module(data, *, actor=None, now=None, replace=True):
             module.questions.append(row)
         row.position, row.kind, row.text, row.explanation, row.active = (
             position, question["kind"], question["text"], question["explanation"], True)
+        row.lesson = by_position.get(question["lesson"]) if question["lesson"] is not None else None
         _set_options(row, question["options"])
     leftover = existing[len(questions):]
     if leftover:

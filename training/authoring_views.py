@@ -48,7 +48,8 @@ def edit_module(slug=None):
             flash(_("Modul %(title)s sudah disimpan.", title=saved.title), "success")
             return redirect(url_for("training.edit_module", slug=saved.slug))
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("training/manage_module.html", form=form, module=module, action_form=ActionForm()), status
+    return render_template("training/manage_module.html", form=form, module=module, action_form=ActionForm(),
+                           bank_warning=services.bank_warning(module)), status
 
 
 # --- lessons -----------------------------------------------------------------------------------
@@ -118,15 +119,18 @@ def edit_question(slug, question_id=None):
         form = QuestionForm()
     elif question is not None:
         form = QuestionForm(kind=question.kind, text=question.text, explanation=question.explanation,
-                            active=question.active,
+                            active=question.active, lesson_id=question.lesson_id,
                             options=[{"text": o.text, "correct": o.correct} for o in question.options])
     else:
         form = QuestionForm()
+    form.lesson_id.choices = [("", _("— tanpa pelajaran tertentu —"))] + [
+        (lesson.id, f"{lesson.position}. {lesson.title}") for lesson in module.lessons]
     if form.validate_on_submit():
         options = [(entry.form.text.data, entry.form.correct.data) for entry in form.options]
         try:
             services.save_question(current_user, module, question, kind=form.kind.data, text=form.text.data,
-                                   explanation=form.explanation.data, options=options, active=form.active.data)
+                                   explanation=form.explanation.data, options=options, active=form.active.data,
+                                   lesson_id=form.lesson_id.data)
         except DomainError as e:
             db.session.rollback()
             if e.field == "options":  # the rows have no single place for it: above the form

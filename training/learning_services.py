@@ -3,13 +3,21 @@
 Each state change checks the permission and the rule, writes the change (and its audit event) and
 commits once. A rule that forbids the change raises DomainError/NotAllowed with a sentence for the
 person; nothing is written then. The correct answers and explanations leave this module only
-through `review()`, which refuses an attempt that has not been submitted.
+through `review()`, which refuses an attempt that has not been submitted and shows them only as the
+module's review policy allows.
+
+A certificate must be earned: "mark as read" counts only after the lesson's minimum reading time
+since the learner first opened it (when the module checks reading time); a retake waits the
+module's minutes after the previous attempt and draws the questions that attempt did not show
+first; a failed attempt shows which questions were wrong and the lesson to reread, never the
+correct options, unless the module's policy says the last permitted attempt of the day reveals them.
 """
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -20,8 +28,8 @@ from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 
 from . import certificate_services
-from .models import (AUDIENCES, MULTIPLE, Certificate, Lesson, LessonProgress, Option, Question, QuizAttempt,
-                     TrainingModule)
+from .models import (AFTER_LAST_ATTEMPT, AUDIENCES, MULTIPLE, Certificate, Lesson, LessonProgress, LessonVisit,
+                     Option, Question, QuizAttempt, TrainingModule)
 
 __all__ = ["DomainError", "NotAllowed", "NotFound"]
 
@@ -212,8 +220,50 @@ def progress(user, module):
     return Progress(read & lesson_ids, len(lesson_ids))
 
 
+def duration_text(seconds):
+    """A wait or a reading time as a person says it: whole minutes (rounded up), or seconds under one."""
+    seconds = max(0, int(-(-seconds // 1)))
+    if seconds < 60:
+        return ngettext("%(num)d detik", "%(num)d detik", seconds)
+    return ngettext("%(num)d menit", "%(num)d menit", -(-seconds // 60))
+
+
+def open_lesson(user, lesson, now):
+    """Record when the learner first opened the lesson (the start of its minimum reading time); later
+    visits change nothing. Only for learners of the module."""
+    if not (_signed_in(user) and permissions.can(user, "training.learn", lesson.module)):
+        return None
+    existing = db.session.scalar(select(LessonVisit).where(LessonVisit.user_id == user.id,
+                                                           LessonVisit.lesson_id == lesson.id))
+    if existing is not None:
+        return existing
+    visit = LessonVisit(user_id=user.id, lesson_id=lesson.id, opened_at=now)
+    db.session.add(visit)
+    try:
+        db.session.commit()
+    except IntegrityError:  # two tabs at once: the other request recorded the first visit
+        db.session.rollback()
+        visit = db.session.scalar(select(LessonVisit).where(LessonVisit.user_id == user.id,
+                                                            LessonVisit.lesson_id == lesson.id))
+    return visit
+
+
+def reading_seconds_left(user, lesson, now):
+    """Seconds until "mark as read" counts: the lesson's reading time since the learner first opened
+    it (all of it when never opened); 0 when the module does not check reading time."""
+    if not lesson.module.reading_time_check:
+        return 0
+    opened_at = db.session.scalar(select(LessonVisit.opened_at).where(LessonVisit.user_id == user.id,
+                                                                      LessonVisit.lesson_id == lesson.id))
+    needed = timedelta(seconds=lesson.reading_seconds)
+    if opened_at is None:
+        return int(needed.total_seconds())
+    return max(0, int(-(-(opened_at + needed - now).total_seconds() // 1)))
+
+
 def mark_read(user, lesson, now):
-    """Record that the user read a lesson (once; reading again changes nothing)."""
+    """Record that the user read a lesson (once; reading again changes nothing), not before its
+    minimum reading time has passed since they opened it (when the module checks reading time)."""
     module = lesson.module
     permissions.require(user, "training.learn", module)
     _require_prerequisite(user, module, now)
@@ -221,6 +271,11 @@ def mark_read(user, lesson, now):
                                                               LessonProgress.lesson_id == lesson.id))
     if existing is not None:
         return existing
+    left = reading_seconds_left(user, lesson, now)
+    if left > 0:
+        raise DomainError(_("Pelajaran ini butuh waktu baca sekitar %(need)s. Baca dulu sampai selesai: "
+                            "Anda dapat menandainya sudah dibaca %(left)s lagi.",
+                            need=duration_text(lesson.reading_seconds), left=duration_text(left)))
     row = LessonProgress(user_id=user.id, module_id=module.id, lesson_id=lesson.id, read_at=now)
     db.session.add(row)
     try:
@@ -270,6 +325,31 @@ def open_attempt(user, module, now):
     return None
 
 
+def last_attempt(user, module):
+    """The user's most recent attempt at the module's quiz, submitted or not."""
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)
+        .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc()).limit(1))
+
+
+def wait_seconds_left(user, module, now):
+    """Seconds before the next attempt may start: the module's wait after the end of the previous
+    attempt (its submission, else its deadline); 0 when there is none or it has passed."""
+    if not _signed_in(user) or not module.retake_wait_minutes:
+        return 0
+    previous = last_attempt(user, module)
+    if previous is None:
+        return 0
+    ended = previous.submitted_at or previous.deadline_at or previous.started_at
+    left = (ended + timedelta(minutes=module.retake_wait_minutes) - now).total_seconds()
+    return max(0, int(-(-left // 1)))
+
+
+def _wait_message(module, left):
+    return _("Tunggu %(left)s lagi sebelum mencoba kuis ini kembali (jeda antarpercobaan %(n)d menit).",
+             left=duration_text(left), n=module.retake_wait_minutes)
+
+
 def active_question_count(module):
     return db.session.scalar(select(func.count(Question.id)).where(Question.module_id == module.id,
                                                                   Question.active.is_(True))) or 0
@@ -282,6 +362,7 @@ class QuizInfo:
     time_limit_minutes: int | None
     attempts_per_day: int
     attempts_left: int
+    retake_wait_minutes: int
     open_attempt: QuizAttempt | None
     blocked_reason: str | None  # why the quiz cannot start now; None when it can
 
@@ -307,9 +388,12 @@ def quiz_info(user, module, now, prog=None):
         reason = _("Kuis modul ini belum memiliki soal.")
     elif running is None and used >= module.attempts_per_day:
         reason = _("Batas percobaan hari ini sudah habis. Silakan coba lagi besok.")
+    elif running is None and (wait := wait_seconds_left(user, module, now)):
+        reason = _wait_message(module, wait)
     return QuizInfo(questions=questions, pass_mark=module.pass_mark, time_limit_minutes=module.time_limit_minutes,
                     attempts_per_day=module.attempts_per_day,
-                    attempts_left=max(0, module.attempts_per_day - used), open_attempt=running,
+                    attempts_left=max(0, module.attempts_per_day - used),
+                    retake_wait_minutes=module.retake_wait_minutes or 0, open_attempt=running,
                     blocked_reason=reason)
 
 
@@ -320,7 +404,8 @@ def _lock_user(user):
 
 def start_attempt(user, module, now):
     """Start the quiz (or resume the running attempt): every lesson read, the prerequisite met,
-    fewer attempts today than allowed; draws the questions at random and shuffles their options."""
+    fewer attempts today than allowed, the wait after the previous attempt over; draws the questions
+    at random (those the previous attempt did not show first) and shuffles their options."""
     permissions.require(user, "training.learn", module)
     _require_prerequisite(user, module, now)
     if not progress(user, module).all_read:
@@ -333,13 +418,18 @@ def start_attempt(user, module, now):
     if attempts_today(user, module, now) >= module.attempts_per_day:
         raise DomainError(_("Anda sudah memakai %(n)s percobaan kuis hari ini. Silakan coba lagi besok.",
                             n=module.attempts_per_day))
+    wait = wait_seconds_left(user, module, now)
+    if wait:
+        raise DomainError(_wait_message(module, wait))
     questions = db.session.scalars(select(Question).options(selectinload(Question.options))
                                    .where(Question.module_id == module.id, Question.active.is_(True))
                                    .order_by(Question.position, Question.id)).all()
     if not questions:
         raise DomainError(_("Kuis modul ini belum memiliki soal."))
     rng = random.SystemRandom()
-    drawn = rng.sample(questions, min(module.questions_per_quiz, len(questions)))
+    previous = last_attempt(user, module)
+    drawn = draw_questions(questions, module.questions_per_quiz,
+                           seen={int(q) for q in previous.question_ids} if previous is not None else set(), rng=rng)
     order = {}
     for question in drawn:
         option_ids = [o.id for o in question.options]
@@ -352,6 +442,19 @@ def start_attempt(user, module, now):
     audit.record(user, "training.quiz_started", attempt, now=now, module_id=module.id, questions=len(drawn))
     db.session.commit()
     return attempt
+
+
+def draw_questions(questions, count, *, seen, rng):
+    """`count` questions at random, those not in `seen` (the previous attempt's) first, as far as the
+    bank allows; the rest from the seen ones. The order is shuffled, so the unseen do not come first."""
+    count = min(count, len(questions))
+    unseen = [q for q in questions if q.id not in seen]
+    if len(unseen) >= count:
+        drawn = rng.sample(unseen, count)
+    else:
+        drawn = unseen + rng.sample([q for q in questions if q.id in seen], count - len(unseen))
+        rng.shuffle(drawn)
+    return drawn
 
 
 def quiz_sheet(attempt):
@@ -433,18 +536,47 @@ class ReviewItem:
     number: int
     text: str
     kind: str
-    options: list  # [{"id", "text", "chosen", "correct"}] in the order shown
     is_correct: bool
+    lesson: Lesson | None  # the lesson to reread, when the question names one
+    # Only when the answers are shown (see answers_shown): [{"id", "text", "chosen", "correct"}] in
+    # the order shown, and the explanation; otherwise [] and "".
+    options: list
     explanation: str
 
 
-def review(attempt):
-    """After submission only: each question with the chosen and the correct options and the explanation."""
+@dataclass
+class Review:
+    items: list
+    answers_shown: bool
+    # The module's lessons, for wrong questions that name no lesson to reread; [] when none needs it.
+    lessons: list
+
+
+def answers_shown(attempt, now):
+    """May the learner see the correct options of this submitted attempt? After passing; with the
+    policy after_last_attempt also after the last permitted attempt of its day. Never while another
+    attempt at the module is running (its questions may be the same)."""
+    if attempt.submitted_at is None:
+        return False
+    module = attempt.module
+    if open_attempt(attempt.user, module, now) is not None:
+        return False
+    if attempt.passed:
+        return True
+    return (module.review_policy == AFTER_LAST_ATTEMPT
+            and attempts_today(attempt.user, module, attempt.started_at) >= module.attempts_per_day)
+
+
+def review(attempt, now):
+    """After submission only: each question, right or wrong, with the lesson to reread; the chosen
+    and correct options and the explanation only when answers_shown() allows."""
     if attempt.submitted_at is None:
         raise DomainError(_("Pembahasan kuis baru tersedia setelah jawaban dikirim."))
+    shown_answers = answers_shown(attempt, now)
     qids = [int(q) for q in attempt.question_ids]
-    questions = {q.id: q for q in db.session.scalars(select(Question).options(selectinload(Question.options))
-                                                     .where(Question.id.in_(qids)))}
+    questions = {q.id: q for q in db.session.scalars(
+        select(Question).options(selectinload(Question.options), selectinload(Question.lesson))
+        .where(Question.id.in_(qids)))}
     answers = attempt.answers or {}
     items = []
     for number, qid in enumerate(qids, start=1):
@@ -452,12 +584,18 @@ def review(attempt):
         if question is None:
             continue
         chosen = set(answers.get(str(qid), []))
-        by_id = {o.id: o for o in question.options}
-        shown = [oid for oid in attempt.option_order.get(str(qid), []) if oid in by_id]
-        shown += [oid for oid in by_id if oid not in shown]
-        options = [{"id": oid, "text": by_id[oid].text, "chosen": oid in chosen, "correct": by_id[oid].correct}
-                   for oid in shown]
         correct = {o.id for o in question.options if o.correct}
-        items.append(ReviewItem(number=number, text=question.text, kind=question.kind, options=options,
-                                is_correct=bool(correct) and chosen == correct, explanation=question.explanation))
-    return items
+        options, explanation = [], ""
+        if shown_answers:
+            by_id = {o.id: o for o in question.options}
+            shown = [oid for oid in attempt.option_order.get(str(qid), []) if oid in by_id]
+            shown += [oid for oid in by_id if oid not in shown]
+            options = [{"id": oid, "text": by_id[oid].text, "chosen": oid in chosen, "correct": by_id[oid].correct}
+                       for oid in shown]
+            explanation = question.explanation
+        items.append(ReviewItem(number=number, text=question.text, kind=question.kind,
+                                is_correct=bool(correct) and chosen == correct, lesson=question.lesson,
+                                options=options, explanation=explanation))
+    needs_list = any(not item.is_correct and item.lesson is None for item in items)
+    return Review(items=items, answers_shown=shown_answers,
+                  lessons=list(attempt.module.lessons) if needs_list else [])

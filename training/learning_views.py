@@ -81,9 +81,16 @@ def lesson(slug, position):
     positions = [lesson_.position for lesson_ in module.lessons]
     index_ = positions.index(lesson.position)
     prog = services.progress(_user(), module)
+    is_read = lesson.id in prog.read_ids
+    reading_left = 0
+    if may_learn and not is_read:
+        services.open_lesson(_user(), lesson, now)  # starts the lesson's minimum reading time
+        reading_left = services.reading_seconds_left(_user(), lesson, now)
     return render_template(
         "training/lesson.html", module=module, lesson=lesson, progress=prog, may_learn=may_learn,
-        is_read=lesson.id in prog.read_ids, button_form=ButtonForm(), number=index_ + 1,
+        is_read=is_read, button_form=ButtonForm(), number=index_ + 1,
+        reading_time=services.duration_text(lesson.reading_seconds) if module.reading_time_check else None,
+        reading_left=services.duration_text(reading_left) if reading_left else None,
         previous=module.lessons[index_ - 1] if index_ > 0 else None,
         next=module.lessons[index_ + 1] if index_ + 1 < len(module.lessons) else None)
 
@@ -102,7 +109,8 @@ def mark_read(slug, position):
     except DomainError as e:
         db.session.rollback()
         flash(e.message, "danger")
-        return redirect(url_for("training.module", slug=module.slug))
+        # Back to the lesson (still being read); a locked module's lesson page leads to the module.
+        return redirect(url_for("training.lesson", slug=module.slug, position=lesson.position))
     later = [item for item in module.lessons if item.position > lesson.position]
     if later:
         return redirect(url_for("training.lesson", slug=module.slug, position=later[0].position))
@@ -176,7 +184,7 @@ def attempt_result(attempt_id):
     certificate = services.certificate_for_attempt(attempt) if attempt.passed else None
     now = clock.now()
     return _no_store(render_template(
-        "training/quiz_result.html", attempt=attempt, module=attempt.module, items=services.review(attempt),
+        "training/quiz_result.html", attempt=attempt, module=attempt.module, review=services.review(attempt, now),
         late=services.submitted_late(attempt), certificate=certificate,
         certificate_url=url_for("training.certificate", code=certificate.code) if certificate else None,
         certificate_waits=attempt.passed and certificate is None

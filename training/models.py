@@ -1,7 +1,7 @@
 """Training: modules with lessons and a question bank, progress, quiz attempts, certificates."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock, page_cache
@@ -15,6 +15,15 @@ QUESTION_KINDS = {SINGLE: _l("Pilihan tunggal"), MULTIPLE: _l("Pilihan ganda (le
 
 # The JSON file a module is exported to and imported from (see training/authoring_services.py).
 EXPORT_FORMAT = "platform-training-module/1"
+
+# When a learner sees the correct options of a submitted attempt: once they passed (the default),
+# or also after their last permitted attempt of the day. A failed attempt before that shows only
+# which questions were wrong and the lesson to reread.
+AFTER_PASS, AFTER_LAST_ATTEMPT = "after_pass", "after_last_attempt"
+REVIEW_POLICIES = {AFTER_PASS: _l("Setelah lulus"),
+                   AFTER_LAST_ATTEMPT: _l("Setelah lulus atau setelah percobaan terakhir yang diizinkan hari itu")}
+# The minimum reading time of a lesson is its word count at this speed (when the module checks it).
+READING_WORDS_PER_MINUTE = 200
 
 
 class TrainingModule(db.Model):
@@ -35,6 +44,11 @@ class TrainingModule(db.Model):
     questions_per_quiz: Mapped[int] = mapped_column(Integer, default=10)
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
     attempts_per_day: Mapped[int] = mapped_column(Integer, default=3)
+    # Integrity of the certificate: what a failed attempt reveals, the wait before a retake, and
+    # whether "mark as read" waits for the lesson's reading time (READING_WORDS_PER_MINUTE).
+    review_policy: Mapped[str] = mapped_column(String(20), default=AFTER_PASS, server_default=AFTER_PASS)
+    retake_wait_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    reading_time_check: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -61,6 +75,15 @@ class Lesson(db.Model):
 
     module = relationship("TrainingModule", back_populates="lessons")
 
+    @property
+    def word_count(self):
+        return len(self.body.split()) if self.body else 0
+
+    @property
+    def reading_seconds(self):
+        """The least time a reader needs for the lesson at READING_WORDS_PER_MINUTE (rounded up)."""
+        return -(-self.word_count * 60 // READING_WORDS_PER_MINUTE)
+
 
 class Question(db.Model):
     __tablename__ = "question"
@@ -73,8 +96,11 @@ class Question(db.Model):
     # Shown after the attempt is submitted, never before.
     explanation: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The lesson to reread when the question is answered wrongly (optional).
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id", ondelete="SET NULL"))
 
     module = relationship("TrainingModule", back_populates="questions")
+    lesson = relationship("Lesson")
     options = relationship("Option", back_populates="question", order_by="Option.position",
                            cascade="all, delete-orphan")
 
@@ -103,6 +129,19 @@ class LessonProgress(db.Model):
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     __table_args__ = (UniqueConstraint("user_id", "lesson_id", name="uq_lesson_progress_user_lesson"),)
+
+
+class LessonVisit(db.Model):
+    """When a learner first opened a lesson: the start of its minimum reading time."""
+
+    __tablename__ = "lesson_visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id", name="uq_lesson_visit_user_lesson"),)
 
 
 class QuizAttempt(db.Model):

@@ -8,6 +8,10 @@ Question bank of `make_module`: question n (1-based) is single choice when n is 
 choice when n is even. Single: options "A".."D" (positions 1-4), only the first is correct.
 Multiple: the first two are correct, the last two are not. Option texts are neutral ("Pilihan 3B").
 Every question has the explanation "Penjelasan soal n".
+
+The modules `make_module` builds turn the reading-time check and the wait between attempts OFF
+(reading_time_check=False, retake_wait_minutes=0), so the tests of other rules can read and retake
+at once; the tests of those two rules turn them on (the model's defaults are on: 10 minutes).
 """
 from datetime import timedelta
 
@@ -55,7 +59,8 @@ def make_module():
 
     def make(slug=None, *, lessons=3, questions=12, questions_per_quiz=10, pass_mark=80, audience="asn",
              prerequisite=None, time_limit_minutes=None, attempts_per_day=3, validity_months=12,
-             mandatory_for_asn=False, published=True, title=None, **fields):
+             mandatory_for_asn=False, published=True, title=None, reading_time_check=False, retake_wait_minutes=0,
+             **fields):
         counter["n"] += 1
         n = counter["n"]
         module = TrainingModule(
@@ -71,6 +76,8 @@ def make_module():
             questions_per_quiz=questions_per_quiz,
             time_limit_minutes=time_limit_minutes,
             attempts_per_day=attempts_per_day,
+            reading_time_check=reading_time_check,
+            retake_wait_minutes=retake_wait_minutes,
             published=published,
             created_at=fields.pop("created_at", NOW - timedelta(days=30)),
             updated_at=fields.pop("updated_at", NOW - timedelta(days=30)),

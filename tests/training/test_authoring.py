@@ -11,7 +11,8 @@ from training.models import Lesson, LessonProgress, Question, QuizAttempt, Train
 def module_form(**overrides):
     data = {"title": "Disiplin PNS", "slug": "disiplin-pns", "summary": "PP 94/2021.", "audience": "asn",
             "prerequisite_id": "", "estimated_minutes": "30", "pass_mark": "75", "questions_per_quiz": "5",
-            "time_limit_minutes": "", "attempts_per_day": "3", "validity_months": "12"}
+            "time_limit_minutes": "", "attempts_per_day": "3", "validity_months": "12",
+            "review_policy": "after_pass", "retake_wait_minutes": "10", "reading_time_check": "y"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 

@@ -300,11 +300,14 @@ def test_review_is_only_after_submission(asn, ready, correct_answers, issued):
     module = ready()
     attempt = services.start_attempt(asn, module, NOW)
     with pytest.raises(DomainError):
-        services.review(attempt)
-    answers = wrong_answers(attempt)
+        services.review(attempt, NOW)
+    answers = correct_answers(attempt)
+    first_qid = attempt.question_ids[0]
+    answers[first_qid] = wrong_answers(attempt)[first_qid]  # 9 of 10: passes, one wrong
     services.submit_attempt(asn, attempt, answers, NOW)
-    items = services.review(attempt)
-    assert len(items) == 10 and not any(i.is_correct for i in items)
+    review = services.review(attempt, NOW)
+    items = review.items
+    assert review.answers_shown and len(items) == 10 and [i.is_correct for i in items] == [False] + [True] * 9
     first = items[0]
     qid = attempt.question_ids[0]
     assert first.explanation == db.session.get(Question, qid).explanation
