@@ -127,6 +127,22 @@ def test_closing_early_sets_the_response_deadline(moderator, make_consultation):
         services.close_input(moderator, c, NOW)
 
 
+@pytest.mark.parametrize("days, due_day", [(10, 16), (3, 5)])
+def test_the_response_deadline_is_n_working_days_after_input_closes(app, monkeypatch, moderator, make_consultation,
+                                                                     days, due_day):
+    """Closed on Monday 2 November 2026 (no holiday that month): N working days later, at 23:59:59 WIB."""
+    from datetime import datetime
+    from tests.forum.conftest import WIB
+    monkeypatch.setitem(app.config, "FORUM_RESPONSE_WORKING_DAYS", days)
+    early = make_consultation(OPEN)
+    services.close_input(moderator, early, NOW)
+    swept = make_consultation(OPEN, opens_at=NOW - timedelta(days=8), closes_at=NOW)
+    assert services.close_due(NOW + timedelta(hours=1)) == 1
+    expected = datetime(2026, 11, due_day, 23, 59, 59, tzinfo=WIB)
+    assert db.session.get(Consultation, early.id).response_due_at == expected
+    assert db.session.get(Consultation, swept.id).response_due_at == expected
+
+
 def test_input_open_follows_the_window(make_consultation):
     c = make_consultation(OPEN, opens_at=NOW, closes_at=NOW + timedelta(days=1))
     assert not services.input_open(c, NOW - timedelta(seconds=1))
