@@ -91,6 +91,12 @@ def participant_of(consultation, user):
                                                        Participant.user_id == user.id))
 
 
+def _meeting_ahead(now):
+    """Input has closed (or its window passed) and the meeting has not started yet."""
+    return and_(or_(Consultation.stage == CLOSED, and_(Consultation.stage == OPEN, Consultation.closes_at <= now)),
+                Consultation.meeting_at.is_not(None), Consultation.meeting_at > now)
+
+
 def listing_query(*, tab=TAB_NOW, unit_id=None, topic_type=None, stage=None, now, user=None):
     """The consultations of one list tab, filtered; drafts only in the drafts tab, for those who manage them."""
     query = select(Consultation).options(selectinload(Consultation.unit))
@@ -104,12 +110,16 @@ def listing_query(*, tab=TAB_NOW, unit_id=None, topic_type=None, stage=None, now
                 query = query.where(Consultation.unit_id == unit)
         order = (Consultation.updated_at.desc(), Consultation.id.desc())
     elif tab == TAB_UPCOMING:
-        query = query.where(Consultation.stage == OPEN, Consultation.opens_at > now)
+        # Upcoming: the input window has not opened yet, or it has closed and the meeting is still ahead.
+        query = query.where(or_(and_(Consultation.stage == OPEN, Consultation.opens_at > now),
+                                _meeting_ahead(now)))
         order = (Consultation.opens_at, Consultation.id)
     elif tab == TAB_PAST:
-        # An open consultation whose window passed counts as past even before the sweep closes it.
+        # An open consultation whose window passed counts as past even before the sweep closes it,
+        # but not while its meeting is still ahead.
         query = query.where(or_(Consultation.stage.in_(PAST_STAGES),
-                                and_(Consultation.stage == OPEN, Consultation.closes_at <= now)))
+                                and_(Consultation.stage == OPEN, Consultation.closes_at <= now)),
+                            ~_meeting_ahead(now))
         order = (Consultation.closes_at.desc(), Consultation.id.desc())
     else:
         query = query.where(Consultation.stage == OPEN, Consultation.opens_at <= now, Consultation.closes_at > now)

@@ -318,6 +318,22 @@ def test_the_tabs_split_now_upcoming_and_past(client, make_consultation, other_u
     assert client.get("/forum/?page=99").status_code == 404
 
 
+def test_a_closed_consultation_whose_meeting_is_ahead_is_upcoming_not_past(client, make_consultation):
+    from core import clock
+    now = clock.now()
+    make_consultation(CLOSED, title="Pertemuan masih akan datang", opens_at=now - timedelta(days=20),
+                      closes_at=now - timedelta(days=2), meeting_at=now + timedelta(days=3))
+    make_consultation(OPEN, title="Jendela lewat, pertemuan besok", opens_at=now - timedelta(days=20),
+                      closes_at=now - timedelta(hours=1), meeting_at=now + timedelta(days=1))
+    make_consultation(CLOSED, title="Pertemuan sudah digelar", opens_at=now - timedelta(days=20),
+                      closes_at=now - timedelta(days=5), meeting_at=now - timedelta(days=1))
+    past = client.get("/forum/?tab=selesai").get_data(as_text=True)
+    upcoming = client.get("/forum/?tab=mendatang").get_data(as_text=True)
+    assert "Pertemuan sudah digelar" in past and "Pertemuan sudah digelar" not in upcoming
+    for title in ("Pertemuan masih akan datang", "Jendela lewat, pertemuan besok"):
+        assert title not in past and title in upcoming
+
+
 def test_the_list_runs_a_bounded_number_of_queries(client, make_unit, host_unit):
     from core import clock
     now = clock.now()
