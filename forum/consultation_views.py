@@ -14,7 +14,8 @@ from core.web import REFUSED, paginate, perform, run_for_form
 
 from . import bp, thread_services
 from . import consultation_services as services
-from .consultation_forms import AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm
+from .consultation_forms import (AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm,
+                                 RescheduleForm)
 from .models import DRAFT, STAGE_LABELS
 
 FORM_FIELDS = ("title", "unit_id", "topic_type", "description", "format", "opens_at", "closes_at", "meeting_at",
@@ -180,6 +181,27 @@ def publish(slug):
 def close(slug):
     return _step(slug, lambda c, f: services.close_input(_user(), c),
                  _("Masa masukan ditutup. Jawaban resmi atas setiap masukan kini berjalan tenggatnya."))
+
+
+@bp.route("/konsultasi/<slug>/jadwal-pertemuan", methods=["GET", "POST"])
+@login_required
+def reschedule(slug):
+    consultation = services.get_visible(slug, current_user)
+    permissions.require(current_user, "consultation.manage", consultation)
+    if request.method == "GET":
+        form = RescheduleForm(formdata=None, meeting_at=clock.to_local_input(consultation.meeting_at),
+                              place=consultation.place, online_link=consultation.online_link)
+    else:
+        form = RescheduleForm()
+    if form.validate_on_submit():
+        done = run_for_form(lambda: services.reschedule_meeting(
+            _user(), consultation, meeting_at=clock.from_local_input(form.meeting_at.data), place=form.place.data,
+            online_link=form.online_link.data), form)
+        if done is not REFUSED:
+            flash(_("Jadwal pertemuan diubah. Setiap peserta terdaftar diberi tahu lewat e-mail."), "success")
+            return redirect(url_for("forum.consultation", slug=consultation.slug))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("forum/consultation_reschedule.html", form=form, consultation=consultation), status
 
 
 # --- documents -------------------------------------------------------------------------------------

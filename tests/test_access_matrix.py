@@ -253,6 +253,8 @@ MATRIX = [
     ("POST", "forum.edit", {"slug": "fkp-matrix"}, handlers(400)),
     ("POST", "forum.publish", {"slug": "fkp-matrix"}, handlers(302)),
     ("POST", "forum.close", {"slug": "fkp-matrix"}, handlers(302)),
+    ("GET", "forum.reschedule", {"slug": "fkp-matrix"}, handlers(200)),
+    ("POST", "forum.reschedule", {"slug": "fkp-matrix"}, handlers(400)),
     ("POST", "forum.upload_document", {"slug": "fkp-matrix"}, handlers(400)),
     ("POST", "forum.remove_document", {"slug": "fkp-matrix", "document_id": "fkp_document"}, handlers(302)),
     ("GET", "forum.document", {"slug": "fkp-matrix", "document_id": "fkp_document"}, every(200)),
