@@ -1,6 +1,6 @@
 """Pages of consultations: the list, the consultation page, create/edit, stages, documents, participants."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, login_required
 
 from accounts.services import active_units
@@ -176,9 +176,24 @@ def publish(slug):
                  _("Konsultasi diterbitkan."))
 
 
-@bp.post("/konsultasi/<slug>/tutup")
+@bp.route("/konsultasi/<slug>/tutup", methods=["GET", "POST"])
 @login_required
 def close(slug):
+    if request.method == "GET":  # the button leads here first: closing early cannot be undone
+        consultation = services.get_visible(slug, current_user)
+        permissions.require(current_user, "consultation.manage", consultation)
+        if consultation.stage != "open":
+            flash(_("Hanya konsultasi yang sedang dibuka yang dapat ditutup."), "danger")
+            return redirect(url_for("forum.consultation", slug=slug))
+        return render_template(
+            "forum/confirm.html", consultation=consultation, heading=_("Tutup masa masukan sekarang?"),
+            explanation=_("Masa masukan dijadwalkan ditutup %(when)s. Bila ditutup sekarang:",
+                          when=format_datetime(consultation.closes_at, "long")),
+            consequences=[_("tidak ada lagi yang dapat menyampaikan masukan;"),
+                          _("tenggat jawaban resmi atas setiap masukan mulai berjalan;"),
+                          _("masa masukan tidak dapat dibuka kembali.")],
+            action_url=url_for("forum.close", slug=slug), confirm_label=_("Ya, tutup masa masukan"),
+            cancel_url=url_for("forum.consultation", slug=slug))
     return _step(slug, lambda c, f: services.close_input(_user(), c),
                  _("Masa masukan ditutup. Jawaban resmi atas setiap masukan kini berjalan tenggatnya."))
 
