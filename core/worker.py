@@ -29,7 +29,8 @@ def deliver_outbox(now=None, stop=None):
 # The periodic work of each pillar: "module:function", each called with now=...
 SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due",
           "training.certificate_services:remind_expiring",
-          "core.uploads:sweep_staged")  # uploads whose request died before commit or rollback
+          "core.uploads:sweep_staged",  # uploads whose request died before commit or rollback
+          "core.notices:send_digests")  # work notices chosen as one daily digest
 
 
 def run_sweeps(now=None, stop=None):
