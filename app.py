@@ -151,6 +151,7 @@ def _register_blueprints(app):
     import core.calendar  # noqa: F401
     import core.outbox  # noqa: F401
     import core.page_cache  # noqa: F401
+    import core.notices  # noqa: F401
 
 
 def _register_template_helpers(app):

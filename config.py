@@ -182,6 +182,8 @@ class Config:
     FORUM_RATE_LIMIT = os.environ.get("FORUM_RATE_LIMIT", "10 per minute;100 per hour")
     # A unit that held no consultation for this many months is flagged to moderators.
     FORUM_UNIT_IDLE_MONTHS = _int("FORUM_UNIT_IDLE_MONTHS", 12)
+    # Work notices chosen as a daily digest leave once a day from this hour (local time, 0-23).
+    NOTICE_DIGEST_HOUR = _int("NOTICE_DIGEST_HOUR", 7)
 
     # --- training -------------------------------------------------------------------------
     # A certificate holder is reminded to retake a module this many days before it expires.

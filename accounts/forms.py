@@ -7,6 +7,7 @@ from wtforms import (BooleanField, EmailField, PasswordField, RadioField, Select
                      TextAreaField)
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from core import notices
 from core.i18n import lazy_gettext as _l
 from core.permissions import ROLES
 
@@ -103,6 +104,10 @@ class ProfileForm(FlaskForm):
     phone = StringField(_l("Nomor telepon/WhatsApp (opsional)"), validators=[Optional(), Length(max=30)],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     locale = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    notice_frequency = RadioField(
+        _l("Pemberitahuan tugas"), choices=list(notices.FREQUENCIES.items()), default=notices.IMMEDIATE,
+        description=_l("Untuk moderator dan narahubung organisasi: laporan baru di forum, organisasi yang "
+                       "menunggu verifikasi, dan permintaan bergabung."))
 
 
 class OrganisationForm(FlaskForm):

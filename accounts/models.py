@@ -134,6 +134,8 @@ class User(UserMixin, db.Model):
     asn_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # A unit manager (kepala/sekretaris) sees the unit's training reports.
     unit_manager: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Work notices (new flags, organisations to verify, membership requests): "immediate" or "daily" digest.
+    notice_frequency: Mapped[str] = mapped_column(String(10), default="immediate", server_default="immediate")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

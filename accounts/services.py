@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from core import audit, clock, permissions, uploads
+from core import audit, clock, notices, permissions, uploads
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
-from core.permissions import ADMIN, ASN, CITIZEN, ORG_MEMBER, ROLES
+from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER, ROLES
+from core.web import links_context
 
 from . import signals
 from .models import (MEMBER_APPROVED, MEMBER_PENDING, MEMBER_REJECTED, ORG_PENDING, ORG_REJECTED,
@@ -247,9 +248,11 @@ def change_password(user, *, current_password, new_password, now=None):
     db.session.commit()
 
 
-def update_profile(user, *, full_name, phone, locale, now=None):
+def update_profile(user, *, full_name, phone, locale, notice_frequency=None, now=None):
     user.full_name = full_name.strip()
     user.phone = (phone or "").strip() or None
+    if notice_frequency in notices.FREQUENCIES:
+        user.notice_frequency = notice_frequency
     set_locale(user, locale, commit=False)
     audit.record(user, "user.profile_updated", user, now=now)
     db.session.commit()
@@ -444,8 +447,23 @@ def register_organisation(actor, *, name, kind, registration_number, description
     db.session.add(OrganisationMembership(organisation=org, user_id=actor.id, status=MEMBER_PENDING,
                                           is_contact=True, position=position, created_at=now))
     audit.record(actor, "organisation.registered", org, now=now, name=org.name, kind=kind)
+    db.session.flush()
+    _tell_moderators_of_pending(org, now)
     db.session.commit()
     return org
+
+
+def _tell_moderators_of_pending(org, now):
+    """Every active moderator hears of an organisation waiting for verification (or in their digest)."""
+    from .models import User
+    with links_context():
+        url = url_for("admin.organisation", org_id=org.id, _external=True)
+        for person in db.session.scalars(select(User).where(User.role == MODERATOR, User.active.is_(True))
+                                         .order_by(User.id)):
+            notices.notify(person, subject=_l("Organisasi menunggu verifikasi: %(name)s", name=org.name),
+                           template="organisation_pending", key=f"org-pending:{org.id}:{person.id}",
+                           line=_l("Organisasi menunggu verifikasi: %(name)s", name=org.name), url=url, now=now,
+                           organisation=org)
 
 
 def get_organisation(org_id):
@@ -521,8 +539,24 @@ def request_membership(actor, org, *, position=None, now=None):
                                             position=position, created_at=now)
         db.session.add(membership)
     audit.record(actor, "organisation.membership_requested", org, now=now, user_id=actor.id)
+    db.session.flush()
+    _tell_contacts_of_request(org, membership, actor, now)
     db.session.commit()
     return membership
+
+
+def _tell_contacts_of_request(org, membership, requester, now):
+    """The organisation's contact persons hear of a membership request (or in their digest)."""
+    contacts = [m.user for m in org.memberships
+                if m.is_contact and m.status == MEMBER_APPROVED and m.user_id != requester.id]
+    with links_context():
+        url = url_for("accounts.organisation", org_id=org.id, _external=True)
+        for person in contacts:
+            notices.notify(person, subject=_l("Permintaan bergabung dengan %(org)s", org=org.name),
+                           template="membership_requested",
+                           key=f"membership-request:{membership.id}:{now.isoformat()}:{person.id}",
+                           line=_l("%(name)s meminta bergabung dengan %(org)s", name=requester.full_name, org=org.name),
+                           url=url, now=now, organisation=org, requester=requester)
 
 
 def decide_membership(actor, membership, *, approve, now=None):

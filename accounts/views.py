@@ -209,7 +209,7 @@ def profile():
     if form.validate_on_submit():
         try:
             services.update_profile(current_user, full_name=form.full_name.data, phone=form.phone.data,
-                                    locale=form.locale.data)
+                                    locale=form.locale.data, notice_frequency=form.notice_frequency.data)
         except DomainError as e:
             attach_error(form, e)
         else:

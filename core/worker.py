@@ -30,7 +30,8 @@ def deliver_outbox(now=None, stop=None):
 SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due",
           "training.certificate_services:remind_expiring",
           "core.uploads:sweep_staged",  # uploads whose request died before commit or rollback
-          "complaints.sweeps:erase_expired_identities")  # reporters' identities past their retention
+          "complaints.sweeps:erase_expired_identities",  # reporters' identities past their retention
+          "core.notices:send_digests")  # work notices chosen as one daily digest
 
 
 def run_sweeps(now=None, stop=None):

@@ -76,3 +76,14 @@ class ListFilterForm(FlaskForm):
     topic_type = SelectField(_l("Jenis topik"), choices=[("", _l("Semua jenis topik"))] + list(TOPIC_TYPES.items()),
                              validators=[Optional()])
     stage = SelectField(_l("Tahap"), validators=[Optional()])
+
+
+class RescheduleForm(FlaskForm):
+    """Moving the meeting once input has closed (until the berita acara is published)."""
+    meeting_at = DateTimeLocalField(_l("Waktu pertemuan yang baru"), format=DATETIME_FORMAT,
+                                    validators=[DataRequired(_l("Isi tanggal dan jam."))])
+    place = StringField(_l("Tempat pertemuan"), validators=[Optional(), Length(max=300)],
+                        description=_l("Wajib untuk pertemuan tatap muka dan hybrid."))
+    online_link = StringField(_l("Tautan pertemuan daring"), validators=[Optional(), Length(max=500)],
+                              render_kw={"inputmode": "url"},
+                              description=_l("Wajib untuk pertemuan daring dan hybrid, diawali https://."))

@@ -91,6 +91,12 @@ def participant_of(consultation, user):
                                                        Participant.user_id == user.id))
 
 
+def _meeting_ahead(now):
+    """Input has closed (or its window passed) and the meeting has not started yet."""
+    return and_(or_(Consultation.stage == CLOSED, and_(Consultation.stage == OPEN, Consultation.closes_at <= now)),
+                Consultation.meeting_at.is_not(None), Consultation.meeting_at > now)
+
+
 def listing_query(*, tab=TAB_NOW, unit_id=None, topic_type=None, stage=None, now, user=None):
     """The consultations of one list tab, filtered; drafts only in the drafts tab, for those who manage them."""
     query = select(Consultation).options(selectinload(Consultation.unit))
@@ -104,12 +110,16 @@ def listing_query(*, tab=TAB_NOW, unit_id=None, topic_type=None, stage=None, now
                 query = query.where(Consultation.unit_id == unit)
         order = (Consultation.updated_at.desc(), Consultation.id.desc())
     elif tab == TAB_UPCOMING:
-        query = query.where(Consultation.stage == OPEN, Consultation.opens_at > now)
+        # Upcoming: the input window has not opened yet, or it has closed and the meeting is still ahead.
+        query = query.where(or_(and_(Consultation.stage == OPEN, Consultation.opens_at > now),
+                                _meeting_ahead(now)))
         order = (Consultation.opens_at, Consultation.id)
     elif tab == TAB_PAST:
-        # An open consultation whose window passed counts as past even before the sweep closes it.
+        # An open consultation whose window passed counts as past even before the sweep closes it,
+        # but not while its meeting is still ahead.
         query = query.where(or_(Consultation.stage.in_(PAST_STAGES),
-                                and_(Consultation.stage == OPEN, Consultation.closes_at <= now)))
+                                and_(Consultation.stage == OPEN, Consultation.closes_at <= now)),
+                            ~_meeting_ahead(now))
         order = (Consultation.closes_at.desc(), Consultation.id.desc())
     else:
         query = query.where(Consultation.stage == OPEN, Consultation.opens_at <= now, Consultation.closes_at > now)
@@ -162,15 +172,7 @@ def _check(actor, *, title, unit_id, topic_type, description, format, opens_at, 
         raise DomainError(_("Isi waktu pertemuan."), field="meeting_at")
     if meeting_at < opens_at:
         raise DomainError(_("Pertemuan tidak dapat diadakan sebelum masukan dibuka."), field="meeting_at")
-    if format in ("tatap_muka", "hybrid") and not _clean(place):
-        raise DomainError(_("Isi tempat pertemuan untuk pertemuan tatap muka atau hybrid."), field="place")
-    if format in ("daring", "hybrid"):
-        link = _clean(online_link)
-        if not link:
-            raise DomainError(_("Isi tautan pertemuan daring untuk pertemuan daring atau hybrid."),
-                              field="online_link")
-        if not re.match(r"^https?://[^\s/]+", link):
-            raise DomainError(_("Tautan harus diawali http:// atau https://."), field="online_link")
+    _check_meeting_place(format, place, online_link)
     return unit
 
 
@@ -221,9 +223,54 @@ def update_consultation(actor, consultation, *, title, unit_id, topic_type, desc
                   online_link=online_link)
     _check(actor, **values)
     now = now or clock.now()
+    meeting_before = (consultation.meeting_at, consultation.place, consultation.online_link)
     _apply(consultation, allow_citizen_input=allow_citizen_input, **values)
     consultation.updated_at = now
     audit.record(actor, "consultation.updated", consultation, now=now)
+    if consultation.stage == OPEN and meeting_before != (consultation.meeting_at, consultation.place,
+                                                         consultation.online_link):
+        from . import notice_services
+        notice_services.notify_meeting_changed(consultation, now=now)
+    db.session.commit()
+    return consultation
+
+
+def _check_meeting_place(format, place, online_link):
+    if format in ("tatap_muka", "hybrid") and not _clean(place):
+        raise DomainError(_("Isi tempat pertemuan untuk pertemuan tatap muka atau hybrid."), field="place")
+    if format in ("daring", "hybrid"):
+        link = _clean(online_link)
+        if not link:
+            raise DomainError(_("Isi tautan pertemuan daring untuk pertemuan daring atau hybrid."),
+                              field="online_link")
+        if not re.match(r"^https?://[^\s/]+", link):
+            raise DomainError(_("Tautan harus diawali http:// atau https://."), field="online_link")
+
+
+def reschedule_meeting(actor, consultation, *, meeting_at, place=None, online_link=None, now=None):
+    """The host or a moderator moves the meeting after input closed, until the berita acara is published;
+    each registered participant is told the new date by e-mail."""
+    from . import notice_services  # notices import the search, which knows this module's pages
+    permissions.require(actor, "consultation.manage", consultation)
+    now = now or clock.now()
+    minutes = consultation.berita_acara
+    if consultation.stage not in (OPEN, CLOSED) or (minutes is not None and minutes.published_at is not None):
+        raise DomainError(_("Jadwal pertemuan tidak dapat diubah lagi setelah berita acara diterbitkan."))
+    if meeting_at is None:
+        raise DomainError(_("Isi waktu pertemuan."), field="meeting_at")
+    if meeting_at <= now:
+        raise DomainError(_("Waktu pertemuan yang baru harus di masa depan."), field="meeting_at")
+    if meeting_at < consultation.opens_at:
+        raise DomainError(_("Pertemuan tidak dapat diadakan sebelum masukan dibuka."), field="meeting_at")
+    _check_meeting_place(consultation.format, place, online_link)
+    previous = consultation.meeting_at
+    consultation.meeting_at = meeting_at
+    consultation.place = _clean(place) if consultation.format in ("tatap_muka", "hybrid") else None
+    consultation.online_link = _clean(online_link) if consultation.format in ("daring", "hybrid") else None
+    consultation.updated_at = now
+    audit.record(actor, "consultation.meeting_rescheduled", consultation, now=now,
+                 previous=previous.isoformat() if previous else None, meeting_at=meeting_at.isoformat())
+    notice_services.notify_meeting_changed(consultation, now=now)
     db.session.commit()
     return consultation
 

@@ -1,6 +1,6 @@
 """Pages of consultations: the list, the consultation page, create/edit, stages, documents, participants."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, login_required
 
 from accounts.services import active_units
@@ -14,7 +14,8 @@ from core.web import REFUSED, paginate, perform, run_for_form
 
 from . import bp, thread_services
 from . import consultation_services as services
-from .consultation_forms import AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm
+from .consultation_forms import (AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm,
+                                 RescheduleForm)
 from .models import DRAFT, STAGE_LABELS
 
 FORM_FIELDS = ("title", "unit_id", "topic_type", "description", "format", "opens_at", "closes_at", "meeting_at",
@@ -175,11 +176,47 @@ def publish(slug):
                  _("Konsultasi diterbitkan."))
 
 
-@bp.post("/konsultasi/<slug>/tutup")
+@bp.route("/konsultasi/<slug>/tutup", methods=["GET", "POST"])
 @login_required
 def close(slug):
+    if request.method == "GET":  # the button leads here first: closing early cannot be undone
+        consultation = services.get_visible(slug, current_user)
+        permissions.require(current_user, "consultation.manage", consultation)
+        if consultation.stage != "open":
+            flash(_("Hanya konsultasi yang sedang dibuka yang dapat ditutup."), "danger")
+            return redirect(url_for("forum.consultation", slug=slug))
+        return render_template(
+            "forum/confirm.html", consultation=consultation, heading=_("Tutup masa masukan sekarang?"),
+            explanation=_("Masa masukan dijadwalkan ditutup %(when)s. Bila ditutup sekarang:",
+                          when=format_datetime(consultation.closes_at, "long")),
+            consequences=[_("tidak ada lagi yang dapat menyampaikan masukan;"),
+                          _("tenggat jawaban resmi atas setiap masukan mulai berjalan;"),
+                          _("masa masukan tidak dapat dibuka kembali.")],
+            action_url=url_for("forum.close", slug=slug), confirm_label=_("Ya, tutup masa masukan"),
+            cancel_url=url_for("forum.consultation", slug=slug))
     return _step(slug, lambda c, f: services.close_input(_user(), c),
                  _("Masa masukan ditutup. Jawaban resmi atas setiap masukan kini berjalan tenggatnya."))
+
+
+@bp.route("/konsultasi/<slug>/jadwal-pertemuan", methods=["GET", "POST"])
+@login_required
+def reschedule(slug):
+    consultation = services.get_visible(slug, current_user)
+    permissions.require(current_user, "consultation.manage", consultation)
+    if request.method == "GET":
+        form = RescheduleForm(formdata=None, meeting_at=clock.to_local_input(consultation.meeting_at),
+                              place=consultation.place, online_link=consultation.online_link)
+    else:
+        form = RescheduleForm()
+    if form.validate_on_submit():
+        done = run_for_form(lambda: services.reschedule_meeting(
+            _user(), consultation, meeting_at=clock.from_local_input(form.meeting_at.data), place=form.place.data,
+            online_link=form.online_link.data), form)
+        if done is not REFUSED:
+            flash(_("Jadwal pertemuan diubah. Setiap peserta terdaftar diberi tahu lewat e-mail."), "success")
+            return redirect(url_for("forum.consultation", slug=consultation.slug))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("forum/consultation_reschedule.html", form=form, consultation=consultation), status
 
 
 # --- documents -------------------------------------------------------------------------------------

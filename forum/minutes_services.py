@@ -334,7 +334,11 @@ def trail_for_input(forum_input):
     Each step: {"kind": str, "at": datetime | date | None, "label": str, "text": str | None,
     "url": str | None}. Rendered by templates/forum/_trail.html. Only published minutes count.
     """
-    steps = [_step("input", forum_input.created_at, _("Masukan disampaikan"), forum_input.title)]
+    if forum_input.is_hidden:
+        # A hidden input's title and text reach nobody through its trail (nor the page cache).
+        steps = [_step("input", forum_input.created_at, _("Masukan disampaikan (disembunyikan oleh moderator)"))]
+    else:
+        steps = [_step("input", forum_input.created_at, _("Masukan disampaikan"), forum_input.title)]
     response = forum_input.response
     if response is not None:
         steps.append(_step("response", response.created_at,

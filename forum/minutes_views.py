@@ -168,7 +168,7 @@ def minutes_scan(slug):
                        download_name=berita_acara.signed_scan_original_name or f"berita-acara-{slug}-ttd.pdf")
 
 
-@bp.post("/konsultasi/<slug>/berita-acara/terbitkan")
+@bp.route("/konsultasi/<slug>/berita-acara/terbitkan", methods=["GET", "POST"])
 @login_required
 def minutes_publish(slug):
     from accounts.forms import ActionForm
@@ -177,6 +177,19 @@ def minutes_publish(slug):
     berita_acara = services.get_berita_acara(consultation)
     if berita_acara is None:
         abort(404)
+    if request.method == "GET":  # the button leads here first: publishing cannot be undone
+        if services.is_published(berita_acara):
+            flash(_("Berita acara sudah diterbitkan."), "danger")
+            return redirect(url_for("forum.minutes_edit", slug=slug))
+        return render_template(
+            "forum/confirm.html", consultation=consultation, heading=_("Terbitkan berita acara?"),
+            explanation=_("Periksa PDF-nya lebih dahulu. Setelah diterbitkan:"),
+            consequences=[_("berita acara tampil untuk umum dan tidak dapat diubah lagi;"),
+                          _("setiap kesepakatan (%(n)s) menjadi tindak lanjut yang dipantau publik;",
+                            n=len(berita_acara.agreements)),
+                          _("konsultasi masuk tahap tindak lanjut dan jadwal pertemuan tidak dapat diubah lagi.")],
+            action_url=url_for("forum.minutes_publish", slug=slug), confirm_label=_("Ya, terbitkan berita acara"),
+            cancel_url=url_for("forum.minutes_edit", slug=slug))
     if not ActionForm().validate_on_submit():
         abort(400)
     try:

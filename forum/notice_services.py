@@ -22,11 +22,11 @@ from core.mailer import send_email
 from core.outbox import OutboxMessage
 from core.web import links_context
 
-from .models import DRAFT, Consultation, Follow, ForumInput
+from .models import DRAFT, Consultation, Follow, ForumInput, Participant
 from .search import consultation_url, input_url
 
 __all__ = ["follow", "unfollow", "auto_follow", "is_following", "following", "notify_response", "notify_minutes",
-           "notify_action", "idle_units", "idle_units_query", "idle_cutoff", "last_published"]
+           "notify_action", "notify_meeting_changed", "idle_units", "idle_units_query", "idle_cutoff", "last_published"]
 
 
 # --- following -----------------------------------------------------------------------------------
@@ -190,6 +190,18 @@ def notify_action(action):
         subject=_l("Perkembangan tindak lanjut: %(title)s", title=consultation.title),
         template="forum_action", subject_obj=consultation, consultation=consultation, action=action,
         agreement=agreement, latest=latest,
+        url=lambda: consultation_url(consultation.slug, external=True))
+
+
+def notify_meeting_changed(consultation, *, now):
+    """The meeting was rescheduled: one e-mail to each registered participant with the new date."""
+    people = db.session.scalars(
+        select(User).join(Participant, Participant.user_id == User.id)
+        .where(Participant.consultation_id == consultation.id, User.active.is_(True)).order_by(User.id)).all()
+    return _queue(
+        people, key_prefix=f"forum-meeting:{consultation.id}:{_stamp(now)}",
+        subject=_l("Jadwal pertemuan berubah: %(title)s", title=consultation.title),
+        template="forum_meeting", subject_obj=consultation, consultation=consultation,
         url=lambda: consultation_url(consultation.slug, external=True))
 
 

@@ -6,18 +6,20 @@ sentence for the person; nothing is written then.
 """
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from complaints import services as complaint_services
-from core import audit, clock, permissions
+from core import audit, clock, notices, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
-from core.web import MAX_PAGE, parse_page
+from core.i18n import lazy_gettext as _l
+from core.permissions import MODERATOR
+from core.web import MAX_PAGE, links_context, parse_page
 
 from . import consultation_services, notice_services
 from .models import COMPLETED, DISPOSITIONS, Consultation, Flag, ForumInput, ForumReply, OfficialResponse, Support
@@ -320,8 +322,23 @@ def flag(actor, post, reason, *, now=None):
                 input_id=post.id if isinstance(post, ForumInput) else None,
                 reply_id=post.id if isinstance(post, ForumReply) else None)
     db.session.add(item)
+    db.session.flush()
+    _tell_moderators_of_flag(item, post, now)
     db.session.commit()
     return item
+
+
+def _tell_moderators_of_flag(item, post, now):
+    """Every active moderator hears of a new flag at once, or in their daily digest."""
+    forum_input = post if isinstance(post, ForumInput) else post.input
+    with links_context():
+        url = url_for("forum.moderation", _external=True)
+        for person in db.session.scalars(select(User).where(User.role == MODERATOR, User.active.is_(True))
+                                         .order_by(User.id)):
+            notices.notify(person, subject=_l("Laporan baru di forum: %(title)s", title=forum_input.title),
+                           template="forum_flag", key=f"forum-flag:{item.id}:{person.id}",
+                           line=_l("Laporan baru atas tulisan di masukan \"%(title)s\"", title=forum_input.title),
+                           url=url, now=now, flag=item, forum_input=forum_input)
 
 
 def _resolve_open_flags(post, actor, resolution, now):

@@ -258,6 +258,9 @@ MATRIX = [
     ("POST", "forum.edit", {"slug": "fkp-matrix"}, handlers(400)),
     ("POST", "forum.publish", {"slug": "fkp-matrix"}, handlers(302)),
     ("POST", "forum.close", {"slug": "fkp-matrix"}, handlers(302)),
+    ("GET", "forum.close", {"slug": "fkp-matrix"}, handlers(200)),  # the confirmation page
+    ("GET", "forum.reschedule", {"slug": "fkp-matrix"}, handlers(200)),
+    ("POST", "forum.reschedule", {"slug": "fkp-matrix"}, handlers(400)),
     ("POST", "forum.upload_document", {"slug": "fkp-matrix"}, handlers(400)),
     ("POST", "forum.remove_document", {"slug": "fkp-matrix", "document_id": "fkp_document"}, handlers(302)),
     ("GET", "forum.document", {"slug": "fkp-matrix", "document_id": "fkp_document"}, every(200)),
@@ -302,6 +305,7 @@ MATRIX = [
     ("GET", "forum.minutes_scan", {"slug": "ba_draft"}, handlers(200)),
     ("GET", "forum.minutes_scan", {"slug": "ba_published"}, every(200)),
     ("POST", "forum.minutes_publish", {"slug": "ba_draft"}, handlers(302)),
+    ("GET", "forum.minutes_publish", {"slug": "ba_draft"}, handlers(200)),  # the confirmation page
     ("GET", "forum.tracker", {}, every(200)),
     ("GET", "forum.action", {"action_id": "action"}, every(200)),
     ("POST", "forum.update_action", {"action_id": "action"}, handlers(400)),

@@ -85,7 +85,9 @@ def test_input_response_minutes_and_tracker(page, make_user, make_unit, make_org
     page.get_by_role("button", name="Simpan berita acara").click()
     expect(page.locator(".flash-messages")).to_contain_text("Berita acara disimpan")
     check_a11y(page)
-    page.get_by_role("button", name="Terbitkan berita acara").click()
+    page.get_by_role("link", name="Terbitkan berita acara").click()
+    check_a11y(page)  # the confirmation step
+    page.get_by_role("button", name="Ya, terbitkan berita acara").click()
     expect(page.locator(".flash-messages")).to_contain_text("Berita acara diterbitkan")
     check_a11y(page)
 

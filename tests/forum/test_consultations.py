@@ -127,6 +127,22 @@ def test_closing_early_sets_the_response_deadline(moderator, make_consultation):
         services.close_input(moderator, c, NOW)
 
 
+@pytest.mark.parametrize("days, due_day", [(10, 16), (3, 5)])
+def test_the_response_deadline_is_n_working_days_after_input_closes(app, monkeypatch, moderator, make_consultation,
+                                                                     days, due_day):
+    """Closed on Monday 2 November 2026 (no holiday that month): N working days later, at 23:59:59 WIB."""
+    from datetime import datetime
+    from tests.forum.conftest import WIB
+    monkeypatch.setitem(app.config, "FORUM_RESPONSE_WORKING_DAYS", days)
+    early = make_consultation(OPEN)
+    services.close_input(moderator, early, NOW)
+    swept = make_consultation(OPEN, opens_at=NOW - timedelta(days=8), closes_at=NOW)
+    assert services.close_due(NOW + timedelta(hours=1)) == 1
+    expected = datetime(2026, 11, due_day, 23, 59, 59, tzinfo=WIB)
+    assert db.session.get(Consultation, early.id).response_due_at == expected
+    assert db.session.get(Consultation, swept.id).response_due_at == expected
+
+
 def test_input_open_follows_the_window(make_consultation):
     c = make_consultation(OPEN, opens_at=NOW, closes_at=NOW + timedelta(days=1))
     assert not services.input_open(c, NOW - timedelta(seconds=1))
@@ -300,6 +316,22 @@ def test_the_tabs_split_now_upcoming_and_past(client, make_consultation, other_u
     assert client.get("/forum/?tab=ngawur").status_code == 400
     assert client.get("/forum/?stage=ngawur").status_code == 400
     assert client.get("/forum/?page=99").status_code == 404
+
+
+def test_a_closed_consultation_whose_meeting_is_ahead_is_upcoming_not_past(client, make_consultation):
+    from core import clock
+    now = clock.now()
+    make_consultation(CLOSED, title="Pertemuan masih akan datang", opens_at=now - timedelta(days=20),
+                      closes_at=now - timedelta(days=2), meeting_at=now + timedelta(days=3))
+    make_consultation(OPEN, title="Jendela lewat, pertemuan besok", opens_at=now - timedelta(days=20),
+                      closes_at=now - timedelta(hours=1), meeting_at=now + timedelta(days=1))
+    make_consultation(CLOSED, title="Pertemuan sudah digelar", opens_at=now - timedelta(days=20),
+                      closes_at=now - timedelta(days=5), meeting_at=now - timedelta(days=1))
+    past = client.get("/forum/?tab=selesai").get_data(as_text=True)
+    upcoming = client.get("/forum/?tab=mendatang").get_data(as_text=True)
+    assert "Pertemuan sudah digelar" in past and "Pertemuan sudah digelar" not in upcoming
+    for title in ("Pertemuan masih akan datang", "Jendela lewat, pertemuan besok"):
+        assert title not in past and title in upcoming
 
 
 def test_the_list_runs_a_bounded_number_of_queries(client, make_unit, host_unit):

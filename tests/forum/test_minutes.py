@@ -257,3 +257,21 @@ def test_the_summary_partial_shows_agreements_and_their_status(app, held, host, 
         html = render_template("forum/minutes_summary.html", consultation=held)
     assert "Kesepakatan 1: waktu layanan" in html and "Direncanakan" in html
     assert f"/forum/konsultasi/{held.slug}/berita-acara.pdf" in html
+
+
+def test_the_consultation_page_links_the_berita_acara_form_while_it_can_be_edited(
+        client, login, make_consultation, held_now, host, host_unit, moderator, citizen):
+    link = f'href="/forum/konsultasi/{held_now.slug}/berita-acara"'
+    for person in (host, moderator):
+        login(person)
+        assert link in client.get(f"/forum/konsultasi/{held_now.slug}").text
+    login(citizen)
+    assert link not in client.get(f"/forum/konsultasi/{held_now.slug}").text
+    login(host)
+    ahead = make_consultation(stage="closed", opens_at=clock.now() - timedelta(days=10),
+                              closes_at=clock.now() - timedelta(days=1), meeting_at=clock.now() + timedelta(days=2))
+    assert f'href="/forum/konsultasi/{ahead.slug}/berita-acara"' not in client.get(f"/forum/konsultasi/{ahead.slug}").text
+    client.post(f"/forum/konsultasi/{held_now.slug}/berita-acara", data=_form(unit=host_unit))
+    assert link in client.get(f"/forum/konsultasi/{held_now.slug}").text  # saved, not yet published
+    assert client.post(f"/forum/konsultasi/{held_now.slug}/berita-acara/terbitkan").status_code == 302
+    assert link not in client.get(f"/forum/konsultasi/{held_now.slug}").text
