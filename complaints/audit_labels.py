@@ -1,0 +1,10 @@
+"""How the audit log names the staff's actions on complaints (the case timeline has its own words)."""
+from core.audit import label_actions
+from core.i18n import lazy_gettext as _l
+
+label_actions({
+    "complaint.verified": _l("Pengaduan diverifikasi"),
+    "complaint.rerouted": _l("Pengaduan dialihkan ke unit lain"),
+    "complaint.rejected": _l("Pengaduan ditolak"),
+    "complaint.forwarded": _l("Pengaduan diteruskan ke SP4N-LAPOR!"),
+})
