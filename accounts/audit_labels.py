@@ -1,6 +1,7 @@
 """How the audit log names the actions on people, organisations and units."""
-from core.audit import label_actions
+from core.audit import label_actions, label_objects
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext as _p
 
 label_actions({
     "user.registered": _l("Pengguna mendaftar"),
@@ -28,4 +29,12 @@ label_actions({
     "organisation.member_left": _l("Anggota keluar dari organisasi"),
     "unit.created": _l("Unit dibuat"),
     "unit.updated": _l("Unit diubah"),
+})
+
+# An object type's label is a singular noun in English ("Pengguna": "User" here, "Users" in the menu).
+label_objects({
+    "user": _p("objek audit", "Pengguna"),
+    "organisation": _p("objek audit", "Organisasi"),
+    "unit": _p("objek audit", "Unit"),
+    "organisationmembership": _p("objek audit", "Keanggotaan organisasi"),
 })

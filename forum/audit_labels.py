@@ -1,6 +1,7 @@
 """How the audit log names the actions of the Forum Konsultasi Publik."""
-from core.audit import label_actions
+from core.audit import label_actions, label_objects
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext as _p
 
 label_actions({
     "consultation.created": _l("Konsultasi dibuat"),
@@ -29,4 +30,17 @@ label_actions({
     "berita_acara.published": _l("Berita acara diterbitkan"),
     "berita_acara.scan_uploaded": _l("Pindaian berita acara diunggah"),
     "follow_up_action.updated": _l("Tindak lanjut diperbarui"),
+})
+
+# An object type's label is a singular noun in English ("Pengguna": "User" here, "Users" in the menu).
+label_objects({
+    "consultation": _p("objek audit", "Konsultasi"),
+    "consultationdocument": _p("objek audit", "Dokumen konsultasi"),
+    "participant": _p("objek audit", "Peserta"),
+    "foruminput": _p("objek audit", "Masukan"),
+    "forumreply": _p("objek audit", "Balasan"),
+    "officialresponse": _p("objek audit", "Tanggapan resmi"),
+    "flag": _p("objek audit", "Laporan konten"),
+    "beritaacara": _p("objek audit", "Berita acara"),
+    "followupaction": _p("objek audit", "Tindak lanjut"),
 })

@@ -1,6 +1,7 @@
 """How the audit log names the actions of training: authoring, quizzes and certificates."""
-from core.audit import label_actions
+from core.audit import label_actions, label_objects
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext as _p
 
 label_actions({
     "training.module_created": _l("Modul dibuat"),
@@ -18,4 +19,13 @@ label_actions({
     "training.quiz_submitted": _l("Jawaban kuis dikirim"),
     "certificate.issued": _l("Sertifikat diterbitkan"),
     "certificate.revoked": _l("Sertifikat dicabut"),
+})
+
+# An object type's label is a singular noun in English ("Pengguna": "User" here, "Users" in the menu).
+label_objects({
+    "trainingmodule": _p("objek audit", "Modul"),
+    "lesson": _p("objek audit", "Pelajaran"),
+    "question": _p("objek audit", "Pertanyaan"),
+    "quizattempt": _p("objek audit", "Percobaan kuis"),
+    "certificate": _p("objek audit", "Sertifikat"),
 })

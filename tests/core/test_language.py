@@ -89,7 +89,12 @@ def test_the_audit_log_shows_labels_and_an_unknown_code_as_it_is(client, login, 
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "Pengguna masuk" in page and "user.logged_in" not in page
     assert "plugin.something_new" in page
+    assert f"Pengguna #{admin.id}" in page and f"user #{admin.id}" not in page
     assert "Pengguna masuk" in client.get(f"/admin/pengguna/{admin.id}").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Logged in" in page and f"User #{admin.id}" in page
 
 
 def test_the_outbox_summarises_an_error_in_the_readers_language_and_keeps_the_raw_one_folded(client, login, make_user):
