@@ -176,6 +176,10 @@ def _register_template_helpers(app):
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = format_moment
+    from core.audit import action_label
+    app.jinja_env.filters["audit_action"] = action_label
+    from core.audit import object_label
+    app.jinja_env.filters["audit_object"] = object_label
     install_template_gettext(app)
 
 

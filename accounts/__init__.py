@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from . import admin, cli, views  # noqa: E402,F401
+from . import admin, audit_labels, cli, views  # noqa: E402,F401

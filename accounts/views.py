@@ -9,6 +9,8 @@ from core import permissions
 from core.errors import DomainError
 from core.extensions import form_value, limiter
 from core.uploads import send_stored
+
+from core.i18n import before_full_stop
 from core.web import attach_error, paginate, safe_next
 
 from . import bp, services, throttle
@@ -110,7 +112,7 @@ def login():
             form.form_errors.append(e.message)
         else:
             login_user(user, remember=form.remember.data)
-            flash(_("Selamat datang, %(name)s.", name=user.full_name), "success")
+            flash(_("Selamat datang, %(name)s.", name=before_full_stop(user.full_name)), "success")
             return redirect(safe_next(url_for("core.home")))
     return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
 

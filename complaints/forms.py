@@ -33,7 +33,7 @@ class ComplaintFields:
                           description=_l("Pilih \"Tidak tahu\" bila ragu; moderator akan meneruskan ke unit yang tepat."))
     location = StringField(_l("Lokasi kejadian (opsional)"), validators=[Optional(), Length(max=300)])
     anonymous = BooleanField(_l("Anonim: rahasiakan identitas saya"),
-                             description=_l("Identitas Anda tidak ditampilkan kepada siapa pun, termasuk petugas dan SP4N-LAPOR!."))
+                             description=_l("Identitas Anda tidak ditampilkan kepada siapa pun, termasuk SP4N-LAPOR! dan petugas."))
     confidential = BooleanField(_l("Rahasia: jangan tampilkan isi laporan ke publik"),
                                 description=_l("Isi laporan hanya dilihat petugas yang menangani."))
     reporter_name = StringField(_l("Nama (opsional)"), validators=[Optional(), Length(max=120)],

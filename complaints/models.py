@@ -9,6 +9,7 @@ from core.audit import AppendOnly
 from core.encryption import EncryptedText
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext
 from core.types import UTCDateTime
 
 # --- statuses -------------------------------------------------------------------------------
@@ -28,7 +29,7 @@ OPEN_STATUSES = (RECEIVED, VERIFIED, IN_PROGRESS)
 FINISHED_STATUSES = (RESOLVED, CLOSED, REJECTED)
 
 CLASSIFICATIONS = {
-    "pengaduan": _l("Pengaduan"),
+    "pengaduan": lazy_pgettext("jenis laporan", "Pengaduan"),  # English: "Complaint", not the menu's "Complaints"
     "aspirasi": _l("Aspirasi"),
     "permintaan_informasi": _l("Permintaan informasi"),
 }
@@ -75,7 +76,7 @@ EVENT_LABELS = {
     "auto_closed": _l("Ditutup otomatis tanpa tanggapan pelapor"),
     "rejected": _l("Ditolak"),
     "forwarded": _l("Diteruskan ke SP4N-LAPOR!"),
-    "note": _l("Catatan internal"),
+    "note": _l("Catatan"),  # the timeline marks it "internal" already
     "reminder_sent": _l("Pengingat tenggat dikirim"),
     "identity_erased": _l("Identitas pelapor dihapus sesuai masa simpan"),
 }

@@ -418,7 +418,7 @@ def forward(complaint, *, actor=None, reason, now=None, automatic=False):
     ).rowcount == 1
     if not won:
         db.session.rollback()
-        raise DomainError(_("Pengaduan ini sudah diteruskan ke SP4N-LAPOR!."))
+        raise DomainError(_("Pengaduan ini sudah diteruskan ke SP4N-LAPOR!"))
     db.session.refresh(complaint)
     _event(complaint, actor, "forwarded", now=now, reason=complaint.forward_reason,
            message=None if automatic else reason.strip())

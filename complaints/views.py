@@ -314,7 +314,7 @@ def add_note(code):
 @login_required
 def forward(code):
     return _staff_step(code, ForwardForm, "complaint.moderate", lambda c, f: services.forward(c, actor=_user(), reason=f.reason.data),
-                       _("Pengaduan diteruskan ke SP4N-LAPOR!. Kota tetap menanganinya."), form_name="forward_form")
+                       _("Pengaduan diteruskan ke SP4N-LAPOR! dan tetap ditangani kota."), form_name="forward_form")
 
 
 # --- the reporter's steps ------------------------------------------------------------------------

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("core", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import admin_calendar, admin_outbox, openapi, views  # noqa: E402,F401
+from . import admin_calendar, admin_outbox, audit_labels, openapi, views  # noqa: E402,F401

@@ -2,7 +2,6 @@
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +10,7 @@ from . import calendar, clock
 from .errors import DomainError
 from .calendar import MAX_YEAR, MIN_YEAR
 from .forms import CalendarDateForm
+from .i18n import format_day
 from .permissions import permission_required
 from .web import attach_error
 
@@ -80,7 +80,7 @@ def remove_calendar_date(day):
 
 
 def _format(day):
-    return format_date(day, "full")
+    return format_day(day, "full")
 
 
 def _kind_label(kind):

@@ -30,6 +30,18 @@ KIND_LABELS = {
 }
 
 
+def error_summary(message):
+    """What went wrong, in the reader's language; the raw error (often a receiver's English) is
+    shown beside it for whoever must fix it."""
+    if message.status == FAILED:
+        return _("Pengiriman gagal dan dihentikan setelah %(n)s percobaan.", n=message.attempts)
+    if message.status == SENT:
+        return _("Terkirim, tetapi jawaban penerima tidak dapat dicatat.")
+    if message.attempts == 0:
+        return _("Menunggu pengaturan pengiriman; belum ada percobaan.")
+    return _("Percobaan terakhir gagal; pesan akan dicoba lagi.")
+
+
 # endpoint "outbox" names the page; the function has another name so as not to hide the module.
 @bp.get("/outbox", endpoint="outbox")
 @permission_required("outbox.manage")
@@ -45,7 +57,7 @@ def outbox_page():
     return render_template("admin/outbox.html", page=paginate(query), status=status,
                            filters=[(value, label) for value, (_statuses, label) in STATUS_FILTERS.items()],
                            summary=outbox.summary(), STATUS_LABELS=STATUS_LABELS, KIND_LABELS=KIND_LABELS,
-                           FAILED=FAILED)
+                           FAILED=FAILED, error_summary=error_summary)
 
 
 @bp.post("/outbox/<int:message_id>/kirim-ulang")

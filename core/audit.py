@@ -71,3 +71,30 @@ def _refuse_bulk_changes_to_append_only_rows(state):
     # session.execute(update(...)) / delete(...) skip the flush above; on SQLite nothing else would stop them.
     if (state.is_update or state.is_delete) and any(issubclass(m.class_, AppendOnly) for m in state.all_mappers):
         raise AppendOnlyError("append-only rows cannot be changed or deleted")
+
+
+# --- what a person reads instead of the code ----------------------------------------------------
+# The log stores stable codes ("user.logged_in"); pages show a translated label. Each pillar names
+# its own actions (core knows no pillar) in its audit_labels.py; an unknown code is shown as it is.
+_labels = {}
+_object_labels = {}
+
+
+def label_actions(labels):
+    """Register the labels (lazy translated strings) of a pillar's action codes."""
+    _labels.update(labels)
+
+
+def action_label(code):
+    """The label of an action code for the audit log, or the code itself when none is registered."""
+    return _labels.get(code, code)
+
+
+def label_objects(labels):
+    """Register the labels of the object types (the model's lower-case class name) a pillar audits."""
+    _object_labels.update(labels)
+
+
+def object_label(object_type):
+    """The label of an audited object's type ("user" → "Pengguna"), or the type itself."""
+    return _object_labels.get(object_type, object_type)

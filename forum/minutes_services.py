@@ -9,7 +9,7 @@ import os
 from datetime import date
 
 from flask import current_app, url_for
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from accounts.models import Unit, User
 from core import audit, clock, permissions, uploads
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import format_day, format_moment
 
 from . import consultation_services, notice_services
 from .models import (ACTION_STATUS_LABELS, CANCELLED, COMPLETED, DONE, DRAFT, FINISHED_ACTION_STATUSES, FOLLOW_UP,
@@ -362,7 +363,7 @@ def trail_for_input(forum_input):
         action_url = url_for("forum.action", action_id=action.id)
         steps.append(_step("action", action.created_at,
                            _("Tindak lanjut oleh %(unit)s, target %(date)s", unit=action.unit.name,
-                             date=format_date(action.target_date, "long")), None, action_url))
+                             date=format_day(action.target_date)), None, action_url))
         for progress in action.progress:
             if progress.status in FINISHED_ACTION_STATUSES:
                 continue  # shown as the closing step below
@@ -443,7 +444,7 @@ def render_pdf(berita_acara):
         pdf.ln(4)
 
         pdf.set_font("DejaVu", "", 10)
-        held = format_datetime(berita_acara.held_at, "EEEE, d MMMM y, HH.mm zzz")
+        held = format_moment(berita_acara.held_at, "full")
         rows = [(_("Hari, tanggal, waktu"), held), (_("Tempat"), berita_acara.place),
                 (_("Penyelenggara"), consultation.unit.name), (_("Topik"), str(consultation.topic_label))]
         for label, value in rows:
@@ -487,7 +488,7 @@ def render_pdf(berita_acara):
             pdf.multi_cell(width - 8, 5.5, agreement.text, **nl)
             pdf.set_font("DejaVu", "", 9)
             detail = _("Penanggung jawab: %(unit)s; target: %(date)s",
-                       unit=unit.name if unit else "—", date=format_date(target, "long") if target else "—")
+                       unit=unit.name if unit else "—", date=format_day(target) if target else "—")
             paragraph(detail, indent=8)
             pdf.set_font("DejaVu", "", 10)
             pdf.ln(1)

@@ -10,4 +10,4 @@ from flask import Blueprint
 bp = Blueprint("training", __name__, url_prefix="/pelatihan")
 api_bp = Blueprint("training_api", __name__, url_prefix="/api/v1")
 
-from . import authoring_views, certificate_views, learning_views, report_views  # noqa: E402,F401
+from . import audit_labels, authoring_views, certificate_views, learning_views, report_views  # noqa: E402,F401

@@ -21,9 +21,9 @@ def _optional_int(value):
 
 class ModuleForm(FlaskForm):
     title = StringField(_l("Judul"), validators=[DataRequired(REQUIRED), Length(max=MAX_TITLE)])
-    slug = StringField(_l("Slug (alamat)"), validators=[DataRequired(REQUIRED), Length(max=MAX_SLUG)],
-                       description=_l("Huruf kecil, angka dan tanda hubung, misalnya kode-etik-asn. "
-                                      "Menjadi alamat /pelatihan/modul/<slug>."))
+    slug = StringField(_l("Alamat halaman"), validators=[DataRequired(REQUIRED), Length(max=MAX_SLUG)],
+                       description=_l("Huruf kecil, angka dan tanda hubung, misalnya kode-etik-asn, "
+                                      "yang menjadi alamat /pelatihan/modul/kode-etik-asn."))
     summary = TextAreaField(_l("Ringkasan"), validators=[Length(max=MAX_SUMMARY)], render_kw={"rows": 3})
     audience = SelectField(_l("Sasaran"), choices=list(AUDIENCES.items()), validate_choice=False)
     prerequisite_id = SelectField(_l("Prasyarat"), coerce=_optional_int, validate_choice=False,
@@ -89,4 +89,4 @@ class QuestionForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("Berkas JSON modul"), description=_l("Berkas hasil ekspor modul (format %(format)s).",
                                                              format="platform-training-module/1"))
-    replace = BooleanField(_l("Perbarui modul yang sudah ada dengan slug yang sama"), default=True)
+    replace = BooleanField(_l("Perbarui modul yang sudah ada dengan alamat halaman yang sama"), default=True)

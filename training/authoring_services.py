@@ -133,12 +133,12 @@ def check_module_fields(values, module=None):
     clean = dict(values)
     slug = (clean.get("slug") or "").strip()
     if not slug or len(slug) > MAX_SLUG or not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        raise _error(_("Slug hanya boleh berisi huruf kecil, angka dan tanda hubung (paling banyak %(n)d karakter), "
+        raise _error(_("Alamat halaman hanya boleh berisi huruf kecil, angka dan tanda hubung (paling banyak %(n)d karakter), "
                        "misalnya kode-etik-asn.", n=MAX_SLUG), "slug")
     clean["slug"] = slug
     taken = db.session.scalar(select(TrainingModule.id).where(TrainingModule.slug == slug))
     if taken is not None and (module is None or taken != module.id):
-        raise _error(_("Slug %(slug)s sudah dipakai modul lain.", slug=slug), "slug")
+        raise _error(_("Alamat halaman %(slug)s sudah dipakai modul lain.", slug=slug), "slug")
     title = (clean.get("title") or "").strip()
     if not title or len(title) > MAX_TITLE:
         raise _error(_("Judul wajib diisi, paling banyak %(n)d karakter.", n=MAX_TITLE), "title")
@@ -569,7 +569,7 @@ def import_module(data, *, actor=None, now=None, replace=True):
     values, prerequisite_slug, lessons, questions = validate_module_data(data)
     module = db.session.scalar(select(TrainingModule).where(TrainingModule.slug == values["slug"]))
     if module is not None and not replace:
-        raise _error(_("Modul dengan slug %(slug)s sudah ada.", slug=values["slug"]), "file")
+        raise _error(_("Modul dengan alamat halaman %(slug)s sudah ada.", slug=values["slug"]), "file")
     values["prerequisite_id"] = None
     if prerequisite_slug is not None:
         prerequisite = db.session.scalar(select(TrainingModule).where(TrainingModule.slug == prerequisite_slug))

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,7 +23,7 @@ from accounts.signals import asn_confirmed
 from core import audit, clock, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
-from core.i18n import lazy_gettext as _l
+from core.i18n import format_day, lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ASN
 from core.web import links_context, with_links
@@ -290,8 +290,8 @@ def render_pdf(certificate):
         centred(certificate.module_title, 16, "B", height=8, gap=2)
         centred(_("dengan nilai %(score)s", score=certificate.score), 11, gap=5)
 
-        issued = format_date(certificate.issued_at, "long")
-        validity = (_("Berlaku sampai %(date)s", date=format_date(certificate.expires_at, "long"))
+        issued = format_day(certificate.issued_at)
+        validity = (_("Berlaku sampai %(date)s", date=format_day(certificate.expires_at))
                     if certificate.expires_at else _("Berlaku tanpa batas waktu"))
         centred(_("%(city)s, %(date)s", city=config["CITY_NAME"], date=issued), 11, gap=1)
         centred(validity, 11)

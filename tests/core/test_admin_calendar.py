@@ -77,7 +77,7 @@ def test_an_admin_adds_an_extra_holiday(as_admin, admin):
     assert (event.action, event.actor_id, event.data["day"]) == ("calendar.date_added", admin.id, "2026-11-04")
 
     page = as_admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Rabu, 04 November 2026 ditambahkan" in page  # the flash
+    assert "Rabu, 4 November 2026 ditambahkan" in page  # the flash
     assert "Hari Jadi Kota" in page and "Koreksi admin" in page
     assert 'action="/admin/kalender/2026-11-04/hapus"' in page
     # The deadline sees it at once.

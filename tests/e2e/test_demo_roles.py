@@ -55,11 +55,29 @@ def log_in(page, email):
     expect(page.get_by_role("status")).to_contain_text("Selamat datang")
 
 
+PHONE_WIDTH = 360  # the narrowest phone the city plans for: no page may be wider
+
+
+def width_on_a_phone(page):
+    """The page's document width once the window is a 360 px phone (the desktop size restored)."""
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    try:
+        return page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size(desktop)
+
+
 def visit_all(page, paths, check_a11y):
+    too_wide = {}
     for path in paths:
         response = page.goto(path)
         assert response.status == 200, path
         check_a11y(page)
+        width = width_on_a_phone(page)
+        if width > PHONE_WIDTH:
+            too_wide[path] = width
+    assert not too_wide, f"wider than a {PHONE_WIDTH} px phone: {too_wide}"
 
 
 def test_visitor_pages_pass_axe(page, demo_city, check_a11y):
@@ -106,3 +124,29 @@ def test_each_demo_role_sees_its_menus_and_its_pages_pass_axe(page, demo_city, c
     page.get_by_role("banner").get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     visit_all(page, ["/", pages[-1]], check_a11y)
+
+
+def first_row_cell(page, column):
+    """The first row's cell under the column headed `column`."""
+    headers = [text.strip() for text in page.locator("thead th").all_text_contents()]
+    return page.locator("tbody tr").first.locator("td").nth(headers.index(column))
+
+
+def on_screen(page, locator):
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+def test_on_a_phone_each_row_shows_its_status_and_deadline(page, demo_city):
+    """At 360 px the complaint queue, the follow-up tracker and "Sertifikat saya" keep a row's status,
+    deadline and download link on screen, not scrolled off to the right of a wide table."""
+    log_in(page, "asn@demo.kota-contoh.id")
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    for path, columns in [("/pengaduan/antrean", ["Status", "Tenggat"]),
+                          ("/forum/tindak-lanjut", ["Status", "Target"]),
+                          ("/pelatihan/sertifikat-saya", ["Status", "Unduh"])]:
+        page.goto(path)
+        for column in columns:
+            assert on_screen(page, first_row_cell(page, column)), f"{path}: {column} is off screen"
+    page.goto("/pelatihan/sertifikat-saya")
+    assert on_screen(page, page.get_by_role("link", name=re.compile("Unduh PDF")).first)

@@ -64,6 +64,14 @@ def test_read_pass_download_and_verify(page, make_user, make_unit, check_a11y):
     check_a11y(page)
     html = page.content()
     assert "Penjelasan soal" not in html and "correct" not in html  # no answers before submitting
+    # On a phone, the time left stays in view while the person scrolls down through the questions.
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 400})
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 200
+    expect(page.locator(".quiz-timer")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size(desktop)
     attempt = db.session.scalar(select(QuizAttempt).order_by(QuizAttempt.id.desc()))
     for question_id in attempt.question_ids:
         question = db.session.get(Question, question_id)

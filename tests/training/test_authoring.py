@@ -38,8 +38,8 @@ def test_the_list_shows_every_module_with_counts(client, login, admin, make_modu
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"slug": "Disiplin PNS"}, "Slug hanya boleh"),
-    ({"slug": "impor"}, "Slug hanya boleh"),
+    ({"slug": "Disiplin PNS"}, "Alamat halaman hanya boleh"),
+    ({"slug": "impor"}, "Alamat halaman hanya boleh"),
     ({"pass_mark": "101"}, None),
     ({"title": ""}, "Wajib diisi"),
     ({"published": "y"}, "paling sedikit satu pelajaran dan satu pertanyaan"),

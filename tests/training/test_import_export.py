@@ -120,7 +120,7 @@ def _broken_questions():
     ({"pass_mark": True}, "\"pass_mark\" jenisnya salah"),
     ({"estimated_minutes": "30"}, "\"estimated_minutes\" jenisnya salah"),
     ({"audience": "pejabat"}, "Sasaran harus salah satu"),
-    ({"slug": "Kode Etik!"}, "Slug hanya boleh"),
+    ({"slug": "Kode Etik!"}, "Alamat halaman hanya boleh"),
     ({"lessons": []}, "paling sedikit satu pelajaran"),
     ({"lessons": [{"title": "", "body": "x"}]}, "Pelajaran 1: judul pelajaran wajib diisi"),
     ({"lessons": ["teks"]}, "Pelajaran 1: harus berupa objek"),

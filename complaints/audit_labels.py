@@ -1,0 +1,14 @@
+"""How the audit log names the staff's actions on complaints (the case timeline has its own words)."""
+from core.audit import label_actions, label_objects
+from core.i18n import lazy_gettext as _l
+from core.i18n import lazy_pgettext as _p
+
+label_actions({
+    "complaint.verified": _l("Pengaduan diverifikasi"),
+    "complaint.rerouted": _l("Pengaduan dialihkan ke unit lain"),
+    "complaint.rejected": _l("Pengaduan ditolak"),
+    "complaint.forwarded": _l("Pengaduan diteruskan ke SP4N-LAPOR!"),
+})
+
+# An object type's label is a singular noun in English ("Pengguna": "User" here, "Users" in the menu).
+label_objects({"complaint": _p("objek audit", "Pengaduan")})
