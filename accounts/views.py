@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 from core import permissions
 from core.errors import DomainError
 from core.extensions import form_value, limiter
-from core.uploads import send_stored
-
 from core.i18n import before_full_stop
+from core.uploads import send_stored
 from core.web import attach_error, paginate, safe_next
 
 from . import bp, services, throttle
