@@ -8,6 +8,7 @@ label_actions({
     "complaint.rerouted": _l("Pengaduan dialihkan ke unit lain"),
     "complaint.rejected": _l("Pengaduan ditolak"),
     "complaint.forwarded": _l("Pengaduan diteruskan ke SP4N-LAPOR!"),
+    "complaint.identity_erased": _l("Identitas pelapor dihapus setelah masa simpan"),
 })
 
 # An object type's label is a singular noun in English ("Pengguna": "User" here, "Users" in the menu).
