@@ -16,6 +16,8 @@ from forum import thread_services
 
 from .conftest import NOW, WIB
 
+DEED = ("akta.pdf", b"%PDF-1.4\n% akta pendirian\n%%EOF\n")  # organisations register with their SK or deed
+
 
 def mails(prefix=""):
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == EMAIL, OutboxMessage.key.startswith(prefix))
@@ -43,7 +45,7 @@ def test_every_moderator_is_told_of_a_new_flag(app, forum_input, citizen, modera
 def test_moderators_are_told_of_an_organisation_waiting_for_verification(app, citizen, moderator):
     org = account_services.register_organisation(
         citizen, name="Komunitas Difabel Kota", kind="komunitas", registration_number=None, description="Uji",
-        address=None, email="difabel@example.com", phone=None, website=None, now=NOW)
+        address=None, email="difabel@example.com", phone=None, website=None, document=DEED, now=NOW)
     sent = mails("org-pending:")
     assert [m.payload["to"] for m in sent] == ["moderator@example.com"]
     assert "Komunitas Difabel Kota" in sent[0].payload["body"] and f"/admin/organisasi/{org.id}" in sent[0].payload["body"]
@@ -66,7 +68,8 @@ def test_a_daily_digest_gathers_the_notices_and_leaves_once_a_day(app, monkeypat
     thread_services.flag(other, forum_input, "Iklan jualan", now=NOW + timedelta(minutes=5))
     account_services.register_organisation(
         citizen, name="Komunitas Difabel Kota", kind="komunitas", registration_number=None, description="Uji",
-        address=None, email="difabel@example.com", phone=None, website=None, now=NOW + timedelta(minutes=9))
+        address=None, email="difabel@example.com", phone=None, website=None, document=DEED,
+        now=NOW + timedelta(minutes=9))
     assert [m for m in mails() if m.payload.get("to") == "moderator@example.com"] == []  # nothing at once
     assert db.session.query(notices.PendingNotice).count() == 3
 
