@@ -56,8 +56,12 @@ def enqueue(kind, *, key, payload, subject=None, now=None):
     Within a web request e-mails are also sent right after the response has gone, so a person
     waiting for a verification e-mail does not wait for the worker (deliver_after_request).
     """
+    # Due when written, in real time: a `--now` ahead of the clock (a CLI replaying a deadline)
+    # must not hold the message back until that moment comes; one behind it (tests) stays due.
+    real_now = clock.now()
+    due = min(now, real_now) if now is not None else real_now
     message = OutboxMessage(kind=kind, key=key, payload=payload, status=PENDING,
-                            next_attempt_at=now or clock.now(), created_at=now or clock.now(),
+                            next_attempt_at=due, created_at=now or real_now,
                             subject_type=type(subject).__name__.lower() if subject is not None else None,
                             subject_id=getattr(subject, "id", None))
     db.session.add(message)
