@@ -230,7 +230,7 @@ class IdempotencyKey(db.Model):
     # SHA-256 of the request body (API): the same key with another body is refused.
     body_hash: Mapped[str | None] = mapped_column(String(64))
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
-    # The reporter link's secret, so a retry of the web form shows the filer the same link once more.
+    # The reporter link's secret, so a retry (web form or API) shows the filer the same link once more.
     reporter_key: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 

@@ -228,8 +228,8 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     commit=False the complaint is only flushed: a caller that files it as part of a larger change
     commits. `idempotency_key` ("<channel>:<key>": the API header, the web form's one-time token):
     a retry, even one racing the first request, answers the complaint already filed and files
-    nothing; for the web form the key row keeps the reporter key (encrypted, for 24 hours), so the
-    filer's retry shows the same reporter link.
+    nothing; the key row keeps the reporter key (encrypted, for 24 hours), so the filer's retry (the
+    web form's, or the API's, whose 201 carries the link) shows the same reporter link.
     """
     if idempotency_key:
         if len(idempotency_key.partition(":")[2]) > IDEMPOTENCY_KEY_MAX:
@@ -279,7 +279,7 @@ def file_complaint(*, title, description, classification, category, unit_id=None
             # Same transaction as the complaint; the unique key_hash settles a race (below).
             db.session.add(IdempotencyKey(key_hash=key_hash(idempotency_key), body_hash=body_hash,
                                           complaint=complaint, created_at=now,
-                                          reporter_key=reporter_key if channel == "web" else None))
+                                          reporter_key=reporter_key))
         db.session.flush()
         _event(complaint, reporter, "received", now=now, role="reporter", channel=channel)
         _notify_reporter(complaint, _l("Pengaduan Anda diterima: %(code)s", code=complaint.tracking_code),
