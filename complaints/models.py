@@ -75,6 +75,7 @@ EVENT_LABELS = {
     "auto_closed": _l("Ditutup otomatis tanpa tanggapan pelapor"),
     "rejected": _l("Ditolak"),
     "forwarded": _l("Diteruskan ke SP4N-LAPOR!"),
+    "national_tracking_id": _l("Nomor pelacakan SP4N-LAPOR! diterima"),
     "note": _l("Catatan internal"),
     "reminder_sent": _l("Pengingat tenggat dikirim"),
 }

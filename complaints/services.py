@@ -99,7 +99,7 @@ def _event(complaint, actor, kind, *, now, message=None, public=True, role=None,
                            data={k: v for k, v in data.items() if v is not None})
     db.session.add(event)
     complaint.updated_at = now
-    if public and complaint.forwarded_at is not None and kind != "forwarded":
+    if public and complaint.forwarded_at is not None and kind not in ("forwarded", "national_tracking_id"):
         # The city keeps the case; the national system hears of every public step after forwarding.
         db.session.flush()
         outbox.enqueue(outbox.FORWARD_UPDATE, key=f"forward-update:{event.id}", subject=complaint,
@@ -426,14 +426,27 @@ def forward(complaint, *, actor=None, reason, now=None, automatic=False):
                                            message=None if automatic else reason.strip()))
     if not automatic:
         _staff_audit(actor, "complaint.forwarded", complaint, now, reason=reason.strip())
+    _notify_reporter(complaint, _l("Pengaduan %(code)s diteruskan ke SP4N-LAPOR!", code=complaint.tracking_code),
+                     "complaint_forwarded", automatic=automatic)
     db.session.commit()
 
 
-def record_national_tracking_id(complaint_id, tracking_id):
-    """The national system answered a forward with its own tracking id (called by the outbox)."""
+def record_national_tracking_id(complaint_id, tracking_id, *, now=None):
+    """The national system answered a forward with its own tracking id; the reporter is told it.
+
+    Called by the outbox once the forward was delivered, in the transaction that marks it sent
+    (the outbox commits). A repeat of the same number changes nothing and tells nobody again.
+    """
     complaint = db.session.get(Complaint, complaint_id)
-    if complaint is not None and complaint.national_tracking_id != tracking_id:
-        complaint.national_tracking_id = tracking_id[:80]
+    tracking_id = tracking_id.strip()[:80]
+    if complaint is None or not tracking_id or complaint.national_tracking_id == tracking_id:
+        return
+    now = now or clock.now()
+    complaint.national_tracking_id = tracking_id
+    _event(complaint, None, "national_tracking_id", now=now, national_tracking_id=tracking_id)
+    _notify_reporter(complaint, _l("Nomor pelacakan SP4N-LAPOR! untuk pengaduan %(code)s",
+                                   code=complaint.tracking_code),
+                     "complaint_national_tracking_id", national_tracking_id=tracking_id)
 
 
 # --- handling: progress, more information, resolution, notes ---------------------------------

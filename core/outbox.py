@@ -262,11 +262,24 @@ def _mark_sent(message, result, at):
         db.session.commit()
 
 
+# kind -> handlers(message, answer) run once a message of that kind was delivered. Core knows no
+# pillar: the pillar registers what it wants to learn (complaints: the national tracking id).
+_after_delivery = {}
+
+
+def after_delivery(*kinds):
+    """Register what runs once a message of one of these kinds was delivered, in its transaction."""
+    def register(handler):
+        for kind in kinds:
+            _after_delivery.setdefault(kind, []).append(handler)
+        return handler
+    return register
+
+
 def _after_sent(message, result):
     """Let the subject learn from the answer (the national tracking id of a forwarded complaint)."""
-    if message.kind in (FORWARD, FORWARD_UPDATE) and isinstance(result, dict) and result.get("tracking_id"):
-        from complaints.services import record_national_tracking_id
-        record_national_tracking_id(message.subject_id, str(result["tracking_id"]))
+    for handler in _after_delivery.get(message.kind, ()):
+        handler(message, result)
 
 
 def retry(actor, message, *, now=None):
