@@ -168,11 +168,58 @@ def _notify_reporter(complaint, subject, template, **context):
                    url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
 
 
+def _is_handler(unit_id_column):
+    """Conditions for a person who can act on a unit's complaints: an active, confirmed ASN of the unit."""
+    return (User.unit_id == unit_id_column, User.role == ASN, User.active.is_(True),
+            User.asn_confirmed_at.is_not(None))
+
+
 def unit_handlers(unit_id):
     if unit_id is None:
         return []
-    return db.session.scalars(select(User).where(User.unit_id == unit_id, User.role == ASN, User.active.is_(True),
-                                                 User.asn_confirmed_at.is_not(None))).all()
+    return db.session.scalars(select(User).where(*_is_handler(unit_id))).all()
+
+
+def staffed_units(unit_ids):
+    """Of these units, those with at least one person who can act on their complaints (one query)."""
+    if not unit_ids:
+        return set()
+    return set(db.session.scalars(select(User.unit_id).where(*_is_handler(User.unit_id), User.unit_id.in_(unit_ids))
+                                  .distinct()))
+
+
+def needs_moderator():
+    """The complaints nobody else can act on: not yet routed, or routed to a unit without a handler.
+
+    They stay in the moderators' queue ("Perlu moderator") until a handler of the unit is confirmed
+    or the complaint is rerouted.
+    """
+    no_handler = ~select(User.id).where(*_is_handler(Complaint.unit_id)).exists()
+    return (Complaint.status == RECEIVED) | (
+        Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)) & (Complaint.unit_id.is_(None) | no_handler))
+
+
+def responsible_staff(complaint):
+    """Who hears of the reporter's answers: the unit's handlers, or the moderators when it has none."""
+    return unit_handlers(complaint.unit_id) or moderators()
+
+
+def _routed(complaint, actor, unit, now):
+    """After routing: a unit with no confirmed handler cannot act, so the moderators keep the case.
+
+    Returns the warning for the moderator (None when the unit has someone), and notes it on the
+    timeline for staff.
+    """
+    handlers = unit_handlers(unit.id)
+    if handlers:
+        _notify_staff(complaint, handlers, _l("Pengaduan baru untuk unit Anda: %(code)s",
+                                              code=complaint.tracking_code), "complaint_assigned")
+        return None
+    warning = _("%(unit)s belum punya petugas pengaduan yang terkonfirmasi: tidak ada yang dapat menindaklanjuti "
+                "pengaduan ini. Pengaduan tetap di antrean moderator (saringan \"Perlu moderator\") sampai ada "
+                "petugas unit yang dikonfirmasi atau pengaduan dialihkan.", unit=unit.name)
+    _event(complaint, actor, "note", now=now, public=False, message=warning, unit_without_handler=unit.id)
+    return warning
 
 
 def moderators():
@@ -317,7 +364,10 @@ def _require_status(complaint, allowed, message):
 
 def verify(actor, complaint, *, unit_id, category=None, classification=None, anonymous=None, confidential=None,
            note=None, now=None):
-    """A moderator checks a new complaint and routes it to the unit that must act."""
+    """A moderator checks a new complaint and routes it to the unit that must act.
+
+    Returns a warning for the moderator when the unit has no confirmed handler (None otherwise).
+    """
     permissions.require(actor, "complaint.moderate", complaint)
     _require_status(complaint, (RECEIVED,), _("Hanya pengaduan yang baru diterima yang dapat diverifikasi."))
     now = now or clock.now()
@@ -339,15 +389,15 @@ def verify(actor, complaint, *, unit_id, category=None, classification=None, ano
     if note:
         _event(complaint, actor, "note", now=now, message=note.strip(), public=False)
     _staff_audit(actor, "complaint.verified", complaint, now, unit_id=unit.id)
-    _notify_staff(complaint, unit_handlers(unit.id), _l("Pengaduan baru untuk unit Anda: %(code)s",
-                                                        code=complaint.tracking_code), "complaint_assigned")
+    warning = _routed(complaint, actor, unit, now)
     _notify_reporter(complaint, _l("Pengaduan %(code)s diteruskan ke %(unit)s", code=complaint.tracking_code,
                                    unit=unit.name), "complaint_status", step=_("diverifikasi dan diteruskan ke unit"))
     db.session.commit()
+    return warning
 
 
 def reroute(actor, complaint, *, unit_id, reason, now=None):
-    """Send a routed complaint to another unit (the first one was not the right one)."""
+    """Send a routed complaint to another unit (the first one was not the right one); warns as verify does."""
     permissions.require(actor, "complaint.moderate", complaint)
     _require_status(complaint, (VERIFIED, IN_PROGRESS, AWAITING_REPORTER),
                     _("Pengaduan ini tidak dapat dialihkan pada statusnya sekarang."))
@@ -362,9 +412,9 @@ def reroute(actor, complaint, *, unit_id, reason, now=None):
     _event(complaint, actor, "rerouted", now=now, unit=unit.name, previous_unit=old)
     _event(complaint, actor, "note", now=now, message=reason.strip(), public=False)
     _staff_audit(actor, "complaint.rerouted", complaint, now, unit_id=unit.id)
-    _notify_staff(complaint, unit_handlers(unit.id), _l("Pengaduan baru untuk unit Anda: %(code)s",
-                                                        code=complaint.tracking_code), "complaint_assigned")
+    warning = _routed(complaint, actor, unit, now)
     db.session.commit()
+    return warning
 
 
 def reject(actor, complaint, *, kind, reason, referral=None, duplicate_code=None, now=None):
@@ -528,7 +578,7 @@ def reporter_reply(actor, complaint, *, message, now=None):
     if complaint.status == AWAITING_REPORTER:
         spent = _resume(complaint, now)
         _event(complaint, None, "resumed", now=now, working_days_paused=spent)
-    _notify_staff(complaint, unit_handlers(complaint.unit_id) if complaint.unit_id else moderators(),
+    _notify_staff(complaint, responsible_staff(complaint),
                   _l("Pelapor menanggapi pengaduan %(code)s", code=complaint.tracking_code), "complaint_reporter_replied",
                   reply=message.strip())
     db.session.commit()
@@ -554,7 +604,7 @@ def dispute(actor, complaint, *, reason, now=None):
     complaint.due_at = calendar.due_after(now, sla_days())
     complaint.remind_at, complaint.reminder_sent_at = calendar.reminder_time(complaint.due_at), None
     _event(complaint, actor, "disputed", now=now, message=reason.strip(), due_at=complaint.due_at.isoformat())
-    _notify_staff(complaint, unit_handlers(complaint.unit_id) or moderators(),
+    _notify_staff(complaint, responsible_staff(complaint),
                   _l("Penyelesaian pengaduan %(code)s disanggah", code=complaint.tracking_code),
                   "complaint_reporter_replied", reply=reason.strip())
     db.session.commit()

@@ -2,7 +2,7 @@
 import secrets
 from datetime import timedelta
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -154,6 +154,8 @@ def queue():
         status = form.status.data or ""
         if status == "":
             query = query.where(Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)))
+        elif status == "needs_moderator":
+            query = query.where(services.needs_moderator())
         elif status in STATUS_LABELS:
             query = query.where(Complaint.status == status)
         if staff and form.unit_id.data:
@@ -170,7 +172,10 @@ def queue():
     else:
         query = query.where(Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)))
     page = paginate(query.order_by(Complaint.due_at, Complaint.id))
-    return render_template("complaints/queue.html", page=page, form=form, now=now, staff=staff)
+    # Units on this page that have someone to act (one query), so the others are marked.
+    unit_ids = {c.unit_id for c in page.items if c.unit_id}
+    return render_template("complaints/queue.html", page=page, form=form, now=now, staff=staff,
+                           unstaffed=unit_ids - services.staffed_units(unit_ids))
 
 
 # --- the case page -------------------------------------------------------------------------------
@@ -244,8 +249,11 @@ def _staff_step(code, form_class, permission, action, success, *, form_name):
         _unit_select(form.unit_id)
     if not form.validate_on_submit():
         return case_page(complaint, 400, **{form_name: form})
-    shown = perform(lambda: action(complaint, form), success=success, form=form,
+    answer = {}
+    shown = perform(lambda: answer.update(warning=action(complaint, form)), success=success, form=form,
                     show_form=lambda: case_page(complaint, 400, **{form_name: form}))
+    if isinstance(answer.get("warning"), str):  # e.g. routed to a unit where nobody can act on it
+        flash(answer["warning"], "warning")
     return shown or redirect(url_for("complaints.case", code=complaint.tracking_code))
 
 
