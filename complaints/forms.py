@@ -105,6 +105,12 @@ class MessageForm(FlaskForm):
     message = TextAreaField(_l("Pesan"), validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
+class ReplyForm(MessageForm):
+    """The reporter's answer, with files (a clearer photo the officer asked for)."""
+
+    attachments = MultipleFileField(_l("Lampiran (opsional)"))
+
+
 class ResolveForm(FlaskForm):
     response = TextAreaField(_l("Tanggapan penyelesaian (dapat dilihat publik bila pengaduan tidak rahasia)"),
                              validators=[DataRequired(REQUIRED), Length(max=5000)])

@@ -178,6 +178,8 @@ class ComplaintAttachment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    # The reporter's reply it came with; None for the files sent with the complaint itself.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_event.id"))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     original_name: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(40))

@@ -244,6 +244,30 @@ IDEMPOTENCY_KEY_MAX = 200
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)  # a retry comes within minutes; a day is generous
 
 
+def _checked_attachments(attachments):
+    """Files as (display name, content type, cleaned bytes), under the intake's limits (count, size, type)."""
+    limit = current_app.config["COMPLAINT_MAX_ATTACHMENTS"]
+    if len(attachments) > limit:
+        raise DomainError(_("Paling banyak %(n)s lampiran.", n=limit), field="attachments")
+    cleaned = []
+    for name, data in attachments:
+        content_type, data = uploads.check_and_clean(name, data)
+        cleaned.append((uploads.display_name(name, content_type), content_type, data))
+    return cleaned
+
+
+def _attach(complaint, cleaned, *, now, event=None):
+    """Stage checked files and add their rows (they move into place when the transaction commits)."""
+    stored = []
+    for name, content_type, data in cleaned:
+        stored_name = uploads.store(data, content_type)
+        stored.append(stored_name)
+        complaint.attachments.append(ComplaintAttachment(stored_name=stored_name, original_name=name,
+                                                         content_type=content_type, size=len(data),
+                                                         created_at=now, event_id=event.id if event else None))
+    return stored
+
+
 def request_hash(payload):
     """A stable hash of a JSON request body (key order does not matter)."""
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
@@ -291,13 +315,7 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     if category not in CATEGORIES:
         raise DomainError(_("Pilih kategori."), field="category")
     unit = active_unit(unit_id) if unit_id else None
-    if len(attachments) > current_app.config["COMPLAINT_MAX_ATTACHMENTS"]:
-        raise DomainError(_("Paling banyak %(n)s lampiran.", n=current_app.config["COMPLAINT_MAX_ATTACHMENTS"]),
-                          field="attachments")
-    cleaned = []
-    for name, data in attachments:
-        content_type, data = uploads.check_and_clean(name, data)
-        cleaned.append((uploads.display_name(name, content_type), content_type, data))
+    cleaned = _checked_attachments(attachments)
 
     reporter_key = secrets.token_urlsafe(24)
     complaint = Complaint(
@@ -316,12 +334,7 @@ def file_complaint(*, title, description, classification, category, unit_id=None
 
     stored = []
     try:
-        for name, content_type, data in cleaned:
-            stored_name = uploads.store(data, content_type)
-            stored.append(stored_name)
-            complaint.attachments.append(ComplaintAttachment(stored_name=stored_name, original_name=name,
-                                                             content_type=content_type, size=len(data),
-                                                             created_at=now))
+        stored.extend(_attach(complaint, cleaned, now=now))
         if idempotency_key:
             # Same transaction as the complaint; the unique key_hash settles a race (below).
             db.session.add(IdempotencyKey(key_hash=key_hash(idempotency_key), body_hash=body_hash,
@@ -566,15 +579,21 @@ def add_note(actor, complaint, *, text, now=None):
 
 # --- the reporter: reply, accept, dispute, rate -----------------------------------------------
 
-def reporter_reply(actor, complaint, *, message, now=None):
-    """The reporter answers; an answer to a request for information restarts the clock."""
+def reporter_reply(actor, complaint, *, message, attachments=(), now=None):
+    """The reporter answers, with files if they like (the intake's limits); an answer to a request
+    for information restarts the clock."""
     permissions.require(actor, "complaint.reporter", complaint)
     if complaint.status in (CLOSED, REJECTED):
         raise DomainError(_("Pengaduan ini sudah ditutup."))
     if not (message or "").strip():
         raise DomainError(_("Tuliskan tanggapan Anda."), field="message")
+    cleaned = _checked_attachments(attachments)
     now = now or clock.now()
-    _event(complaint, actor, "reporter_replied", now=now, message=message.strip())
+    event = _event(complaint, actor, "reporter_replied", now=now, message=message.strip(),
+                   attachments=len(cleaned) or None)
+    if cleaned:
+        db.session.flush()  # the event's id, for its files
+        _attach(complaint, cleaned, now=now, event=event)
     if complaint.status == AWAITING_REPORTER:
         spent = _resume(complaint, now)
         _event(complaint, None, "resumed", now=now, working_days_paused=spent)

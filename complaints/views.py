@@ -21,7 +21,7 @@ from forum.models import ForumInput
 
 from . import bp, services
 from .forms import (ComplaintForm, DisputeForm, ForwardForm, MessageForm, NoteForm, QueueFilterForm, RatingForm,
-                    RejectForm, ResolveForm, RerouteForm, TrackForm, VerifyForm)
+                    RejectForm, ReplyForm, ResolveForm, RerouteForm, TrackForm, VerifyForm)
 from .models import AWAITING_REPORTER, OPEN_STATUSES, STATUS_LABELS, Complaint, ComplaintAttachment, ComplaintEvent
 
 GRANTS = "reporter_of"  # session key: tracking codes whose reporter link this browser opened
@@ -66,7 +66,7 @@ def new():
     if not form.once_token.data:
         form.once_token.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
-        files = [(f.filename, f.read()) for f in (form.attachments.data or []) if f and f.filename]
+        files = _files(form.attachments)
         reporter = current_user._get_current_object() if current_user.is_authenticated else None
         try:
             complaint, key = services.file_complaint(
@@ -200,7 +200,7 @@ def case_page(complaint, status=200, **forms):
         "resolve_form": ResolveForm(formdata=None, prefix="resolve"),
         "note_form": NoteForm(formdata=None, prefix="note"),
         "forward_form": ForwardForm(formdata=None, prefix="forward"),
-        "reply_form": MessageForm(formdata=None, prefix="reply"),
+        "reply_form": ReplyForm(formdata=None, prefix="reply"),
         "dispute_form": DisputeForm(formdata=None, prefix="dispute"),
         "rating_form": RatingForm(formdata=None, prefix="rating"),
     }
@@ -334,14 +334,20 @@ def _reporter_step(code, form_class, action, success, *, form_name):
     form = form_class(prefix=_prefix(form_name))
     if not form.validate_on_submit():
         return case_page(complaint, 400, **{form_name: form})
-    perform(lambda: action(actor, complaint, form), success=success)
-    return redirect(url_for("complaints.case", code=complaint.tracking_code))
+    shown = perform(lambda: action(actor, complaint, form), success=success, form=form,
+                    show_form=lambda: case_page(complaint, 400, **{form_name: form}))
+    return shown or redirect(url_for("complaints.case", code=complaint.tracking_code))
 
 
 @bp.post("/<code>/balas")
 def reply(code):
-    return _reporter_step(code, MessageForm, lambda a, c, f: services.reporter_reply(a, c, message=f.message.data),
-                          _("Tanggapan Anda terkirim."), form_name="reply_form")
+    return _reporter_step(code, ReplyForm, lambda a, c, f: services.reporter_reply(
+        a, c, message=f.message.data, attachments=_files(f.attachments)),
+        _("Tanggapan Anda terkirim."), form_name="reply_form")
+
+
+def _files(field):
+    return [(f.filename, f.read()) for f in (field.data or []) if f and f.filename]
 
 
 @bp.post("/<code>/terima")
