@@ -78,6 +78,7 @@ EVENT_LABELS = {
     "national_tracking_id": _l("Nomor pelacakan SP4N-LAPOR! diterima"),
     "note": _l("Catatan internal"),
     "reminder_sent": _l("Pengingat tenggat dikirim"),
+    "deadline_moved": _l("Tenggat disesuaikan karena perubahan kalender hari kerja"),
 }
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Unit, User
@@ -642,6 +642,56 @@ def rate(actor, complaint, *, rating, comment=None, now=None):
 
 
 # --- system steps (the sweeps call these) -------------------------------------------------------
+
+def move_deadlines_for_calendar_change(day, *, is_working_day, now):
+    """A date changed sides in the working-day calendar: open deadlines counting across it move.
+
+    A deadline is the Nth working day after its start (receipt, or the reporter's dispute). When
+    `day` lies in (start, deadline] and stops being a working day, the deadline moves one working
+    day later; when it becomes one, one working day earlier. So an open complaint ends up where a
+    complaint filed now with the same start would. Each move is a public timeline event. The
+    caller (the calendar change) commits. Returns how many complaints moved.
+    """
+    day_starts = calendar.start_of_day(day)
+    open_statuses = OPEN_STATUSES + (AWAITING_REPORTER,)
+    candidates = db.session.scalars(
+        select(Complaint).where(Complaint.status.in_(open_statuses), Complaint.received_at < day_starts,
+                                (Complaint.due_at >= day_starts) | (Complaint.verify_due_at >= day_starts))
+        .order_by(Complaint.id)).all()
+    if not candidates:
+        return 0
+    # A dispute restarted the count: a date before it is not in the span of the new deadline.
+    restarted = dict(db.session.execute(
+        select(ComplaintEvent.complaint_id, func.max(ComplaintEvent.created_at))
+        .where(ComplaintEvent.kind == "disputed", ComplaintEvent.complaint_id.in_([c.id for c in candidates]))
+        .group_by(ComplaintEvent.complaint_id)).all())
+    working = calendar.WorkingCalendar.around(day)
+
+    def moved(deadline):
+        deadline_day = clock.to_local(deadline).date()
+        if is_working_day:
+            return calendar.end_of_day(working.previous_working_day(deadline_day))
+        return calendar.end_of_day(working.add_working_days(deadline_day, 1))
+
+    count = 0
+    for complaint in candidates:
+        previous_due, previous_verify_due = complaint.due_at, complaint.verify_due_at
+        counts_from = restarted.get(complaint.id)
+        if complaint.due_at >= day_starts and not (counts_from and counts_from >= day_starts):
+            complaint.due_at = moved(complaint.due_at)
+        if complaint.status == RECEIVED and complaint.verify_due_at >= day_starts:
+            complaint.verify_due_at = moved(complaint.verify_due_at)
+        if complaint.verify_due_at != previous_verify_due:
+            count += complaint.due_at == previous_due  # only the verification deadline moved
+        if complaint.due_at == previous_due:
+            continue
+        complaint.remind_at, complaint.reminder_sent_at = calendar.reminder_time(complaint.due_at), None
+        _event(complaint, None, "deadline_moved", now=now, day=day.isoformat(),
+               previous_due_at=previous_due.isoformat(), due_at=complaint.due_at.isoformat(),
+               working_day=is_working_day)
+        count += 1
+    return count
+
 
 def auto_close(complaint, *, now):
     complaint.status, complaint.closed_at, complaint.autoclose_at = CLOSED, now, None
