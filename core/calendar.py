@@ -43,7 +43,8 @@ def _announce(day, was_working_day, actor, now):
     """Tell the pillars a date changed sides (and nothing when the correction changed nothing)."""
     is_working = WorkingCalendar(day, day).is_working_day(day)
     if is_working != was_working_day:
-        calendar_changed.send(current_app._get_current_object(), day=day, is_working_day=is_working, actor=actor, now=now or clock.now())
+        calendar_changed.send(current_app._get_current_object(), day=day, is_working_day=is_working, actor=actor,
+                              now=now or clock.now())
 
 
 class CalendarDate(db.Model):
