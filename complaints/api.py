@@ -3,7 +3,7 @@
 It uses no session and no cookies, so it needs no CSRF token and never acts as a logged-in
 person: every complaint filed here is a visitor's. Error messages follow Accept-Language.
 """
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from marshmallow import ValidationError
@@ -17,7 +17,7 @@ from core.openapi import Error, FieldErrors
 
 from . import api_bp as bp
 from . import services
-from .api_schemas import Categories, ComplaintIn, ComplaintOut, Units, flat_errors
+from .api_schemas import Categories, ComplaintFiled, ComplaintIn, ComplaintOut, Units, flat_errors
 from .forms import ComplaintApiForm
 from .models import CATEGORIES, CLASSIFICATIONS, Complaint
 
@@ -85,7 +85,8 @@ IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
 @openapi.operation(
     "File a complaint", body=ComplaintIn, parameters=[IDEMPOTENCY_KEY],
     description="As a visitor (no session, no CSRF token). Field errors follow Accept-Language.",
-    responses={201: ("filed; Location names its tracking URL", ComplaintOut),
+    responses={201: ("filed; Location names its tracking URL; reporter_url is the reporter's link",
+                     ComplaintFiled),
                400: ("refused fields", FieldErrors),
                422: ("the Idempotency-Key was used before with another body", Error),
                429: ("too many complaints from this address", Error)})
@@ -108,7 +109,7 @@ def file_complaint():
         return jsonify(errors={**errors, **type_errors}), 400
     key = request.headers.get("Idempotency-Key", "").strip()
     try:
-        complaint, _key = services.file_complaint(
+        complaint, reporter_key = services.file_complaint(
             title=form.title.data, description=form.description.data, classification=form.classification.data,
             category=form.category.data, unit_id=form.unit_id.data, location=form.location.data,
             anonymous=form.anonymous.data, confidential=form.confidential.data,
@@ -119,7 +120,10 @@ def file_complaint():
         return jsonify(errors={e.field: [e.message]}), 422
     except DomainError as e:
         return jsonify(errors={e.field or "_": [e.message]}), 400
-    response = jsonify(public_view(complaint))
+    # The reporter's link, so a channel without e-mail (a WhatsApp bot) can hand it to its user.
+    reporter_url = url_for("complaints.reporter_access", code=complaint.tracking_code, key=reporter_key,
+                           _external=True) if reporter_key else None
+    response = jsonify({**public_view(complaint), "reporter_url": reporter_url})
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/complaints/{complaint.tracking_code}"
     return response

@@ -138,6 +138,17 @@ class ComplaintOut(Schema):
     response = fields.String(allow_none=True)
 
 
+class ComplaintFiled(ComplaintOut):
+    """The 201 of a filing: what tracking shows, and the reporter's secret link, given only here."""
+
+    reporter_url = fields.Url(required=True, allow_none=True, metadata={
+        "description": "the reporter's secret link (to answer questions, accept or dispute the resolution); "
+                       "returned only in this answer (again on a retry with the same Idempotency-Key within "
+                       "24 hours) and e-mailed when an address was given. Give it to the reporter, never "
+                       "publish it: whoever holds it acts as the reporter. null only on a retry of a request "
+                       "filed before this field existed"})
+
+
 class Coded(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)

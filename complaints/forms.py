@@ -70,7 +70,9 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), validators=[Optional()],
-                         choices=[("", _l("Semua yang terbuka")), ("all", _l("Semua"))] + list(STATUS_LABELS.items()))
+                         choices=[("", _l("Semua yang terbuka")), ("all", _l("Semua")),
+                                  ("needs_moderator", _l("Perlu moderator (belum diverifikasi atau unit tanpa petugas)"))]
+                         + list(STATUS_LABELS.items()))
     unit_id = SelectField(_l("Unit"), coerce=_optional_int, validators=[Optional()])
     due = SelectField(_l("Tenggat"), validators=[Optional()],
                       choices=[("", _l("Semua")), ("overdue", _l("Lewat tenggat")), ("soon", _l("Jatuh tempo segera"))])
@@ -101,6 +103,12 @@ class RejectForm(FlaskForm):
 
 class MessageForm(FlaskForm):
     message = TextAreaField(_l("Pesan"), validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
+class ReplyForm(MessageForm):
+    """The reporter's answer, with files (a clearer photo the officer asked for)."""
+
+    attachments = MultipleFileField(_l("Lampiran (opsional)"))
 
 
 class ResolveForm(FlaskForm):

@@ -76,9 +76,11 @@ EVENT_LABELS = {
     "auto_closed": _l("Ditutup otomatis tanpa tanggapan pelapor"),
     "rejected": _l("Ditolak"),
     "forwarded": _l("Diteruskan ke SP4N-LAPOR!"),
+    "national_tracking_id": _l("Nomor pelacakan SP4N-LAPOR! diterima"),
     "note": _l("Catatan"),  # the timeline marks it "internal" already
     "reminder_sent": _l("Pengingat tenggat dikirim"),
     "identity_erased": _l("Identitas pelapor dihapus sesuai masa simpan"),
+    "deadline_moved": _l("Tenggat disesuaikan karena perubahan kalender hari kerja"),
 }
 
 
@@ -183,6 +185,8 @@ class ComplaintAttachment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    # The reporter's reply it came with; None for the files sent with the complaint itself.
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_event.id"))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     original_name: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(40))
@@ -236,7 +240,7 @@ class IdempotencyKey(db.Model):
     # SHA-256 of the request body (API): the same key with another body is refused.
     body_hash: Mapped[str | None] = mapped_column(String(64))
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
-    # The reporter link's secret, so a retry of the web form shows the filer the same link once more.
+    # The reporter link's secret, so a retry (web form or API) shows the filer the same link once more.
     reporter_key: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 

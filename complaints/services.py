@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Unit, User
@@ -99,7 +99,7 @@ def _event(complaint, actor, kind, *, now, message=None, public=True, role=None,
                            data={k: v for k, v in data.items() if v is not None})
     db.session.add(event)
     complaint.updated_at = now
-    if public and complaint.forwarded_at is not None and kind != "forwarded":
+    if public and complaint.forwarded_at is not None and kind not in ("forwarded", "national_tracking_id"):
         # The city keeps the case; the national system hears of every public step after forwarding.
         db.session.flush()
         outbox.enqueue(outbox.FORWARD_UPDATE, key=f"forward-update:{event.id}", subject=complaint,
@@ -168,11 +168,58 @@ def _notify_reporter(complaint, subject, template, **context):
                    url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
 
 
+def _is_handler(unit_id_column):
+    """Conditions for a person who can act on a unit's complaints: an active, confirmed ASN of the unit."""
+    return (User.unit_id == unit_id_column, User.role == ASN, User.active.is_(True),
+            User.asn_confirmed_at.is_not(None))
+
+
 def unit_handlers(unit_id):
     if unit_id is None:
         return []
-    return db.session.scalars(select(User).where(User.unit_id == unit_id, User.role == ASN, User.active.is_(True),
-                                                 User.asn_confirmed_at.is_not(None))).all()
+    return db.session.scalars(select(User).where(*_is_handler(unit_id))).all()
+
+
+def staffed_units(unit_ids):
+    """Of these units, those with at least one person who can act on their complaints (one query)."""
+    if not unit_ids:
+        return set()
+    return set(db.session.scalars(select(User.unit_id).where(*_is_handler(User.unit_id), User.unit_id.in_(unit_ids))
+                                  .distinct()))
+
+
+def needs_moderator():
+    """The complaints nobody else can act on: not yet routed, or routed to a unit without a handler.
+
+    They stay in the moderators' queue ("Perlu moderator") until a handler of the unit is confirmed
+    or the complaint is rerouted.
+    """
+    no_handler = ~select(User.id).where(*_is_handler(Complaint.unit_id)).exists()
+    return (Complaint.status == RECEIVED) | (
+        Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)) & (Complaint.unit_id.is_(None) | no_handler))
+
+
+def responsible_staff(complaint):
+    """Who hears of the reporter's answers: the unit's handlers, or the moderators when it has none."""
+    return unit_handlers(complaint.unit_id) or moderators()
+
+
+def _routed(complaint, actor, unit, now):
+    """After routing: a unit with no confirmed handler cannot act, so the moderators keep the case.
+
+    Returns the warning for the moderator (None when the unit has someone), and notes it on the
+    timeline for staff.
+    """
+    handlers = unit_handlers(unit.id)
+    if handlers:
+        _notify_staff(complaint, handlers, _l("Pengaduan baru untuk unit Anda: %(code)s",
+                                              code=complaint.tracking_code), "complaint_assigned")
+        return None
+    warning = _("%(unit)s belum punya petugas pengaduan yang terkonfirmasi: tidak ada yang dapat menindaklanjuti "
+                "pengaduan ini. Pengaduan tetap di antrean moderator (saringan \"Perlu moderator\") sampai ada "
+                "petugas unit yang dikonfirmasi atau pengaduan dialihkan.", unit=unit.name)
+    _event(complaint, actor, "note", now=now, public=False, message=warning, unit_without_handler=unit.id)
+    return warning
 
 
 def moderators():
@@ -195,6 +242,30 @@ def _staff_audit(actor, action, complaint, now, **data):
 
 IDEMPOTENCY_KEY_MAX = 200
 IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)  # a retry comes within minutes; a day is generous
+
+
+def _checked_attachments(attachments):
+    """Files as (display name, content type, cleaned bytes), under the intake's limits (count, size, type)."""
+    limit = current_app.config["COMPLAINT_MAX_ATTACHMENTS"]
+    if len(attachments) > limit:
+        raise DomainError(_("Paling banyak %(n)s lampiran.", n=limit), field="attachments")
+    cleaned = []
+    for name, data in attachments:
+        content_type, data = uploads.check_and_clean(name, data)
+        cleaned.append((uploads.display_name(name, content_type), content_type, data))
+    return cleaned
+
+
+def _attach(complaint, cleaned, *, now, event=None):
+    """Stage checked files and add their rows (they move into place when the transaction commits)."""
+    stored = []
+    for name, content_type, data in cleaned:
+        stored_name = uploads.store(data, content_type)
+        stored.append(stored_name)
+        complaint.attachments.append(ComplaintAttachment(stored_name=stored_name, original_name=name,
+                                                         content_type=content_type, size=len(data),
+                                                         created_at=now, event_id=event.id if event else None))
+    return stored
 
 
 def request_hash(payload):
@@ -228,8 +299,8 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     commit=False the complaint is only flushed: a caller that files it as part of a larger change
     commits. `idempotency_key` ("<channel>:<key>": the API header, the web form's one-time token):
     a retry, even one racing the first request, answers the complaint already filed and files
-    nothing; for the web form the key row keeps the reporter key (encrypted, for 24 hours), so the
-    filer's retry shows the same reporter link.
+    nothing; the key row keeps the reporter key (encrypted, for 24 hours), so the filer's retry (the
+    web form's, or the API's, whose 201 carries the link) shows the same reporter link.
     """
     if idempotency_key:
         if len(idempotency_key.partition(":")[2]) > IDEMPOTENCY_KEY_MAX:
@@ -244,13 +315,7 @@ def file_complaint(*, title, description, classification, category, unit_id=None
     if category not in CATEGORIES:
         raise DomainError(_("Pilih kategori."), field="category")
     unit = active_unit(unit_id) if unit_id else None
-    if len(attachments) > current_app.config["COMPLAINT_MAX_ATTACHMENTS"]:
-        raise DomainError(_("Paling banyak %(n)s lampiran.", n=current_app.config["COMPLAINT_MAX_ATTACHMENTS"]),
-                          field="attachments")
-    cleaned = []
-    for name, data in attachments:
-        content_type, data = uploads.check_and_clean(name, data)
-        cleaned.append((uploads.display_name(name, content_type), content_type, data))
+    cleaned = _checked_attachments(attachments)
 
     reporter_key = secrets.token_urlsafe(24)
     complaint = Complaint(
@@ -269,17 +334,12 @@ def file_complaint(*, title, description, classification, category, unit_id=None
 
     stored = []
     try:
-        for name, content_type, data in cleaned:
-            stored_name = uploads.store(data, content_type)
-            stored.append(stored_name)
-            complaint.attachments.append(ComplaintAttachment(stored_name=stored_name, original_name=name,
-                                                             content_type=content_type, size=len(data),
-                                                             created_at=now))
+        stored.extend(_attach(complaint, cleaned, now=now))
         if idempotency_key:
             # Same transaction as the complaint; the unique key_hash settles a race (below).
             db.session.add(IdempotencyKey(key_hash=key_hash(idempotency_key), body_hash=body_hash,
                                           complaint=complaint, created_at=now,
-                                          reporter_key=reporter_key if channel == "web" else None))
+                                          reporter_key=reporter_key))
         db.session.flush()
         _event(complaint, reporter, "received", now=now, role="reporter", channel=channel)
         _notify_reporter(complaint, _l("Pengaduan Anda diterima: %(code)s", code=complaint.tracking_code),
@@ -317,7 +377,10 @@ def _require_status(complaint, allowed, message):
 
 def verify(actor, complaint, *, unit_id, category=None, classification=None, anonymous=None, confidential=None,
            note=None, now=None):
-    """A moderator checks a new complaint and routes it to the unit that must act."""
+    """A moderator checks a new complaint and routes it to the unit that must act.
+
+    Returns a warning for the moderator when the unit has no confirmed handler (None otherwise).
+    """
     permissions.require(actor, "complaint.moderate", complaint)
     _require_status(complaint, (RECEIVED,), _("Hanya pengaduan yang baru diterima yang dapat diverifikasi."))
     now = now or clock.now()
@@ -339,15 +402,15 @@ def verify(actor, complaint, *, unit_id, category=None, classification=None, ano
     if note:
         _event(complaint, actor, "note", now=now, message=note.strip(), public=False)
     _staff_audit(actor, "complaint.verified", complaint, now, unit_id=unit.id)
-    _notify_staff(complaint, unit_handlers(unit.id), _l("Pengaduan baru untuk unit Anda: %(code)s",
-                                                        code=complaint.tracking_code), "complaint_assigned")
+    warning = _routed(complaint, actor, unit, now)
     _notify_reporter(complaint, _l("Pengaduan %(code)s diteruskan ke %(unit)s", code=complaint.tracking_code,
                                    unit=unit.name), "complaint_status", step=_("diverifikasi dan diteruskan ke unit"))
     db.session.commit()
+    return warning
 
 
 def reroute(actor, complaint, *, unit_id, reason, now=None):
-    """Send a routed complaint to another unit (the first one was not the right one)."""
+    """Send a routed complaint to another unit (the first one was not the right one); warns as verify does."""
     permissions.require(actor, "complaint.moderate", complaint)
     _require_status(complaint, (VERIFIED, IN_PROGRESS, AWAITING_REPORTER),
                     _("Pengaduan ini tidak dapat dialihkan pada statusnya sekarang."))
@@ -362,9 +425,9 @@ def reroute(actor, complaint, *, unit_id, reason, now=None):
     _event(complaint, actor, "rerouted", now=now, unit=unit.name, previous_unit=old)
     _event(complaint, actor, "note", now=now, message=reason.strip(), public=False)
     _staff_audit(actor, "complaint.rerouted", complaint, now, unit_id=unit.id)
-    _notify_staff(complaint, unit_handlers(unit.id), _l("Pengaduan baru untuk unit Anda: %(code)s",
-                                                        code=complaint.tracking_code), "complaint_assigned")
+    warning = _routed(complaint, actor, unit, now)
     db.session.commit()
+    return warning
 
 
 def reject(actor, complaint, *, kind, reason, referral=None, duplicate_code=None, now=None):
@@ -427,14 +490,27 @@ def forward(complaint, *, actor=None, reason, now=None, automatic=False):
                                            message=None if automatic else reason.strip()))
     if not automatic:
         _staff_audit(actor, "complaint.forwarded", complaint, now, reason=reason.strip())
+    _notify_reporter(complaint, _l("Pengaduan %(code)s diteruskan ke SP4N-LAPOR!", code=complaint.tracking_code),
+                     "complaint_forwarded", automatic=automatic)
     db.session.commit()
 
 
-def record_national_tracking_id(complaint_id, tracking_id):
-    """The national system answered a forward with its own tracking id (called by the outbox)."""
+def record_national_tracking_id(complaint_id, tracking_id, *, now=None):
+    """The national system answered a forward with its own tracking id; the reporter is told it.
+
+    Called by the outbox once the forward was delivered, in the transaction that marks it sent
+    (the outbox commits). A repeat of the same number changes nothing and tells nobody again.
+    """
     complaint = db.session.get(Complaint, complaint_id)
-    if complaint is not None and complaint.national_tracking_id != tracking_id:
-        complaint.national_tracking_id = tracking_id[:80]
+    tracking_id = tracking_id.strip()[:80]
+    if complaint is None or not tracking_id or complaint.national_tracking_id == tracking_id:
+        return
+    now = now or clock.now()
+    complaint.national_tracking_id = tracking_id
+    _event(complaint, None, "national_tracking_id", now=now, national_tracking_id=tracking_id)
+    _notify_reporter(complaint, _l("Nomor pelacakan SP4N-LAPOR! untuk pengaduan %(code)s",
+                                   code=complaint.tracking_code),
+                     "complaint_national_tracking_id", national_tracking_id=tracking_id)
 
 
 # --- handling: progress, more information, resolution, notes ---------------------------------
@@ -504,19 +580,25 @@ def add_note(actor, complaint, *, text, now=None):
 
 # --- the reporter: reply, accept, dispute, rate -----------------------------------------------
 
-def reporter_reply(actor, complaint, *, message, now=None):
-    """The reporter answers; an answer to a request for information restarts the clock."""
+def reporter_reply(actor, complaint, *, message, attachments=(), now=None):
+    """The reporter answers, with files if they like (the intake's limits); an answer to a request
+    for information restarts the clock."""
     permissions.require(actor, "complaint.reporter", complaint)
     if complaint.status in (CLOSED, REJECTED):
         raise DomainError(_("Pengaduan ini sudah ditutup."))
     if not (message or "").strip():
         raise DomainError(_("Tuliskan tanggapan Anda."), field="message")
+    cleaned = _checked_attachments(attachments)
     now = now or clock.now()
-    _event(complaint, actor, "reporter_replied", now=now, message=message.strip())
+    event = _event(complaint, actor, "reporter_replied", now=now, message=message.strip(),
+                   attachments=len(cleaned) or None)
+    if cleaned:
+        db.session.flush()  # the event's id, for its files
+        _attach(complaint, cleaned, now=now, event=event)
     if complaint.status == AWAITING_REPORTER:
         spent = _resume(complaint, now)
         _event(complaint, None, "resumed", now=now, working_days_paused=spent)
-    _notify_staff(complaint, unit_handlers(complaint.unit_id) if complaint.unit_id else moderators(),
+    _notify_staff(complaint, responsible_staff(complaint),
                   _l("Pelapor menanggapi pengaduan %(code)s", code=complaint.tracking_code), "complaint_reporter_replied",
                   reply=message.strip())
     db.session.commit()
@@ -542,7 +624,7 @@ def dispute(actor, complaint, *, reason, now=None):
     complaint.due_at = calendar.due_after(now, sla_days())
     complaint.remind_at, complaint.reminder_sent_at = calendar.reminder_time(complaint.due_at), None
     _event(complaint, actor, "disputed", now=now, message=reason.strip(), due_at=complaint.due_at.isoformat())
-    _notify_staff(complaint, unit_handlers(complaint.unit_id) or moderators(),
+    _notify_staff(complaint, responsible_staff(complaint),
                   _l("Penyelesaian pengaduan %(code)s disanggah", code=complaint.tracking_code),
                   "complaint_reporter_replied", reply=reason.strip())
     db.session.commit()
@@ -561,6 +643,56 @@ def rate(actor, complaint, *, rating, comment=None, now=None):
 
 
 # --- system steps (the sweeps call these) -------------------------------------------------------
+
+def move_deadlines_for_calendar_change(day, *, is_working_day, now):
+    """A date changed sides in the working-day calendar: open deadlines counting across it move.
+
+    A deadline is the Nth working day after its start (receipt, or the reporter's dispute). When
+    `day` lies in (start, deadline] and stops being a working day, the deadline moves one working
+    day later; when it becomes one, one working day earlier. So an open complaint ends up where a
+    complaint filed now with the same start would. Each move is a public timeline event. The
+    caller (the calendar change) commits. Returns how many complaints moved.
+    """
+    day_starts = calendar.start_of_day(day)
+    open_statuses = OPEN_STATUSES + (AWAITING_REPORTER,)
+    candidates = db.session.scalars(
+        select(Complaint).where(Complaint.status.in_(open_statuses), Complaint.received_at < day_starts,
+                                (Complaint.due_at >= day_starts) | (Complaint.verify_due_at >= day_starts))
+        .order_by(Complaint.id)).all()
+    if not candidates:
+        return 0
+    # A dispute restarted the count: a date before it is not in the span of the new deadline.
+    restarted = dict(db.session.execute(
+        select(ComplaintEvent.complaint_id, func.max(ComplaintEvent.created_at))
+        .where(ComplaintEvent.kind == "disputed", ComplaintEvent.complaint_id.in_([c.id for c in candidates]))
+        .group_by(ComplaintEvent.complaint_id)).all())
+    working = calendar.WorkingCalendar.around(day)
+
+    def moved(deadline):
+        deadline_day = clock.to_local(deadline).date()
+        if is_working_day:
+            return calendar.end_of_day(working.previous_working_day(deadline_day))
+        return calendar.end_of_day(working.add_working_days(deadline_day, 1))
+
+    count = 0
+    for complaint in candidates:
+        previous_due, previous_verify_due = complaint.due_at, complaint.verify_due_at
+        counts_from = restarted.get(complaint.id)
+        if complaint.due_at >= day_starts and not (counts_from and counts_from >= day_starts):
+            complaint.due_at = moved(complaint.due_at)
+        if complaint.status == RECEIVED and complaint.verify_due_at >= day_starts:
+            complaint.verify_due_at = moved(complaint.verify_due_at)
+        if complaint.verify_due_at != previous_verify_due:
+            count += complaint.due_at == previous_due  # only the verification deadline moved
+        if complaint.due_at == previous_due:
+            continue
+        complaint.remind_at, complaint.reminder_sent_at = calendar.reminder_time(complaint.due_at), None
+        _event(complaint, None, "deadline_moved", now=now, day=day.isoformat(),
+               previous_due_at=previous_due.isoformat(), due_at=complaint.due_at.isoformat(),
+               working_day=is_working_day)
+        count += 1
+    return count
+
 
 def auto_close(complaint, *, now):
     complaint.status, complaint.closed_at, complaint.autoclose_at = CLOSED, now, None

@@ -2,7 +2,7 @@
 import secrets
 from datetime import timedelta
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
@@ -21,7 +21,7 @@ from forum.models import ForumInput
 
 from . import bp, services
 from .forms import (ComplaintForm, DisputeForm, ForwardForm, MessageForm, NoteForm, QueueFilterForm, RatingForm,
-                    RejectForm, ResolveForm, RerouteForm, TrackForm, VerifyForm)
+                    RejectForm, ReplyForm, ResolveForm, RerouteForm, TrackForm, VerifyForm)
 from .models import AWAITING_REPORTER, OPEN_STATUSES, STATUS_LABELS, Complaint, ComplaintAttachment, ComplaintEvent
 
 GRANTS = "reporter_of"  # session key: tracking codes whose reporter link this browser opened
@@ -67,7 +67,7 @@ def new():
     if not form.once_token.data:
         form.once_token.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
-        files = [(f.filename, f.read()) for f in (form.attachments.data or []) if f and f.filename]
+        files = _files(form.attachments)
         reporter = current_user._get_current_object() if current_user.is_authenticated else None
         try:
             complaint, key = services.file_complaint(
@@ -155,6 +155,8 @@ def queue():
         status = form.status.data or ""
         if status == "":
             query = query.where(Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)))
+        elif status == "needs_moderator":
+            query = query.where(services.needs_moderator())
         elif status in STATUS_LABELS:
             query = query.where(Complaint.status == status)
         if staff and form.unit_id.data:
@@ -171,7 +173,10 @@ def queue():
     else:
         query = query.where(Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)))
     page = paginate(query.order_by(Complaint.due_at, Complaint.id))
-    return render_template("complaints/queue.html", page=page, form=form, now=now, staff=staff)
+    # Units on this page that have someone to act (one query), so the others are marked.
+    unit_ids = {c.unit_id for c in page.items if c.unit_id}
+    return render_template("complaints/queue.html", page=page, form=form, now=now, staff=staff,
+                           unstaffed=unit_ids - services.staffed_units(unit_ids))
 
 
 # --- the case page -------------------------------------------------------------------------------
@@ -196,7 +201,7 @@ def case_page(complaint, status=200, **forms):
         "resolve_form": ResolveForm(formdata=None, prefix="resolve"),
         "note_form": NoteForm(formdata=None, prefix="note"),
         "forward_form": ForwardForm(formdata=None, prefix="forward"),
-        "reply_form": MessageForm(formdata=None, prefix="reply"),
+        "reply_form": ReplyForm(formdata=None, prefix="reply"),
         "dispute_form": DisputeForm(formdata=None, prefix="dispute"),
         "rating_form": RatingForm(formdata=None, prefix="rating"),
     }
@@ -245,8 +250,11 @@ def _staff_step(code, form_class, permission, action, success, *, form_name):
         _unit_select(form.unit_id)
     if not form.validate_on_submit():
         return case_page(complaint, 400, **{form_name: form})
-    shown = perform(lambda: action(complaint, form), success=success, form=form,
+    answer = {}
+    shown = perform(lambda: answer.update(warning=action(complaint, form)), success=success, form=form,
                     show_form=lambda: case_page(complaint, 400, **{form_name: form}))
+    if isinstance(answer.get("warning"), str):  # e.g. routed to a unit where nobody can act on it
+        flash(answer["warning"], "warning")
     return shown or redirect(url_for("complaints.case", code=complaint.tracking_code))
 
 
@@ -327,14 +335,20 @@ def _reporter_step(code, form_class, action, success, *, form_name):
     form = form_class(prefix=_prefix(form_name))
     if not form.validate_on_submit():
         return case_page(complaint, 400, **{form_name: form})
-    perform(lambda: action(actor, complaint, form), success=success)
-    return redirect(url_for("complaints.case", code=complaint.tracking_code))
+    shown = perform(lambda: action(actor, complaint, form), success=success, form=form,
+                    show_form=lambda: case_page(complaint, 400, **{form_name: form}))
+    return shown or redirect(url_for("complaints.case", code=complaint.tracking_code))
 
 
 @bp.post("/<code>/balas")
 def reply(code):
-    return _reporter_step(code, MessageForm, lambda a, c, f: services.reporter_reply(a, c, message=f.message.data),
-                          _("Tanggapan Anda terkirim."), form_name="reply_form")
+    return _reporter_step(code, ReplyForm, lambda a, c, f: services.reporter_reply(
+        a, c, message=f.message.data, attachments=_files(f.attachments)),
+        _("Tanggapan Anda terkirim."), form_name="reply_form")
+
+
+def _files(field):
+    return [(f.filename, f.read()) for f in (field.data or []) if f and f.filename]
 
 
 @bp.post("/<code>/terima")

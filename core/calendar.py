@@ -10,6 +10,8 @@ from functools import lru_cache
 from types import MappingProxyType
 
 import holidays
+from blinker import Namespace
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Date, ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +29,22 @@ LOOKAHEAD_DAYS = 400
 # Years an admin correction (and the admin page) may name: wide enough for any real case, narrow
 # enough to catch a mistyped year (0226, 2226) that would otherwise sit in the table doing nothing.
 MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+# Sent when an admin correction makes a date a working day or a day off, inside the transaction
+# that changes it (before the commit), so whatever the receivers change commits with it or not at
+# all. Core knows no pillar: complaints and the forum connect to it to move their open deadlines.
+# Sender: the app; arguments: day (a local date), is_working_day (what it is now), actor, now.
+_signals = Namespace()
+calendar_changed = _signals.signal("calendar-changed")
+
+
+def _announce(day, was_working_day, actor, now):
+    """Tell the pillars a date changed sides (and nothing when the correction changed nothing)."""
+    is_working = WorkingCalendar(day, day).is_working_day(day)
+    if is_working != was_working_day:
+        calendar_changed.send(current_app._get_current_object(), day=day, is_working_day=is_working, actor=actor,
+                              now=now or clock.now())
 
 
 class CalendarDate(db.Model):
@@ -206,6 +224,7 @@ def add_date(actor, day, name, *, working_day=False, now=None):
         # Already a holiday: a second entry would change nothing, and only clutter the list.
         raise DomainError(_("Tanggal ini sudah hari libur nasional atau cuti bersama: %(name)s.",
                             name=package_holidays(day.year)[day]), field="day")
+    was_working = WorkingCalendar(day, day).is_working_day(day)
     row = CalendarDate(day=day, kind=WORKING_DAY if working_day else HOLIDAY, name=name[:200],
                        created_by_id=getattr(actor, "id", None), created_at=now or clock.now())
     db.session.add(row)
@@ -216,6 +235,7 @@ def add_date(actor, day, name, *, working_day=False, now=None):
         db.session.rollback()
         raise DomainError(_("Tanggal ini sudah ada dalam daftar koreksi kalender."), field="day") from None
     audit.record(actor, "calendar.date_added", row, now=now, day=day.isoformat(), kind=row.kind, name=row.name)
+    _announce(day, was_working, actor, now)  # open deadlines spanning the date move, in this transaction
     db.session.commit()
     return row
 
@@ -227,5 +247,8 @@ def remove_date(actor, day, *, now=None):
     if row is None:
         raise DomainError(_("Tanggal ini tidak ada dalam daftar koreksi kalender."), field="day")
     audit.record(actor, "calendar.date_removed", row, now=now, day=day.isoformat(), kind=row.kind, name=row.name)
+    was_working = row.kind == WORKING_DAY
     db.session.delete(row)
+    db.session.flush()
+    _announce(day, was_working, actor, now)  # open deadlines spanning the date move, in this transaction
     db.session.commit()

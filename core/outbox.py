@@ -56,8 +56,12 @@ def enqueue(kind, *, key, payload, subject=None, now=None):
     Within a web request e-mails are also sent right after the response has gone, so a person
     waiting for a verification e-mail does not wait for the worker (deliver_after_request).
     """
+    # Due when written, in real time: a `--now` ahead of the clock (a CLI replaying a deadline)
+    # must not hold the message back until that moment comes; one behind it (tests) stays due.
+    real_now = clock.now()
+    due = min(now, real_now) if now is not None else real_now
     message = OutboxMessage(kind=kind, key=key, payload=payload, status=PENDING,
-                            next_attempt_at=now or clock.now(), created_at=now or clock.now(),
+                            next_attempt_at=due, created_at=now or real_now,
                             subject_type=type(subject).__name__.lower() if subject is not None else None,
                             subject_id=getattr(subject, "id", None))
     db.session.add(message)
@@ -258,11 +262,24 @@ def _mark_sent(message, result, at):
         db.session.commit()
 
 
+# kind -> handlers(message, answer) run once a message of that kind was delivered. Core knows no
+# pillar: the pillar registers what it wants to learn (complaints: the national tracking id).
+_after_delivery = {}
+
+
+def after_delivery(*kinds):
+    """Register what runs once a message of one of these kinds was delivered, in its transaction."""
+    def register(handler):
+        for kind in kinds:
+            _after_delivery.setdefault(kind, []).append(handler)
+        return handler
+    return register
+
+
 def _after_sent(message, result):
     """Let the subject learn from the answer (the national tracking id of a forwarded complaint)."""
-    if message.kind in (FORWARD, FORWARD_UPDATE) and isinstance(result, dict) and result.get("tracking_id"):
-        from complaints.services import record_national_tracking_id
-        record_national_tracking_id(message.subject_id, str(result["tracking_id"]))
+    for handler in _after_delivery.get(message.kind, ()):
+        handler(message, result)
 
 
 def retry(actor, message, *, now=None):

@@ -34,19 +34,34 @@ SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due",
           "core.notices:send_digests")  # work notices chosen as one daily digest
 
 
-def run_sweeps(now=None, stop=None):
-    """Every pillar's sweeps (escalation, reminders, auto-close; closing consultations' input)."""
+class SweepUnavailable(RuntimeError):
+    """A sweep named in SWEEPS cannot be imported: a broken deployment, not something to skip."""
+
+
+def load_sweeps():
+    """The sweep functions of SWEEPS, imported; SweepUnavailable names the first that is missing.
+
+    A missing sweep means complaints that are never escalated or consultations never closed,
+    silently: the worker refuses to start (or to go on) rather than log a warning nobody reads.
+    """
     import importlib
-    results = {}
+    sweeps = []
     for target in SWEEPS:
-        if stop is not None and stop.is_set():
-            break
         module_name, function_name = target.split(":")
         try:
-            sweep = getattr(importlib.import_module(module_name), function_name)
-        except (ImportError, AttributeError):
-            current_app.logger.warning("sweep %s is not available; skipped", target)
-            continue
+            sweeps.append((target, getattr(importlib.import_module(module_name), function_name)))
+        except (ImportError, AttributeError) as e:
+            raise SweepUnavailable(f"sweep {target} cannot be imported ({type(e).__name__}: {e}); "
+                                   f"the worker stops") from e
+    return sweeps
+
+
+def run_sweeps(now=None, stop=None):
+    """Every pillar's sweeps (escalation, reminders, auto-close; closing consultations' input)."""
+    results = {}
+    for target, sweep in load_sweeps():
+        if stop is not None and stop.is_set():
+            break
         results[target] = sweep(now=now)
     return results
 
@@ -60,6 +75,8 @@ class Worker:
         self.stopping = threading.Event()
         # Sweeps first, so what they forward leaves in the same round.
         self.steps = [("sweeps", run_sweeps, config["WORKER_SWEEP_SECONDS"])] if sweeps else []
+        if sweeps:
+            load_sweeps()  # fail now, before the loop, when a sweep is missing
         self.steps.append(("outbox", deliver_outbox, config["WORKER_OUTBOX_SECONDS"]))
         self.last_results = {}
 
@@ -102,6 +119,8 @@ class Worker:
         logger = current_app.logger
         try:
             result = fn(now=self.now, stop=self.stopping)
+        except SweepUnavailable:
+            raise  # not a passing failure: the next turn would fail the same way
         except Exception as e:
             if database_unavailable(e):  # expected while the database is away: no traceback
                 logger.error("worker step %s failed, the database is unavailable (%s: %s); "

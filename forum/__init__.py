@@ -10,3 +10,4 @@ from flask import Blueprint
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
 from . import audit_labels, consultation_views, minutes_views, notice_views, thread_views  # noqa: E402,F401
+from . import calendar_handlers  # noqa: E402,F401

@@ -2,7 +2,6 @@
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from accounts.services import active_units
 from core import clock, permissions
@@ -20,11 +19,8 @@ from .models import ACTION_STATUS_LABELS
 
 
 def consultation_url(consultation):
-    """The consultation's own page (another module's view); the forum index until it exists."""
-    try:
-        return url_for("forum.consultation", slug=consultation.slug)
-    except BuildError:
-        return url_for("forum.index")
+    """The consultation's own page (another module's view)."""
+    return url_for("forum.consultation", slug=consultation.slug)
 
 
 def _user():

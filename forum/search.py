@@ -14,7 +14,6 @@ from flask import url_for
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup, escape
 from sqlalchemy import text
-from werkzeug.routing import BuildError
 
 from core.extensions import db
 from core.types import UTCDateTime
@@ -158,22 +157,13 @@ def _run(words, *, limit, offset):
 # --- links and snippets --------------------------------------------------------------------------
 
 def consultation_url(slug, *, external=False):
-    """The consultation's public page (built by its view's endpoint, or by its documented path)."""
-    try:
-        return url_for("forum.consultation", slug=slug, _external=external)
-    except BuildError:
-        return url_for("forum.index", _external=external) + f"konsultasi/{slug}"
+    """The consultation's public page."""
+    return url_for("forum.consultation", slug=slug, _external=external)
 
 
 def input_url(input_id, slug=None, *, external=False):
-    """An input's thread: its own page when there is one, else its anchor on the consultation page."""
-    for endpoint in ("forum.thread", "forum.input"):
-        try:
-            return url_for(endpoint, input_id=input_id, _external=external)
-        except BuildError:
-            continue
-    base = consultation_url(slug, external=external) if slug else url_for("forum.index", _external=external)
-    return f"{base}#masukan-{input_id}"
+    """An input's thread page (`slug`, its consultation's, is accepted for the callers' convenience)."""
+    return url_for("forum.thread", input_id=input_id, _external=external)
 
 
 def snippet(body, words, *, size=SNIPPET_CHARS):

@@ -2,7 +2,6 @@
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from accounts.forms import ActionForm
 from accounts.services import active_units
@@ -27,13 +26,8 @@ def _user():
 
 
 def consultation_url(consultation):
-    """The consultation page (its view lives in consultation_views; tolerate its endpoint's name)."""
-    for endpoint in ("forum.consultation", "forum.consultation_page", "forum.show_consultation"):
-        try:
-            return url_for(endpoint, slug=consultation.slug)
-        except BuildError:
-            continue
-    return url_for("forum.index")
+    """The consultation page (its view lives in consultation_views)."""
+    return url_for("forum.consultation", slug=consultation.slug)
 
 
 def thread_url(forum_input, **kwargs):

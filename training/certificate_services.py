@@ -17,7 +17,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from accounts.signals import asn_confirmed
 from core import audit, clock, permissions
@@ -103,10 +102,7 @@ def verification_url(code):
 
 
 def _module_url(module):
-    try:
-        return url_for("training.module", slug=module.slug, _external=True)
-    except BuildError:  # the learning pages name their module route differently
-        return url_for("training.index", _external=True)
+    return url_for("training.module", slug=module.slug, _external=True)
 
 
 def _new_code():

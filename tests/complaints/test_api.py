@@ -66,3 +66,26 @@ def test_units_and_categories_are_listed_for_other_channels(client, unit):
     categories = client.get("/api/v1/complaints/categories").json
     assert {"code": "pungli", "name": "Pungutan liar"} in categories["categories"]
     assert [c["code"] for c in categories["classifications"]] == ["pengaduan", "aspirasi", "permintaan_informasi"]
+
+
+def test_the_201_carries_the_reporter_link_once_and_it_lets_the_reporter_answer(app, client, sent_mail):
+    from urllib.parse import urlsplit
+    filed = client.post("/api/v1/complaints", json=BODY)
+    link = filed.json["reporter_url"]
+    code = filed.json["tracking_code"]
+    assert link.startswith("http") and f"/pengaduan/akses/{code}/" in link
+    assert link in sent_mail[0].body  # and e-mailed, since an address was given
+    assert "reporter_url" not in client.get(f"/api/v1/complaints/{code}").json  # tracking never shows it
+    bot_user = app.test_client()  # the WhatsApp bot's user opens the link in a browser
+    assert bot_user.get(urlsplit(link).path).status_code == 302
+    assert bot_user.post(f"/pengaduan/{code}/balas", data={"reply-message": "Fotonya saya kirim lewat tautan."}
+                         ).status_code == 302
+    assert app.test_client().post(f"/pengaduan/{code}/balas", data={"reply-message": "x"}).status_code == 403
+
+
+def test_an_api_retry_with_the_same_key_returns_the_same_reporter_link(client):
+    headers = {"Idempotency-Key": "wa-bot-0001"}
+    first = client.post("/api/v1/complaints", json=BODY, headers=headers)
+    retry = client.post("/api/v1/complaints", json=BODY, headers=headers)
+    assert retry.status_code == 201 and retry.json["reporter_url"] == first.json["reporter_url"]
+    assert client.post("/api/v1/complaints", json=BODY).json["reporter_url"] != first.json["reporter_url"]

@@ -103,3 +103,36 @@ def test_a_resolved_complaint_without_answer_closes_itself(complaint, moderator,
 def test_run_all_reports_each_sweep(complaint, in_request):
     assert sweeps.run_all(now=DUE + timedelta(days=30)) == {"forwarded": 1, "reminded": 0, "closed": 0,
                                                             "keys_forgotten": 0}
+
+
+def test_forwards_from_an_escalation_with_a_future_now_are_due_at_once(app, file_complaint):
+    """`escalate --now T` with T ahead of the clock: the next `outbox deliver --once` sends the forward."""
+    from core import clock
+    from core.outbox import SENT
+    real_now = clock.now()
+    file_complaint(now=real_now)
+    ahead = clock.to_local(real_now + timedelta(days=30)).isoformat()
+    runner = app.test_cli_runner()
+    app.config["NATIONAL_FORWARD_EMAIL"] = "lapor@example.go.id"
+    try:
+        assert "Forwarded 1" in runner.invoke(args=["complaints", "escalate", "--now", ahead]).output
+        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "forward"))
+        assert message.next_attempt_at <= clock.now()
+        result = runner.invoke(args=["outbox", "deliver", "--once"])
+        assert result.exit_code == 0, result.output
+    finally:
+        app.config["NATIONAL_FORWARD_EMAIL"] = ""
+    db.session.expire_all()
+    assert db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "forward")) == SENT
+
+
+@pytest.mark.parametrize("days, due_day", [(5, 9), (3, 5), (10, 16)])
+def test_the_configured_sla_moves_the_deadline(app, file_complaint, days, due_day):
+    """COMPLAINT_SLA_WORKING_DAYS (default 5): filed Monday 2 November, due at the end of the Nth working day."""
+    assert app.config["COMPLAINT_SLA_WORKING_DAYS"] == 5  # the documented default
+    app.config["COMPLAINT_SLA_WORKING_DAYS"] = days
+    try:
+        complaint = file_complaint()[0]
+    finally:
+        app.config["COMPLAINT_SLA_WORKING_DAYS"] = 5
+    assert complaint.due_at == datetime(2026, 11, due_day, 23, 59, 59, tzinfo=WIB)

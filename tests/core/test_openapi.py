@@ -37,3 +37,12 @@ def test_filing_declares_the_idempotency_key_header_and_its_422(client):
     assert set(post["responses"]) == {"201", "400", "422", "429"}
     refused = post["responses"]["400"]["content"]["application/json"]["schema"]
     assert refused == {"$ref": "#/components/schemas/FieldErrors"}
+
+
+def test_the_filing_answer_in_the_document_describes_the_reporter_link(client):
+    doc = client.get("/api/v1/openapi.json").json
+    created = doc["paths"]["/api/v1/complaints"]["post"]["responses"]["201"]["content"]["application/json"]["schema"]
+    schema = doc["components"]["schemas"][created["$ref"].rsplit("/", 1)[1]]
+    assert "reporter_url" in schema["properties"] and "reporter_url" in schema["required"]
+    tracked = doc["paths"]["/api/v1/complaints/{code}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "reporter_url" not in doc["components"]["schemas"][tracked["$ref"].rsplit("/", 1)[1]]["properties"]
