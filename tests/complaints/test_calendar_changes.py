@@ -73,7 +73,7 @@ def test_the_cli_moves_deadlines_too(app, open_complaint):
 def test_the_tracking_page_shows_the_moved_deadline_and_its_note(admin, open_complaint, client):
     calendar.add_date(admin, REGIONAL_HOLIDAY, "Hari jadi kota")
     page = client.get(f"/pengaduan/lacak/{open_complaint.tracking_code}").get_data(as_text=True)
-    assert "Tenggat disesuaikan karena perubahan kalender hari kerja" in page and "10/12/26 23.59" in page
+    assert "Tenggat disesuaikan karena perubahan kalender hari kerja" in page and "10 Desember 2026 23.59 WIB" in page
 
 
 def test_dates_outside_the_span_and_finished_complaints_are_left_alone(admin, file_complaint, moderator, handler,
