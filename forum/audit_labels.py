@@ -4,6 +4,7 @@ from core.i18n import lazy_gettext as _l
 from core.i18n import lazy_pgettext as _p
 
 label_actions({
+    "consultation.response_deadline_moved": _l("Tenggat tanggapan resmi disesuaikan karena perubahan kalender"),
     "consultation.meeting_rescheduled": _l("Jadwal pertemuan konsultasi diubah"),
     "consultation.created": _l("Konsultasi dibuat"),
     "consultation.updated": _l("Konsultasi diubah"),
