@@ -88,12 +88,16 @@ def _init_extensions(app):
         if db.engine.dialect.name == "sqlite":
             # SQLite ignores foreign keys unless asked, per connection; WAL lets pages read
             # while another request writes, and busy_timeout waits for a writer instead of failing.
+            # Connections are also opened outside an app context (the /healthz probe's thread):
+            # the listener must not look up db.engine then.
+            on_file = db.engine.url.database not in (None, "", ":memory:")
+
             @event.listens_for(db.engine, "connect")
             def _sqlite_pragmas(dbapi_connection, _record):
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.execute("PRAGMA busy_timeout=5000")
-                if db.engine.url.database not in (None, "", ":memory:"):
+                if on_file:
                     cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.close()
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),

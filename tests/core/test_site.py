@@ -112,6 +112,13 @@ def test_healthz_reports_the_database(client):
     assert response.json == {"status": "ok", "database": "ok"}
 
 
+def test_healthz_answers_200_on_a_fresh_sqlite_file_site(tmp_path):
+    """As on `make run`: the probe's thread opens the first connection, outside any app context."""
+    fresh = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/site.sqlite")
+    response = fresh.test_client().get("/healthz")
+    assert response.status_code == 200, response.json
+
+
 def test_healthz_says_503_when_the_database_is_gone(tmp_path):
     broken = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/dir/db.sqlite")
     with broken.app_context():
