@@ -25,6 +25,7 @@ from tests.conftest import NOW, PG_SCHEMA
 
 INSUFFICIENT_PRIVILEGE = "42501"  # the role lacks the privilege (or is not the owner)
 RAISED_BY_TRIGGER = "P0001"       # RAISE EXCEPTION in a trigger function
+FEATURE_NOT_SUPPORTED = "0A000"   # TRUNCATE of a table that another table's foreign key points at
 FOREIGN_KEY_VIOLATION = "23503"
 SITE_PASSWORD = "sandi-peran-situs"
 
@@ -82,7 +83,10 @@ def test_the_append_only_tables_are_the_audit_log_and_the_complaint_timeline(app
 def test_truncate_of_an_append_only_table_is_refused_even_for_its_owner(app, postgresql):
     _filed_complaint(app)
     for table in append_only_tables():
-        assert _sqlstate(f"TRUNCATE {table}", db.engine) == RAISED_BY_TRIGGER, table
+        # A plain TRUNCATE may first trip over a foreign key pointing at the table (reply
+        # attachments point at complaint_event); CASCADE gets past that and meets the trigger.
+        assert _sqlstate(f"TRUNCATE {table}", db.engine) in (RAISED_BY_TRIGGER, FEATURE_NOT_SUPPORTED), table
+        assert _sqlstate(f"TRUNCATE {table} CASCADE", db.engine) == RAISED_BY_TRIGGER, table
     # Reached through the table it refers to, too.
     assert _sqlstate("TRUNCATE complaint CASCADE", db.engine) == RAISED_BY_TRIGGER
     assert db.session.scalar(select(func.count(ComplaintEvent.id))) == 1
@@ -156,7 +160,8 @@ def test_the_site_works_end_to_end_under_its_role(app, site_role, make_user, mak
     complaint = db.session.scalar(select(Complaint).where(Complaint.tracking_code == code))
     kinds = db.session.scalars(select(ComplaintEvent.kind).where(ComplaintEvent.complaint_id == complaint.id)
                                .order_by(ComplaintEvent.id)).all()
-    assert kinds[:3] == ["received", "verified", "forwarded"]
+    # (an internal note may stand between them: the unit has no confirmed handler yet)
+    assert [kind for kind in kinds if kind != "note"][:3] == ["received", "verified", "forwarded"]
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert "complaint.verified" in actions
     assert complaint.forwarded_at is not None
