@@ -1,12 +1,13 @@
 """Pages of consultations: the list, the consultation page, create/edit, stages, documents, participants."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError, NotAllowed
 from core.extensions import db
+from core.i18n import format_moment
 from core.page_cache import cached_for_visitors
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored
@@ -188,7 +189,7 @@ def close(slug):
         return render_template(
             "forum/confirm.html", consultation=consultation, heading=_("Tutup masa masukan sekarang?"),
             explanation=_("Masa masukan dijadwalkan ditutup %(when)s. Bila ditutup sekarang:",
-                          when=format_datetime(consultation.closes_at, "long")),
+                          when=format_moment(consultation.closes_at)),
             consequences=[_("tidak ada lagi yang dapat menyampaikan masukan;"),
                           _("tenggat jawaban resmi atas setiap masukan mulai berjalan;"),
                           _("masa masukan tidak dapat dibuka kembali.")],

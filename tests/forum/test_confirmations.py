@@ -21,6 +21,9 @@ def test_closing_early_asks_for_confirmation_first(client, login, make_consultat
     confirm = client.get(close_url)
     assert confirm.status_code == 200 and "Tutup masa masukan sekarang?" in confirm.text
     assert close_url in FORM.findall(confirm.text) and "Ya, tutup masa masukan" in confirm.text
+    # The scheduled close in the site's one date style (the city's zone by name, never "+0700").
+    from core.i18n import format_moment
+    assert format_moment(consultation.closes_at) in confirm.text and "WIB" in confirm.text
     assert db.session.get(Consultation, consultation.id).stage == OPEN  # looking changed nothing
     assert client.post(close_url).status_code == 302
     assert db.session.get(Consultation, consultation.id).stage == CLOSED
