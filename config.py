@@ -202,6 +202,8 @@ class Config:
     DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "")
 
     # --- forwarding to the national complaint system (SP4N-LAPOR!) ---------------------------
+    # Its name where content speaks of it ({{sistem_pengaduan_nasional}} in training content).
+    NATIONAL_SYSTEM_NAME = os.environ.get("NATIONAL_SYSTEM_NAME", "SP4N-LAPOR!")
     NATIONAL_FORWARD_URL = os.environ.get("NATIONAL_FORWARD_URL", "")
     NATIONAL_FORWARD_SECRET = os.environ.get("NATIONAL_FORWARD_SECRET", "")
     NATIONAL_FORWARD_EMAIL = os.environ.get("NATIONAL_FORWARD_EMAIL", "")

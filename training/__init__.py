@@ -10,4 +10,10 @@ from flask import Blueprint
 bp = Blueprint("training", __name__, url_prefix="/pelatihan")
 api_bp = Blueprint("training_api", __name__, url_prefix="/api/v1")
 
+from .placeholders import fill, listed  # noqa: E402
+
+# Training content names the city's settings ({{nama_kota}}...); pages fill them when shown.
+bp.add_app_template_filter(fill, "fill_placeholders")
+bp.add_app_template_global(listed, "training_placeholders")
+
 from . import audit_labels, authoring_views, certificate_views, learning_views, report_views  # noqa: E402,F401

@@ -10,6 +10,7 @@ from core.i18n import lazy_gettext as _l
 
 from .authoring_services import MAX_LESSON_BODY, MAX_OPTION_TEXT, MAX_QUESTION_TEXT, MAX_SLUG, MAX_SUMMARY, MAX_TITLE
 from .models import AUDIENCES, QUESTION_KINDS, READING_WORDS_PER_MINUTE, REVIEW_POLICIES
+from .module_sources import MAX_SOURCE_TEXT, MAX_SOURCES, as_lines
 
 REQUIRED = _l("Wajib diisi.")
 OPTION_ROWS = 6
@@ -17,6 +18,13 @@ OPTION_ROWS = 6
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
+
+
+class SourcesField(TextAreaField):
+    """The module's sources as one line each; the service parses and checks the text."""
+
+    def process_data(self, value):
+        self.data = as_lines(value) if isinstance(value, list) else value
 
 
 class ModuleForm(FlaskForm):
@@ -53,6 +61,10 @@ class ModuleForm(FlaskForm):
                                       description=_l("Pelajaran baru dapat ditandai sudah dibaca setelah waktu baca "
                                                      "sesuai panjangnya (sekitar %(n)d kata per menit).",
                                                      n=READING_WORDS_PER_MINUTE))
+    sources = SourcesField(_l("Sumber dan tanggal pemeriksaan"),
+                           validators=[Length(max=MAX_SOURCES * (4 * MAX_SOURCE_TEXT + 10))], render_kw={"rows": 5},
+                           description=_l("Satu sumber per baris: peraturan | pasal | tanggal diperiksa (TTTT-BB-HH) "
+                                          "| catatan. Pasal dan catatan boleh kosong. Ditampilkan di akhir modul."))
     mandatory_for_asn = BooleanField(_l("Wajib bagi setiap ASN"))
     published = BooleanField(_l("Terbitkan (tampil bagi peserta)"))
 

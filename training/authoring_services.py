@@ -23,6 +23,8 @@ from core.input_guard import unstorable
 
 from .models import (AFTER_PASS, AUDIENCES, EXPORT_FORMAT, MULTIPLE, QUESTION_KINDS, REVIEW_POLICIES, SINGLE, Lesson,
                      LessonProgress, LessonVisit, Option, Question, QuizAttempt, TrainingModule)
+from .module_sources import clean_sources, parse_lines
+from .placeholders import PLACEHOLDER_RE, PLACEHOLDERS, unknown_placeholders
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Paths under /pelatihan/kelola/ that a module's slug would shadow.
@@ -53,7 +55,8 @@ INT_RANGES = {
 OPTIONAL_INTS = ("validity_months", "time_limit_minutes")
 MODULE_FIELDS = ("slug", "title", "summary", "audience", "estimated_minutes", "pass_mark", "validity_months",
                  "mandatory_for_asn", "questions_per_quiz", "time_limit_minutes", "attempts_per_day",
-                 "prerequisite_id", "published", "review_policy", "retake_wait_minutes", "reading_time_check")
+                 "prerequisite_id", "published", "review_policy", "retake_wait_minutes", "reading_time_check",
+                 "sources")
 
 
 # --- lookups -----------------------------------------------------------------------------------
@@ -128,6 +131,23 @@ def _error(message, field=None):
     return DomainError(message, field=field)
 
 
+def _refuse_placeholders(field, text, label=""):
+    """Titles are shown in many places (lists, breadcrumbs, certificates) and stay literal."""
+    if PLACEHOLDER_RE.search(text or ""):
+        raise _error(label + _("judul tidak boleh memuat penanda {{...}}; pakai penanda di isi, ringkasan atau "
+                               "pertanyaan."), field)
+
+
+def _check_placeholders(field, *texts, label=""):
+    """Refuse a {{name}} that is not one of the city's settings (training/placeholders.py)."""
+    for text in texts:
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise _error(label + _("penanda {{%(name)s}} tidak dikenal. Penanda yang tersedia: %(names)s.",
+                                   name=unknown[0], names=", ".join("{{%s}}" % name for name in PLACEHOLDERS)),
+                         field)
+
+
 def check_module_fields(values, module=None):
     """Check a module's settings (a dict of MODULE_FIELDS); returns them cleaned. Raises DomainError."""
     clean = dict(values)
@@ -143,9 +163,13 @@ def check_module_fields(values, module=None):
     if not title or len(title) > MAX_TITLE:
         raise _error(_("Judul wajib diisi, paling banyak %(n)d karakter.", n=MAX_TITLE), "title")
     clean["title"] = title
+    _refuse_placeholders("title", title)
     clean["summary"] = clean.get("summary") or ""
     if len(clean["summary"]) > MAX_SUMMARY:
         raise _error(_("Ringkasan paling banyak %(n)d karakter.", n=MAX_SUMMARY), "summary")
+    _check_placeholders("summary", clean["summary"], label=_("Ringkasan: "))
+    sources = clean.get("sources")
+    clean["sources"] = parse_lines(sources) if isinstance(sources, str) else clean_sources(sources, field="sources")
     if clean.get("audience") not in AUDIENCES:
         raise _error(_("Sasaran harus salah satu dari: %(values)s.", values=", ".join(AUDIENCES)), "audience")
     for name, (low, high) in INT_RANGES.items():
@@ -196,6 +220,9 @@ def check_question(kind, text, explanation, options, label=""):
         if not (option_text or "").strip() or len(option_text) > MAX_OPTION_TEXT:
             raise _error(label + _("setiap pilihan wajib berisi teks, paling banyak %(n)d karakter.",
                                    n=MAX_OPTION_TEXT), "options")
+    _check_placeholders("text", text, label=label)
+    _check_placeholders("explanation", explanation, label=label)
+    _check_placeholders("options", *(option_text for option_text, _correct in options), label=label)
     correct = sum(1 for _text, is_correct in options if is_correct)
     if kind == SINGLE and correct != 1:
         raise _error(label + _("pilihan tunggal harus punya tepat satu jawaban benar."), "options")
@@ -208,6 +235,8 @@ def _check_lesson(title, body, label=""):
         raise _error(label + _("judul pelajaran wajib diisi, paling banyak %(n)d karakter.", n=MAX_TITLE), "title")
     if not (body or "").strip() or len(body) > MAX_LESSON_BODY:
         raise _error(label + _("isi pelajaran wajib diisi, paling banyak %(n)d karakter.", n=MAX_LESSON_BODY), "body")
+    _refuse_placeholders("title", title, label=label)
+    _check_placeholders("body", body, label=label)
 
 
 def _check_publishable(module, lessons, questions):
@@ -216,18 +245,48 @@ def _check_publishable(module, lessons, questions):
                      "published")
 
 
+def correct_is_longest(options):
+    """Whether a single-answer question's correct option is longer than every wrong one.
+
+    `options` is [(text, correct), ...]. A learner who did not read the lessons picks the longest
+    option; a bank where that wins in more than half the questions does not test the lessons.
+    """
+    right = [len(text.strip()) for text, correct in options if correct]
+    wrong = [len(text.strip()) for text, correct in options if not correct]
+    return bool(right) and (not wrong or max(right) > max(wrong))
+
+
+def longest_answer_share(questions):
+    """(questions whose correct option is the longest, single-answer questions) for [(kind, options)]."""
+    singles = [options for kind, options in questions if kind == SINGLE and options]
+    return sum(1 for options in singles if correct_is_longest(options)), len(singles)
+
+
 def bank_warning(module):
-    """A sentence for the author when the active bank holds fewer than twice the questions drawn per
-    quiz: a retake then cannot avoid the questions the previous attempt showed."""
+    """Sentences for the author about the active bank, or None when it is sound.
+
+    Fewer than twice the questions drawn per quiz: a retake cannot avoid the questions the previous
+    attempt showed. The correct option the longest in more than half the single-answer questions:
+    guessing the longest option passes without the lessons.
+    """
     if module is None or module.id is None:
         return None
+    warnings = []
     active = _counts(module)[1]
-    if active >= 2 * module.questions_per_quiz:
-        return None
-    return _("Bank soal hanya berisi %(active)d pertanyaan aktif untuk %(drawn)d soal per kuis. Percobaan ulang "
-             "akan memuat lagi soal yang sudah terlihat; sediakan paling sedikit %(needed)d pertanyaan aktif "
-             "(dua kali jumlah soal per kuis).", active=active, drawn=module.questions_per_quiz,
-             needed=2 * module.questions_per_quiz)
+    if active < 2 * module.questions_per_quiz:
+        warnings.append(_("Bank soal hanya berisi %(active)d pertanyaan aktif untuk %(drawn)d soal per kuis. "
+                          "Percobaan ulang akan memuat lagi soal yang sudah terlihat; sediakan paling sedikit "
+                          "%(needed)d pertanyaan aktif (dua kali jumlah soal per kuis).", active=active,
+                          drawn=module.questions_per_quiz, needed=2 * module.questions_per_quiz))
+    longest, singles = longest_answer_share(
+        (question.kind, [(option.text, option.correct) for option in question.options])
+        for question in module.questions if question.active)
+    if longest * 2 > singles:
+        warnings.append(_("Pada %(longest)d dari %(singles)d soal pilihan tunggal, jawaban benar adalah pilihan "
+                          "terpanjang, sehingga peserta dapat lulus dengan menebak pilihan terpanjang. Samakan "
+                          "panjang pilihan atau buat pilihan salah yang lebih lengkap.",
+                          longest=longest, singles=singles))
+    return " ".join(warnings) or None
 
 
 def _counts(module):
@@ -432,6 +491,7 @@ def export_module(module):
         "reading_time_check": bool(module.reading_time_check),
         "prerequisite": module.prerequisite.slug if module.prerequisite is not None else None,
         "published": bool(module.published),
+        "sources": list(module.sources or []),
         "lessons": [{"title": lesson.title, "body": lesson.body} for lesson in module.lessons],
         "questions": [
             {"kind": question.kind, "text": question.text, "explanation": question.explanation or "",
@@ -478,7 +538,9 @@ _DEFAULTS = {"summary": "", "audience": "asn", "estimated_minutes": 30, "pass_ma
              "mandatory_for_asn": False, "questions_per_quiz": 10, "time_limit_minutes": None, "attempts_per_day": 3,
              "prerequisite": None, "published": False, "questions": [],
              # Added with issue 11; files exported before carry none of them and get these.
-             "review_policy": AFTER_PASS, "retake_wait_minutes": 10, "reading_time_check": True}
+             "review_policy": AFTER_PASS, "retake_wait_minutes": 10, "reading_time_check": True,
+             # Added with issue 12.
+             "sources": []}
 
 
 def _field(data, name, types, *, required=False, nullable=False):
@@ -510,6 +572,7 @@ def validate_module_data(data):
         "published": _field(data, "published", (bool,)),
         "review_policy": _field(data, "review_policy", (str,)),
         "reading_time_check": _field(data, "reading_time_check", (bool,)),
+        "sources": clean_sources(_field(data, "sources", (list,))),
     }
     for name in INT_RANGES:
         values[name] = _field(data, name, (int,), nullable=name in OPTIONAL_INTS)

@@ -30,6 +30,7 @@ from core.extensions import db
 from . import certificate_services
 from .models import (AFTER_LAST_ATTEMPT, AUDIENCES, MULTIPLE, Certificate, Lesson, LessonProgress, LessonVisit,
                      Option, Question, QuizAttempt, TrainingModule)
+from .placeholders import fill
 
 __all__ = ["DomainError", "NotAllowed", "NotFound"]
 
@@ -468,9 +469,9 @@ def quiz_sheet(attempt):
         question = questions.get(qid)
         if question is None:
             continue
-        texts = {o.id: o.text for o in question.options}
+        texts = {o.id: fill(o.text) for o in question.options}
         options = [{"id": oid, "text": texts[oid]} for oid in attempt.option_order.get(str(qid), []) if oid in texts]
-        sheet.append({"id": qid, "number": number, "kind": question.kind, "text": question.text,
+        sheet.append({"id": qid, "number": number, "kind": question.kind, "text": fill(question.text),
                       "multiple": question.kind == MULTIPLE, "options": options})
     return sheet
 
@@ -590,10 +591,10 @@ def review(attempt, now):
             by_id = {o.id: o for o in question.options}
             shown = [oid for oid in attempt.option_order.get(str(qid), []) if oid in by_id]
             shown += [oid for oid in by_id if oid not in shown]
-            options = [{"id": oid, "text": by_id[oid].text, "chosen": oid in chosen, "correct": by_id[oid].correct}
+            options = [{"id": oid, "text": fill(by_id[oid].text), "chosen": oid in chosen, "correct": by_id[oid].correct}
                        for oid in shown]
-            explanation = question.explanation
-        items.append(ReviewItem(number=number, text=question.text, kind=question.kind,
+            explanation = fill(question.explanation)
+        items.append(ReviewItem(number=number, text=fill(question.text), kind=question.kind,
                                 is_correct=bool(correct) and chosen == correct, lesson=question.lesson,
                                 options=options, explanation=explanation))
     needs_list = any(not item.is_correct and item.lesson is None for item in items)

@@ -1,5 +1,5 @@
 """Training: modules with lessons and a question bank, progress, quiz attempts, certificates."""
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,6 +50,8 @@ class TrainingModule(db.Model):
     retake_wait_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     reading_time_check: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # The regulations the content rests on and when they were checked (training/module_sources.py).
+    sources: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
@@ -62,6 +64,11 @@ class TrainingModule(db.Model):
     @property
     def audience_label(self):
         return AUDIENCES.get(self.audience, self.audience)
+
+    @property
+    def sources_shown(self):
+        """The sources with their check date as a date, for the pages."""
+        return [dict(source, checked_on=date.fromisoformat(source["checked_on"])) for source in self.sources or []]
 
 
 class Lesson(db.Model):

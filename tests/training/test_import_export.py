@@ -53,7 +53,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_file(make_modu
     assert list(again[1]) == ["format", "slug", "title", "summary", "audience", "estimated_minutes", "pass_mark",
                               "validity_months", "mandatory_for_asn", "questions_per_quiz", "time_limit_minutes",
                               "attempts_per_day", "review_policy", "retake_wait_minutes", "reading_time_check",
-                              "prerequisite", "published", "lessons", "questions"]
+                              "prerequisite", "published", "sources", "lessons", "questions"]
 
 
 def test_import_creates_the_module_with_ordered_lessons_and_questions():
