@@ -354,7 +354,7 @@ def test_the_shipped_modules_and_the_demo_keep_the_checks_on(app):
     result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code == 0, result.output
     modules = TrainingModule.query.all()
-    assert len(modules) == 6
+    assert len(modules) == 7
     assert {(m.review_policy, m.retake_wait_minutes, m.reading_time_check) for m in modules} == {(AFTER_PASS, 10, True)}
     certificate = Certificate.query.one()  # the demo ASN's, earned 40 days ago
     assert certificate.status(clock.now()) == "valid"
