@@ -350,7 +350,7 @@ def create_admin(*, email, password, full_name, now=None):
     user.role = ADMIN
     user.active = True
     user.email_verified_at = user.email_verified_at or now
-    audit.record(None, "user.admin_created", user, now=now)
+    audit.record(permissions.SYSTEM, "user.admin_created", user, now=now)
     db.session.commit()
     return user
 

@@ -88,7 +88,7 @@ def sla_days():
 def _actor_role(actor):
     if isinstance(actor, permissions.ReporterPass):
         return "reporter"
-    if actor is None:
+    if actor is permissions.SYSTEM:
         return "system"
     return "staff" if actor.role in (MODERATOR, ADMIN, ASN) else "reporter"
 
@@ -460,15 +460,15 @@ def reject(actor, complaint, *, kind, reason, referral=None, duplicate_code=None
     db.session.commit()
 
 
-def forward(complaint, *, actor=None, reason, now=None, automatic=False):
+def forward(complaint, *, actor, reason, now=None, automatic=False):
     """Forward an open complaint to the national system (SP4N-LAPOR!), exactly once.
 
-    Moderators forward early with a written reason; the escalation sweep forwards overdue ones
-    (automatic=True, reason "sla_breach"). The city keeps the case either way.
+    Moderators forward early with a written reason; the escalation sweep, acting as SYSTEM, forwards
+    overdue ones (automatic=True, reason "sla_breach"). The city keeps the case either way.
     """
+    permissions.require(actor, "complaint.moderate", complaint)
     now = now or clock.now()
     if not automatic:
-        permissions.require(actor, "complaint.moderate", complaint)
         if not (reason or "").strip():
             raise DomainError(_("Tuliskan alasan penerusan."), field="reason")
     if complaint.status not in OPEN_STATUSES + (AWAITING_REPORTER,):
@@ -507,7 +507,7 @@ def record_national_tracking_id(complaint_id, tracking_id, *, now=None):
         return
     now = now or clock.now()
     complaint.national_tracking_id = tracking_id
-    _event(complaint, None, "national_tracking_id", now=now, national_tracking_id=tracking_id)
+    _event(complaint, permissions.SYSTEM, "national_tracking_id", now=now, national_tracking_id=tracking_id)
     _notify_reporter(complaint, _l("Nomor pelacakan SP4N-LAPOR! untuk pengaduan %(code)s",
                                    code=complaint.tracking_code),
                      "complaint_national_tracking_id", national_tracking_id=tracking_id)
@@ -597,7 +597,7 @@ def reporter_reply(actor, complaint, *, message, attachments=(), now=None):
         _attach(complaint, cleaned, now=now, event=event)
     if complaint.status == AWAITING_REPORTER:
         spent = _resume(complaint, now)
-        _event(complaint, None, "resumed", now=now, working_days_paused=spent)
+        _event(complaint, permissions.SYSTEM, "resumed", now=now, working_days_paused=spent)
     _notify_staff(complaint, responsible_staff(complaint),
                   _l("Pelapor menanggapi pengaduan %(code)s", code=complaint.tracking_code), "complaint_reporter_replied",
                   reply=message.strip())
@@ -687,7 +687,7 @@ def move_deadlines_for_calendar_change(day, *, is_working_day, now):
         if complaint.due_at == previous_due:
             continue
         complaint.remind_at, complaint.reminder_sent_at = calendar.reminder_time(complaint.due_at), None
-        _event(complaint, None, "deadline_moved", now=now, day=day.isoformat(),
+        _event(complaint, permissions.SYSTEM, "deadline_moved", now=now, day=day.isoformat(),
                previous_due_at=previous_due.isoformat(), due_at=complaint.due_at.isoformat(),
                working_day=is_working_day)
         count += 1
@@ -696,7 +696,7 @@ def move_deadlines_for_calendar_change(day, *, is_working_day, now):
 
 def auto_close(complaint, *, now):
     complaint.status, complaint.closed_at, complaint.autoclose_at = CLOSED, now, None
-    _event(complaint, None, "auto_closed", now=now)
+    _event(complaint, permissions.SYSTEM, "auto_closed", now=now)
 
 
 def retention_months():
@@ -728,7 +728,7 @@ def erase_reporter_identity(complaint, *, now):
             db.session.delete(message)
     # Without personal data: only what was erased and under which setting.
     months = retention_months()
-    _event(complaint, None, "identity_erased", now=now, public=False, retention_months=months)
-    audit.record(None, "complaint.identity_erased", complaint, now=now, code=complaint.tracking_code,
+    _event(complaint, permissions.SYSTEM, "identity_erased", now=now, public=False, retention_months=months)
+    audit.record(permissions.SYSTEM, "complaint.identity_erased", complaint, now=now, code=complaint.tracking_code,
                  retention_months=months)
     return True

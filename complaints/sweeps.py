@@ -15,6 +15,7 @@ from core import clock
 from core.errors import DomainError
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
+from core.permissions import SYSTEM
 from core.web import with_links
 
 from . import services
@@ -45,7 +46,8 @@ def escalate(*, now=None):
 
     def forward(complaint_id):
         try:
-            services.forward(db.session.get(Complaint, complaint_id), reason=None, now=now, automatic=True)
+            services.forward(db.session.get(Complaint, complaint_id), actor=SYSTEM, reason=None, now=now,
+                             automatic=True)
         except DomainError:
             return 0  # forwarded by someone else meanwhile
         return 1
@@ -73,7 +75,7 @@ def send_reminders(*, now=None):
             complaint, people.values(), _l("Pengingat: pengaduan %(code)s jatuh tempo besok",
                                            code=complaint.tracking_code),
             "complaint_reminder", key_prefix=f"reminder:{complaint.id}:{complaint.due_at.isoformat()}")
-        services._event(complaint, None, "reminder_sent", now=now, public=False)
+        services._event(complaint, SYSTEM, "reminder_sent", now=now, public=False)
         return 1
     return _in_batches(select(Complaint.id).where(
         Complaint.reminder_sent_at.is_(None), Complaint.status.in_(OPEN_STATUSES),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import clock
 from .extensions import db
+from .permissions import SYSTEM
 from .types import UTCDateTime
 
 
@@ -42,10 +43,15 @@ class AuditEvent(AppendOnly, db.Model):
 
 
 def record(actor, action, obj=None, *, now=None, **data):
-    """Add an audit event to the current transaction (the caller commits)."""
+    """Add an audit event to the current transaction (the caller commits).
+
+    The actor is a user, or permissions.SYSTEM (or someone not signed in): those are stored without
+    a user, and the log shows them as "sistem".
+    """
     if obj is not None and getattr(obj, "id", 0) is None:
         db.session.flush()  # a new object needs its id before the event can name it
-    actor_id = getattr(actor, "id", None) if actor is not None and getattr(actor, "is_authenticated", True) else None
+    signed_in = actor is not None and actor is not SYSTEM and getattr(actor, "is_authenticated", True)
+    actor_id = getattr(actor, "id", None) if signed_in else None
     event_ = AuditEvent(
         created_at=now or clock.now(),
         actor_id=actor_id,

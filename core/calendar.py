@@ -204,15 +204,9 @@ def dates_of_year(year):
     return sorted(entries)
 
 
-def _require_manager(actor):
-    # actor None is the `flask calendar` command: whoever runs it already has the server.
-    if actor is not None:
-        permissions.require(actor, "calendar.manage")
-
-
 def add_date(actor, day, name, *, working_day=False, now=None):
     """Add an admin correction: an extra non-working date, or a date made a working day; one per date."""
-    _require_manager(actor)
+    permissions.require(actor, "calendar.manage")
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Tuliskan nama atau keterangan tanggal."), field="name")
@@ -242,7 +236,7 @@ def add_date(actor, day, name, *, working_day=False, now=None):
 
 def remove_date(actor, day, *, now=None):
     """Remove an admin correction, so the date follows the package (and the weekend) again."""
-    _require_manager(actor)
+    permissions.require(actor, "calendar.manage")
     row = db.session.scalar(select(CalendarDate).where(CalendarDate.day == day))
     if row is None:
         raise DomainError(_("Tanggal ini tidak ada dalam daftar koreksi kalender."), field="day")

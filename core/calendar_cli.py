@@ -1,7 +1,7 @@
 """`flask calendar ...`: the admins' corrections to the working-day calendar, and deadlines.
 
-The commands call the same services as the admin page (calendar.add_date / remove_date), with no
-acting user: the audit log records them as done from the server.
+The commands call the same services as the admin page (calendar.add_date / remove_date), acting as
+permissions.SYSTEM (whoever runs them already holds the server): the audit log shows "sistem".
 """
 from datetime import date, datetime
 
@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from . import calendar, clock
 from .errors import DomainError
+from .permissions import SYSTEM
 
 calendar_cli = AppGroup("calendar", help="The working-day calendar: holidays, working-day exceptions, deadlines.")
 
@@ -69,7 +70,7 @@ def holidays_cli():
 def add_command(day, name, working_day):
     """Add DATE (YYYY-MM-DD) as an extra holiday named NAME, or as a working day."""
     try:
-        calendar.add_date(None, day, name, working_day=working_day)
+        calendar.add_date(SYSTEM, day, name, working_day=working_day)
     except DomainError as e:
         raise click.ClickException(e.message) from None
     what = "a working day (exception)" if working_day else "an extra holiday"
@@ -81,7 +82,7 @@ def add_command(day, name, working_day):
 def remove_command(day):
     """Remove the admin correction of DATE; it follows the national calendar again."""
     try:
-        calendar.remove_date(None, day)
+        calendar.remove_date(SYSTEM, day)
     except DomainError as e:
         raise click.ClickException(e.message) from None
     click.echo(f"Removed the correction of {_describe(day)}; it follows the national calendar again.")

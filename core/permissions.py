@@ -2,7 +2,9 @@
 
 Views, templates (`can(...)`), services, the API and the CLI all ask `can()` or `require()`, so
 each rule is written once, here. A rule is a function of (user, obj) returning True or False;
-anonymous visitors arrive as Flask-Login's AnonymousUserMixin (not authenticated).
+anonymous visitors arrive as Flask-Login's AnonymousUserMixin (not authenticated). Work nobody
+does in person (sweeps, the worker, command-line commands, the demo seed) acts as SYSTEM; a missing
+actor (None) is refused, so a caller who forgets to say who acts never gets the system's power.
 """
 from functools import wraps
 
@@ -39,15 +41,46 @@ def is_admin(user):
     return _active(user) and user.role == ADMIN
 
 
+class SystemActor:
+    """The platform itself acting: the worker's sweeps, `flask ...` commands, the demo seed.
+
+    Whoever runs these already holds the server, so every rule lets SYSTEM through. It is no user:
+    the audit log and timelines store it without a user, shown as "sistem" (as work without a
+    person always was). There is one, SYSTEM; compare with `is`.
+    """
+
+    name = "sistem"
+    id = None
+    role = None
+    is_authenticated = False
+    is_active = False
+    is_anonymous = False
+
+    def __repr__(self):
+        return "permissions.SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
 def can(user, action, obj=None):
     try:
         check = _rules[action]
     except KeyError:
         raise KeyError(f"no permission rule named {action!r}") from None
-    return bool(check(user, obj))
+    return user is SYSTEM or bool(check(user, obj))
 
 
 def require(user, action, obj=None):
+    """NotAllowed unless the user may; SYSTEM always may.
+
+    None is a TypeError, not NotAllowed: it means the caller forgot to say who acts, a mistake in
+    the code rather than a person without the right, and a view would show NotAllowed as a polite
+    message and hide it. Pass the person, or SYSTEM for the platform's own work.
+    """
+    if user is None:
+        raise TypeError(f"no actor given for {action!r}: pass the person acting, or "
+                        f"core.permissions.SYSTEM for the platform's own work")
     if not can(user, action, obj):
         raise NotAllowed(_("Anda tidak memiliki izin untuk tindakan ini."))
 

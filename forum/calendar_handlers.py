@@ -9,7 +9,7 @@ from .models import CLOSED, FOLLOW_UP, Consultation, ForumInput
 
 
 @calendar.calendar_changed.connect
-def move_response_deadlines(app, *, day, now, actor=None, **_ignored):
+def move_response_deadlines(app, *, day, now, actor, **_ignored):
     """Official responses are due N working days after the input window closed; when a date in
     that span changes sides, the deadline of a consultation with inputs still unanswered is
     counted again (the caller commits), with a note in the audit log. Returns how many moved."""

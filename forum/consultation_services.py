@@ -330,7 +330,7 @@ def close_due(now=None):
             break
         for consultation in batch:
             _close(consultation, consultation.closes_at)
-            audit.record(None, "consultation.closed", consultation, now=now, automatic=True)
+            audit.record(permissions.SYSTEM, "consultation.closed", consultation, now=now, automatic=True)
         db.session.commit()
         closed += len(batch)
         if len(batch) < SWEEP_BATCH:
@@ -343,8 +343,7 @@ def move_to_follow_up(consultation, *, actor, now):
 
     Also from open when the input window has already passed (the sweep had not run yet).
     """
-    if actor is not None:
-        permissions.require(actor, "consultation.manage", consultation)
+    permissions.require(actor, "consultation.manage", consultation)
     if consultation.stage == OPEN and consultation.closes_at <= now:
         consultation.response_due_at = calendar.due_after(consultation.closes_at, response_days())
     elif consultation.stage != CLOSED:
@@ -371,7 +370,7 @@ def complete_if_done(consultation, *, now):
     consultation.stage = COMPLETED
     consultation.completed_at = now
     consultation.updated_at = now
-    audit.record(None, "consultation.completed", consultation, now=now)
+    audit.record(permissions.SYSTEM, "consultation.completed", consultation, now=now)
     return True
 
 

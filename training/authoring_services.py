@@ -1,7 +1,7 @@
 """Admin authoring of modules, lessons and questions; JSON export and import.
 
 Every change checks `training.author`, writes its audit event and commits once. The import is
-also what `flask training load-content` runs (actor None: the command line, no permission check).
+also what `flask training load-content` runs, acting as core.permissions.SYSTEM.
 
 Editing a module that learners already use keeps their history: lessons and questions keep their
 ids when they are edited (and when an import replaces a module, the n-th lesson and question of the
@@ -620,14 +620,13 @@ def validate_module_data(data):
     return values, prerequisite, clean_lessons, clean_questions
 
 
-def import_module(data, *, actor=None, now=None, replace=True):
+def import_module(data, *, actor, now=None, replace=True):
     """Create a module from an export dict, or update the module with its slug in place (replace=True).
 
-    actor None is the command line (no permission check). Checks the whole file first; on any
-    problem raises DomainError naming it and writes nothing. Commits once; returns the module.
+    Authors only (the command line acts as SYSTEM). Checks the whole file first; on any problem
+    raises DomainError naming it and writes nothing. Commits once; returns the module.
     """
-    if actor is not None:
-        permissions.require(actor, "training.author")
+    permissions.require(actor, "training.author")
     now = now or clock.now()
     values, prerequisite_slug, lessons, questions = validate_module_data(data)
     module = db.session.scalar(select(TrainingModule).where(TrainingModule.slug == values["slug"]))

@@ -3,6 +3,7 @@ import click
 from flask.cli import AppGroup
 
 from core.errors import DomainError
+from core.permissions import SYSTEM
 
 from . import content
 
@@ -15,7 +16,7 @@ training_cli = AppGroup("training", help="Training modules: the shipped content.
 def load_content_command(replace):
     """Load the shipped training modules (training/content/*.json)."""
     try:
-        results = content.load_content(replace=replace)
+        results = content.load_content(actor=SYSTEM, replace=replace)
     except DomainError as error:
         raise click.ClickException(f"Training content not loaded: {error.message}") from None
     for slug, outcome in results:

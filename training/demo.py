@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core import clock
 from core.extensions import db
-from core.permissions import ASN
+from core.permissions import ASN, SYSTEM
 from core.web import links_context
 
 from . import certificate_services
@@ -16,7 +16,7 @@ from .models import LessonProgress, QuizAttempt, TrainingModule
 def seed(users, now=None):
     """Load the shipped modules; the demo ASN has read and passed the code-of-ethics module."""
     now = now or clock.now()
-    load_content()
+    load_content(actor=SYSTEM)
     asn = users.get(ASN)
     module = db.session.scalar(select(TrainingModule).order_by(TrainingModule.slug).where(
         TrainingModule.slug == "kode-etik-asn"))

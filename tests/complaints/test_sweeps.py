@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from complaints import services, sweeps
 from complaints.models import CLOSED, Complaint, ComplaintEvent
+from core.errors import NotAllowed
 from core.extensions import db
 from core.outbox import OutboxMessage
 from tests.complaints.conftest import MONDAY, WIB
@@ -31,6 +32,23 @@ def test_an_overdue_complaint_is_forwarded_once(complaint, in_request):
     assert sweeps.escalate(now=after + timedelta(hours=1)) == 0
     assert forwards() == 1
     assert db.session.scalar(select(func.count(ComplaintEvent.id)).where(ComplaintEvent.kind == "forwarded")) == 1
+
+
+def test_the_escalation_forwards_as_the_system(complaint, in_request):
+    assert sweeps.escalate(now=DUE + timedelta(seconds=1)) == 1
+    event = db.session.scalar(select(ComplaintEvent).where(ComplaintEvent.kind == "forwarded"))
+    assert (event.actor_id, event.actor_role) == (None, "system")
+
+
+def test_forwarding_refuses_a_missing_actor_even_when_automatic(complaint, handler, in_request):
+    with pytest.raises(TypeError):
+        services.forward(complaint, actor=None, reason=None, now=DUE + timedelta(seconds=1), automatic=True)
+    with pytest.raises(TypeError):
+        services.forward(complaint, reason=None, now=DUE + timedelta(seconds=1), automatic=True)
+    with pytest.raises(NotAllowed):  # "automatic" names the reason, it no longer skips the rule
+        services.forward(complaint, actor=handler, reason=None, now=DUE + timedelta(seconds=1), automatic=True)
+    db.session.rollback()
+    assert complaint.forwarded_at is None and forwards() == 0
 
 
 def test_paused_resolved_and_rejected_complaints_are_not_escalated(file_complaint, moderator, handler, unit, in_request):

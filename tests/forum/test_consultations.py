@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from core.audit import AuditEvent
 from core.errors import DomainError, NotAllowed
@@ -174,6 +175,20 @@ def test_follow_up_comes_after_the_window(moderator, make_consultation):
     services.move_to_follow_up(closed, actor=moderator, now=NOW)
     db.session.commit()
     assert closed.stage == FOLLOW_UP
+
+
+def test_follow_up_refuses_a_missing_actor(make_consultation):
+    closed = make_consultation(CLOSED)
+    with pytest.raises(TypeError):
+        services.move_to_follow_up(closed, actor=None, now=NOW)
+    assert closed.stage == CLOSED
+
+
+def test_the_closing_sweep_is_logged_as_the_system(make_consultation):
+    make_consultation(OPEN, opens_at=NOW - timedelta(days=9), closes_at=NOW - timedelta(hours=1))
+    assert services.close_due(NOW) == 1
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "consultation.closed"))
+    assert event.actor_id is None and event.data == {"automatic": True}
 
 
 def _action(consultation, number, status):

@@ -8,7 +8,10 @@ import re
 
 import pytest
 
+from core.audit import AuditEvent
+from core.errors import NotAllowed
 from core.extensions import db
+from core.permissions import ASN, SYSTEM
 from training import authoring_services, content
 from training.authoring_services import longest_answer_share
 from training.models import EXPORT_FORMAT, Lesson, Question, TrainingModule
@@ -159,7 +162,7 @@ def fake_importer(monkeypatch):
     """Replace import_module by one that writes only the module row, and records its calls."""
     calls = []
 
-    def import_module(data, *, actor=None, now=None, replace=True):
+    def import_module(data, *, actor, now=None, replace=True):
         calls.append((data["slug"], replace))
         module = db.session.execute(db.select(TrainingModule).filter_by(slug=data["slug"])).scalar_one_or_none()
         if module is None:
@@ -176,14 +179,29 @@ def fake_importer(monkeypatch):
 def test_load_content_imports_every_file_in_order_then_skips_existing_slugs(fake_importer):
     slugs = [MODULES[path.name]["slug"] for path in FILES]
 
-    assert content.load_content() == [(slug, "loaded") for slug in slugs]
+    assert content.load_content(actor=SYSTEM) == [(slug, "loaded") for slug in slugs]
     assert fake_importer == [(slug, False) for slug in slugs]
 
-    assert content.load_content() == [(slug, "skipped") for slug in slugs]
+    assert content.load_content(actor=SYSTEM) == [(slug, "skipped") for slug in slugs]
     assert len(fake_importer) == len(slugs), "existing modules are not handed to the importer again"
 
-    assert content.load_content(replace=True) == [(slug, "loaded") for slug in slugs]
+    assert content.load_content(actor=SYSTEM, replace=True) == [(slug, "loaded") for slug in slugs]
     assert fake_importer[len(slugs):] == [(slug, True) for slug in slugs]
+
+
+def test_load_content_refuses_a_missing_actor_even_when_it_would_skip_everything(fake_importer):
+    content.load_content(actor=SYSTEM)
+    with pytest.raises(TypeError):
+        content.load_content(actor=None, replace=True)
+    with pytest.raises(TypeError):
+        content.load_content(actor=None)
+    assert len(fake_importer) == len(FILES)
+
+
+def test_only_authors_load_content(fake_importer, make_user):
+    with pytest.raises(NotAllowed):
+        content.load_content(actor=make_user(ASN))
+    assert fake_importer == []
 
 
 # --- loading through the real importer and the CLI --------------------------------------------
@@ -236,6 +254,12 @@ def test_cli_replace_reloads_without_duplicating(app):
     db.session.expire_all()
     assert _counts() == _expected_counts()
     assert db.session.query(Question).count() == sum(len(d["questions"]) for d in MODULES.values())
+
+
+def test_the_cli_loads_as_the_system(app):
+    assert app.test_cli_runner().invoke(args=["training", "load-content"]).exit_code == 0
+    imported = db.session.scalars(db.select(AuditEvent).filter_by(action="training.module_imported")).all()
+    assert len(imported) == len(MODULES) and {e.actor_id for e in imported} == {None}  # shown as "sistem"
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

@@ -20,9 +20,11 @@ SOURCE = {"regulation": "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Pub
 
 
 @pytest.fixture
-def city(app):
+def city(app, monkeypatch):
     """Settings other than the defaults, so a hard-coded 5 or "Kota Contoh" would show."""
-    app.config.update(CITY_NAME="Kota Mataram", COMPLAINT_SLA_WORKING_DAYS=7, NATIONAL_SYSTEM_NAME="LAPOR!")
+    for name, value in {"CITY_NAME": "Kota Mataram", "COMPLAINT_SLA_WORKING_DAYS": 7,
+                        "NATIONAL_SYSTEM_NAME": "LAPOR!"}.items():
+        monkeypatch.setitem(app.config, name, value)
     return app
 
 

@@ -7,6 +7,7 @@ import pytest
 from core.audit import AuditEvent
 from core.errors import DomainError
 from core.extensions import db
+from core.permissions import SYSTEM
 from training import authoring_services as services
 from training.models import EXPORT_FORMAT, Lesson, LessonProgress, Question, QuizAttempt, TrainingModule
 
@@ -43,7 +44,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_file(make_modu
     db.session.remove()
     _empty_all_tables()
     for data in first:
-        services.import_module(json.loads(json.dumps(data)))
+        services.import_module(json.loads(json.dumps(data)), actor=SYSTEM)
     again = [services.export_module(services.get_module(slug)) for slug in ("dasar", "lanjutan")]
 
     assert again == first
@@ -57,7 +58,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_file(make_modu
 
 
 def test_import_creates_the_module_with_ordered_lessons_and_questions():
-    module = services.import_module(module_file())
+    module = services.import_module(module_file(), actor=SYSTEM)
     assert module.title == "Kode Etik ASN" and module.mandatory_for_asn and module.published
     assert [lesson.title for lesson in module.lessons] == ["Etika bernegara", "Etika berorganisasi"]
     assert [lesson.position for lesson in module.lessons] == [1, 2]
@@ -67,7 +68,7 @@ def test_import_creates_the_module_with_ordered_lessons_and_questions():
 
 
 def test_reimport_updates_in_place_and_keeps_progress_on_lessons_that_remain(asn):
-    module = services.import_module(module_file())
+    module = services.import_module(module_file(), actor=SYSTEM)
     first_lesson, second_lesson = module.lessons
     for lesson in (first_lesson, second_lesson):
         db.session.add(LessonProgress(user_id=asn.id, module_id=module.id, lesson_id=lesson.id))
@@ -75,7 +76,7 @@ def test_reimport_updates_in_place_and_keeps_progress_on_lessons_that_remain(asn
 
     changed = module_file(title="Kode Etik ASN (revisi)",
                           lessons=[{"title": "Etika bernegara", "body": "Diperbarui."}])
-    same = services.import_module(changed)
+    same = services.import_module(changed, actor=SYSTEM)
 
     assert same.id == module.id and same.title == "Kode Etik ASN (revisi)"
     assert [lesson.id for lesson in same.lessons] == [first_lesson.id]
@@ -84,25 +85,33 @@ def test_reimport_updates_in_place_and_keeps_progress_on_lessons_that_remain(asn
 
 
 def test_reimport_deactivates_rather_than_deletes_questions_someone_answered(asn):
-    module = services.import_module(module_file())
+    module = services.import_module(module_file(), actor=SYSTEM)
     db.session.add(QuizAttempt(user_id=asn.id, module_id=module.id, question_ids=[q.id for q in module.questions],
                                option_order={}))
     db.session.commit()
-    services.import_module(module_file(questions=module_file()["questions"][:1]))
+    services.import_module(module_file(questions=module_file()["questions"][:1]), actor=SYSTEM)
     questions = db.session.scalars(db.select(Question).order_by(Question.position)).all()
     assert [q.active for q in questions] == [True, False]
     assert len(services.export_module(module)["questions"]) == 1
 
 
 def test_import_without_replace_refuses_an_existing_slug():
-    services.import_module(module_file())
+    services.import_module(module_file(), actor=SYSTEM)
     with pytest.raises(DomainError, match="sudah ada"):
-        services.import_module(module_file(title="Lain"), replace=False)
+        services.import_module(module_file(title="Lain"), actor=SYSTEM, replace=False)
 
 
-def test_import_needs_the_author_permission_when_an_actor_is_given(asn):
+def test_import_needs_the_author_permission(asn):
     with pytest.raises(DomainError):
         services.import_module(module_file(), actor=asn)
+    assert db.session.scalar(db.select(db.func.count(TrainingModule.id))) == 0
+
+
+def test_import_refuses_a_missing_actor():
+    with pytest.raises(TypeError):
+        services.import_module(module_file(), actor=None)
+    with pytest.raises(TypeError):
+        services.import_module(module_file())
     assert db.session.scalar(db.select(db.func.count(TrainingModule.id))) == 0
 
 
@@ -139,7 +148,7 @@ def _broken_questions():
 ])
 def test_a_broken_file_is_refused_with_a_message_that_names_the_problem(overrides, message):
     with pytest.raises(DomainError) as caught:
-        services.import_module(module_file(**overrides))
+        services.import_module(module_file(**overrides), actor=SYSTEM)
     assert message in caught.value.message
     assert db.session.scalar(db.select(db.func.count(TrainingModule.id))) == 0
     assert db.session.scalar(db.select(db.func.count(Lesson.id))) == 0
@@ -147,7 +156,7 @@ def test_a_broken_file_is_refused_with_a_message_that_names_the_problem(override
 
 def test_a_file_that_is_not_an_object_is_refused():
     with pytest.raises(DomainError, match="satu objek JSON"):
-        services.import_module([module_file()])
+        services.import_module([module_file()], actor=SYSTEM)
 
 
 # --- through the browser ---------------------------------------------------------------------------
@@ -193,7 +202,7 @@ def test_a_bad_upload_is_answered_with_a_clear_message_not_a_server_error(client
 
 
 def test_upload_without_replace_leaves_the_existing_module(client, login, admin):
-    services.import_module(module_file())
+    services.import_module(module_file(), actor=SYSTEM)
     response = upload(login(admin), json.dumps(module_file(title="Tiruan")).encode(), replace=False)
     assert response.status_code == 400
     assert "sudah ada" in response.get_data(as_text=True)

@@ -7,6 +7,7 @@ import pytest
 
 from core.errors import DomainError
 from core.extensions import db
+from core.permissions import SYSTEM
 from training import authoring_services as authoring
 from training import certificate_services
 from training import learning_services as services
@@ -314,7 +315,7 @@ def test_export_and_import_carry_the_settings_and_the_lessons_to_reread(make_mod
         AFTER_LAST_ATTEMPT, 30, False)
     assert [q["lesson"] for q in data["questions"]] == [3, None]
     data["slug"] = "etik-salinan"
-    copy = authoring.import_module(data)
+    copy = authoring.import_module(data, actor=SYSTEM)
     assert (copy.review_policy, copy.retake_wait_minutes, copy.reading_time_check) == (AFTER_LAST_ATTEMPT, 30, False)
     assert [q.lesson.title if q.lesson else None for q in copy.questions] == ["Pelajaran 3", None]
 
@@ -326,7 +327,7 @@ def test_a_file_without_the_new_settings_gets_the_defaults(make_module):
     for question in data["questions"]:
         del question["lesson"]
     data["slug"] = "lama"
-    module = authoring.import_module(data)
+    module = authoring.import_module(data, actor=SYSTEM)
     assert (module.review_policy, module.retake_wait_minutes, module.reading_time_check) == (AFTER_PASS, 10, True)
 
 
@@ -336,7 +337,7 @@ def test_a_file_naming_a_lesson_that_is_not_there_is_refused(make_module, lesson
     data["questions"][0]["lesson"] = lesson
     data["slug"] = "salah"
     with pytest.raises(DomainError, match="Pertanyaan 1: \"lesson\""):
-        authoring.import_module(data)
+        authoring.import_module(data, actor=SYSTEM)
 
 
 def test_deleting_a_lesson_leaves_its_questions_without_a_lesson_to_reread(admin, make_module):
