@@ -5,7 +5,9 @@ So, through the real services with `now` in the past, each unit below gets two o
 complaints a month for eleven months, handled the way its profile says: "good" units resolve in
 a day or two and are rated well, "fair" ones take about a week, "poor" ones miss deadlines (the
 sweep forwards those to SP4N-LAPOR!), get disputed and rated low. The forwards of this history
-count as delivered long ago, so the outbox holds only the demo's present. Then a full rebuild.
+count as delivered long ago, so the outbox holds only the demo's present. The ASN who host the
+demo consultations (Dinkes, DPMPTSP) have passed every mandatory module, so those units show what
+a green scorecard looks like. Then a full rebuild.
 """
 import random
 from datetime import timedelta
@@ -64,8 +66,32 @@ def seed(users, now=None, months=11):
                                       outbox.OutboxMessage.kind != outbox.EMAIL)
                                .values(status=outbox.SENT, sent_at=outbox.OutboxMessage.created_at))
         db.session.commit()
+    _certify_hosts(now)
     aggregates.refresh(now=now, full=True)
     return len(filed)
+
+
+def _certify_hosts(now):
+    """The consultation hosts' passed attempts and certificates for every mandatory module."""
+    from accounts.models import User
+    from training import certificate_services, report_services
+    from training.models import QuizAttempt
+    hosts = db.session.scalars(select(User).where(User.email.in_(
+        ("asn.dinkes@demo.kota-contoh.id", "asn.dpmptsp@demo.kota-contoh.id")))).all()
+    passed_at = now - timedelta(days=60)
+    with links_context():
+        for user in hosts:
+            for module in report_services.mandatory_modules():
+                questions = [q for q in module.questions if q.active][:module.questions_per_quiz]
+                attempt = QuizAttempt(user_id=user.id, module_id=module.id, started_at=passed_at - timedelta(minutes=15),
+                                      submitted_at=passed_at, question_ids=[q.id for q in questions],
+                                      option_order={str(q.id): [o.id for o in q.options] for q in questions},
+                                      answers={str(q.id): [o.id for o in q.options if o.correct] for q in questions},
+                                      score=100, passed=True)
+                db.session.add(attempt)
+                db.session.flush()
+                certificate_services.issue(attempt, now=passed_at)
+    db.session.commit()
 
 
 def _one(unit, short_name, profile, received, moderator, rng, n):
