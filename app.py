@@ -41,6 +41,9 @@ def create_app(config_object=Config, **overrides):
     from core.calendar_cli import calendar_cli
     from core.demo import demo_cli
     from training.cli import training_cli
+    from scorecard.cli import scorecard_cli
+    app.cli.add_command(scorecard_cli)
+    app.cli.add_command(scorecard_cli, name="rapor")  # `flask rapor refresh`, the name the issue uses
     app.cli.add_command(users_cli)
     app.cli.add_command(complaints_cli)
     app.cli.add_command(demo_cli)
@@ -135,6 +138,7 @@ def _register_blueprints(app):
     import complaints
     import core
     import forum
+    import scorecard
     import training
 
     app.register_blueprint(core.bp)
@@ -145,12 +149,14 @@ def _register_blueprints(app):
     app.register_blueprint(complaints.api_bp)
     app.register_blueprint(training.bp)
     app.register_blueprint(training.api_bp)
+    app.register_blueprint(scorecard.bp)
 
     # Import every model so that Alembic and create_all see the whole schema.
     import accounts.models  # noqa: F401
     import complaints.models  # noqa: F401
     import forum.models  # noqa: F401
     import training.models  # noqa: F401
+    import scorecard.models  # noqa: F401
     import core.audit  # noqa: F401
     import core.calendar  # noqa: F401
     import core.outbox  # noqa: F401

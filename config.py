@@ -189,6 +189,16 @@ class Config:
     # A certificate holder is reminded to retake a module this many days before it expires.
     TRAINING_REMINDER_DAYS = _int("TRAINING_REMINDER_DAYS", 30)
 
+    # --- scorecard (rapor pelayanan publik) -------------------------------------------------
+    # The worker brings the scorecard's figures up to date at most this often (seconds)...
+    SCORECARD_REFRESH_SECONDS = _int("SCORECARD_REFRESH_SECONDS", 300)
+    # ...and rebuilds them whole this often (hours): what leaves no timestamp (a calendar correction).
+    SCORECARD_FULL_REBUILD_HOURS = _int("SCORECARD_FULL_REBUILD_HOURS", 24)
+    # Each refresh looks this far behind the previous one, for transactions that committed late.
+    SCORECARD_WATERMARK_OVERLAP_SECONDS = _int("SCORECARD_WATERMARK_OVERLAP_SECONDS", 300)
+    # Rows of the units table on /rapor per page.
+    SCORECARD_UNITS_PER_PAGE = _int("SCORECARD_UNITS_PER_PAGE", 50)
+
     # --- uploads ----------------------------------------------------------------------------
     # Outside static/: files are served only by views that check who asks.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))

@@ -30,6 +30,8 @@ def seed_command(if_empty):
     forum_demo.seed(users)
     db.session.commit()
     training_demo.seed(users)
+    from scorecard import demo as scorecard_demo
+    scorecard_demo.seed(users)  # a year of history across units, then the figures built from it
     # The demo's e-mails would only fill the terminal: keep the forward messages, drop the e-mails.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.kind == EMAIL))
     db.session.commit()

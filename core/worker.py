@@ -31,7 +31,8 @@ SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due",
           "training.certificate_services:remind_expiring",
           "core.uploads:sweep_staged",  # uploads whose request died before commit or rollback
           "complaints.sweeps:erase_expired_identities",  # reporters' identities past their retention
-          "core.notices:send_digests")  # work notices chosen as one daily digest
+          "core.notices:send_digests",  # work notices chosen as one daily digest
+          "scorecard.aggregates:refresh_sweep")  # the scorecard's figures, every few minutes
 
 
 class SweepUnavailable(RuntimeError):

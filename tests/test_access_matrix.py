@@ -193,6 +193,12 @@ MATRIX = [
     ("GET", "forum.index", {}, every(200)),
     ("GET", "complaints.index", {}, every(200)),
     ("GET", "training.index", {}, every(200)),
+    # the scorecard: public; its settings are the admins'
+    ("GET", "scorecard.index", {}, every(200)),
+    ("GET", "scorecard.unit", {"unit_id": "unit"}, every(200)),
+    ("GET", "scorecard.method", {}, every(200)),
+    ("GET", "admin.scorecard_settings", {}, admin_only(200)),
+    ("POST", "admin.scorecard_settings", {}, admin_only(302)),  # an empty form restores every default
     # accounts
     ("GET", "accounts.register", {}, anonymous_only(200)),
     ("POST", "accounts.register", {}, anonymous_only(400)),

@@ -13,7 +13,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 
 def source_messages():
     found = {}
-    for dirname in ("accounts", "core", "forum", "complaints", "training", "templates"):
+    for dirname in ("accounts", "core", "forum", "complaints", "training", "scorecard", "templates"):
         method_map = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
         for filename, _lineno, message, _comments, _context in extract_from_dir(
                 ROOT / dirname, method_map, keywords=KEYWORDS,

@@ -1,0 +1,22 @@
+"""Rapor pelayanan publik: every unit's performance in public, computed from the other pillars.
+
+measures.py (the registry: what each measure counts and how it is scored), aggregates.py (daily,
+monthly and snapshot figures, refreshed incrementally by the worker), score.py (points, weights,
+zones), periods.py (the period a page shows), services.py (what pages and other parts read; the
+admins' settings), views.py and admin_views.py (the pages), cli.py (`flask scorecard ...`).
+It reads the other pillars' records and never changes them.
+"""
+from flask import Blueprint
+
+from core import permissions
+
+bp = Blueprint("scorecard", __name__, url_prefix="/rapor")
+
+
+@permissions.rule("scorecard.configure")
+def _configure(user, obj):
+    """Thresholds, weights, minimums and zone edges of the score: admins."""
+    return permissions.is_admin(user)
+
+
+from . import admin_views, audit_labels, display, views  # noqa: E402,F401

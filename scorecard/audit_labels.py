@@ -1,0 +1,7 @@
+"""How the audit log names the admins' changes to the scorecard's settings."""
+from core.audit import label_actions
+from core.i18n import lazy_gettext as _l
+
+label_actions({
+    "scorecard.settings_changed": _l("Pengaturan penilaian rapor diubah"),
+})

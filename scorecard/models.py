@@ -1,0 +1,89 @@
+"""The scorecard's own tables: precomputed figures, the refresh's bookkeeping, admins' settings.
+
+The scorecard reads the other pillars' tables only when it refreshes these (aggregates.py);
+its pages read nothing but these tables and the unit list.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core import clock
+from core.extensions import db
+from core.types import UTCDateTime
+
+# unit_id 0: complaints not (yet) routed to a unit. They count for the city, never for a unit;
+# so unit_id is a plain number here, without a foreign key.
+NO_UNIT = 0
+
+
+class DailyFigure(db.Model):
+    """One figure of one unit on one local day (e.g. complaints received on 3 March: 4)."""
+
+    __tablename__ = "scorecard_daily"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    measure_key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "day", "measure_key", name="uq_scorecard_daily"),
+        # The refresh replaces whole days of one source ("c.", "f.", "fa."): by day, then key.
+        Index("ix_scorecard_daily_day_key", "day", "measure_key"),
+    )
+
+
+class MonthlyFigure(db.Model):
+    """The same figures summed per calendar month, so a year costs 12 rows per unit and key."""
+
+    __tablename__ = "scorecard_monthly"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month
+    measure_key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "month", "measure_key", name="uq_scorecard_monthly"),
+        Index("ix_scorecard_monthly_month", "month", "unit_id"),
+    )
+
+
+class SnapshotFigure(db.Model):
+    """A figure about now (open and overdue complaints, certificates), taken at each refresh."""
+
+    __tablename__ = "scorecard_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    measure_key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (UniqueConstraint("unit_id", "measure_key", name="uq_scorecard_snapshot"),)
+
+
+class RefreshState(db.Model):
+    """The one row that says how far the figures reach; refreshes lock it to take turns."""
+
+    __tablename__ = "scorecard_refresh"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    # Source rows changed after this moment have not been counted yet.
+    watermark: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the figures' "as of"
+    full_rebuild_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    days_recomputed: Mapped[int] = mapped_column(Integer, default=0)  # by the last refresh
+
+
+class Setting(db.Model):
+    """An admin's override of a default threshold, weight, minimum or zone edge (key → number)."""
+
+    __tablename__ = "scorecard_setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
