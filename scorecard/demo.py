@@ -18,7 +18,7 @@ from accounts.models import Unit
 from complaints import services as complaints
 from core import clock, outbox
 from core.extensions import db
-from core.permissions import MODERATOR, ReporterPass
+from core.permissions import MODERATOR, SYSTEM, ReporterPass
 from core.web import links_context
 
 from . import aggregates
@@ -108,7 +108,7 @@ def _one(unit, short_name, profile, received, moderator, rng, n):
     resolved_at = received + timedelta(days=rng.randint(low, high), hours=1)
     if resolved_at > complaint.due_at:
         # The escalation sweep forwarded it the hour after its deadline.
-        complaints.forward(complaint, reason=None, now=complaint.due_at + timedelta(hours=1), automatic=True)
+        complaints.forward(complaint, actor=SYSTEM, reason=None, now=complaint.due_at + timedelta(hours=1), automatic=True)
     complaints.resolve(moderator, complaint, response="Sudah ditindaklanjuti (riwayat demo).", now=resolved_at)
     reporter = ReporterPass(complaint.id)
     if rng.random() < dispute_chance:

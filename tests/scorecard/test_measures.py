@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from complaints import services as complaints
-from core.permissions import ReporterPass
+from core.permissions import SYSTEM, ReporterPass
 from scorecard import aggregates, measures, services
 from scorecard.measures import median_from_buckets
 from scorecard.periods import Period
@@ -104,7 +104,7 @@ def test_rahasia_and_anonymous_complaints_count_but_nothing_of_them_shows(client
 def test_open_overdue_forwarded_and_ratings(app, file, resolve, unit, moderator, rebuild):
     overdue = file(unit=unit, moderator=moderator)
     with app.test_request_context():
-        complaints.forward(overdue, reason=None, now=overdue.due_at + timedelta(hours=1), automatic=True)
+        complaints.forward(overdue, actor=SYSTEM, reason=None, now=overdue.due_at + timedelta(hours=1), automatic=True)
     by_hand = file(unit=unit, moderator=moderator)
     with app.test_request_context():
         complaints.forward(by_hand, actor=moderator, reason="Lintas unit.", now=NOW + timedelta(days=1))
