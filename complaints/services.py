@@ -168,23 +168,17 @@ def _notify_reporter(complaint, subject, template, **context):
                    url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
 
 
-def _is_handler(unit_id_column):
-    """Conditions for a person who can act on a unit's complaints: an active, confirmed ASN of the unit."""
-    return (User.unit_id == unit_id_column, User.role == ASN, User.active.is_(True),
-            User.asn_confirmed_at.is_not(None))
-
-
 def unit_handlers(unit_id):
     if unit_id is None:
         return []
-    return db.session.scalars(select(User).where(*_is_handler(unit_id))).all()
+    return db.session.scalars(select(User).where(User.confirmed_asn(unit_id))).all()
 
 
 def staffed_units(unit_ids):
     """Of these units, those with at least one person who can act on their complaints (one query)."""
     if not unit_ids:
         return set()
-    return set(db.session.scalars(select(User.unit_id).where(*_is_handler(User.unit_id), User.unit_id.in_(unit_ids))
+    return set(db.session.scalars(select(User.unit_id).where(User.confirmed_asn(), User.unit_id.in_(unit_ids))
                                   .distinct()))
 
 
@@ -194,7 +188,7 @@ def needs_moderator():
     They stay in the moderators' queue ("Perlu moderator") until a handler of the unit is confirmed
     or the complaint is rerouted.
     """
-    no_handler = ~select(User.id).where(*_is_handler(Complaint.unit_id)).exists()
+    no_handler = ~select(User.id).where(User.confirmed_asn(Complaint.unit_id)).exists()
     return (Complaint.status == RECEIVED) | (
         Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)) & (Complaint.unit_id.is_(None) | no_handler))
 

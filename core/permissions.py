@@ -16,6 +16,7 @@ ROLES = (CITIZEN, ORG_MEMBER, ASN, MODERATOR, ADMIN)
 STAFF_ROLES = (MODERATOR, ADMIN)
 
 _rules = {}
+ANY_UNIT = object()  # is_confirmed_asn() without a unit: of whichever unit the ASN belongs to
 
 
 def rule(action):
@@ -29,6 +30,14 @@ def rule(action):
 
 def _active(user):
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_confirmed_asn(user, unit_id=ANY_UNIT):
+    """A confirmed ASN of this unit: an active ASN account that a moderator or admin confirmed to
+    act for their unit. Without `unit_id`, of whichever unit they belong to; a unit id of None
+    (a complaint not yet routed) matches nobody. Its SQL twin is accounts.models.User.confirmed_asn()."""
+    return (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
+            and user.unit_id is not None and (unit_id is ANY_UNIT or user.unit_id == unit_id))
 
 
 def is_staff(user):
@@ -111,9 +120,7 @@ def _unit_act_for(user, unit):
     """An ASN acts for their own unit only once a moderator or admin confirmed them."""
     if not _active(user) or unit is None:
         return False
-    if user.role in STAFF_ROLES:
-        return True
-    return user.role == ASN and user.asn_confirmed_at is not None and user.unit_id == unit.id
+    return user.role in STAFF_ROLES or is_confirmed_asn(user, unit.id)
 
 
 # --- organisations ---------------------------------------------------------------------------
@@ -192,15 +199,9 @@ class ReporterPass:
         self.complaint_id = complaint_id
 
 
-def _is_unit_handler(user, unit_id):
-    return (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
-            and unit_id is not None and user.unit_id == unit_id)
-
-
 @rule("complaint.queue")
 def _complaint_queue(user, obj):
-    return is_staff(user) or (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
-                              and user.unit_id is not None)
+    return is_staff(user) or is_confirmed_asn(user)
 
 
 @rule("complaint.moderate")
@@ -212,7 +213,7 @@ def _complaint_moderate(user, complaint):
 @rule("complaint.handle")
 def _complaint_handle(user, complaint):
     """Work on a case: the unit it is routed to, and the moderators."""
-    return is_staff(user) or _is_unit_handler(user, complaint.unit_id)
+    return is_staff(user) or is_confirmed_asn(user, complaint.unit_id)
 
 
 @rule("complaint.reporter")
@@ -230,7 +231,7 @@ def _complaint_view_case(actor, complaint):
 # --- forum (Forum Konsultasi Publik) ----------------------------------------------------------
 
 def _is_host(user, consultation):
-    return _is_unit_handler(user, consultation.unit_id)
+    return is_confirmed_asn(user, consultation.unit_id)
 
 
 def _verified(user):
@@ -240,8 +241,7 @@ def _verified(user):
 @rule("consultation.create")
 def _consultation_create(user, obj):
     """Moderators, and confirmed ASN for their own unit."""
-    return is_staff(user) or (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
-                              and user.unit_id is not None)
+    return is_staff(user) or is_confirmed_asn(user)
 
 
 @rule("consultation.manage")
@@ -311,7 +311,7 @@ def _forum_follow(user, obj):
 @rule("action.update")
 def _action_update(user, action):
     """Progress on a follow-up action: its responsible unit, the host unit, or moderators."""
-    return is_staff(user) or _is_unit_handler(user, action.unit_id) or _is_host(user, action.consultation)
+    return is_staff(user) or is_confirmed_asn(user, action.unit_id) or _is_host(user, action.consultation)
 
 
 # --- training -------------------------------------------------------------------------------
@@ -337,9 +337,7 @@ def _training_report(user, unit):
     """Completion reports: admins and moderators for every unit, a unit's manager for their own."""
     if is_staff(user):
         return True
-    return (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
-            and getattr(user, "unit_manager", False) and user.unit_id is not None
-            and (unit is None or unit.id == user.unit_id))
+    return is_confirmed_asn(user, ANY_UNIT if unit is None else unit.id) and user.unit_manager
 
 
 @rule("certificate.revoke")
