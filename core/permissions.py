@@ -5,6 +5,7 @@ each rule is written once, here. A rule is a function of (user, obj) returning T
 anonymous visitors arrive as Flask-Login's AnonymousUserMixin (not authenticated).
 """
 from functools import wraps
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -260,14 +261,31 @@ def _consultation_register(user, consultation):
     return _verified(user) and consultation.stage in ("open", "closed")
 
 
+class InputAuthorship(NamedTuple):
+    """On whose behalf one person may post input to one consultation; false when on nobody's."""
+
+    organisations: list  # the verified organisations they are an approved member of
+    own_name: bool  # in their own name, as a registered citizen
+
+    def __bool__(self):
+        return bool(self.organisations) or self.own_name
+
+
+def input_authorship(user, consultation):
+    """Who may post input: a verified account, for a verified organisation it is an approved member
+    of, or in its own name where the consultation lets registered citizens post (never a moderator's
+    or admin's own name). The one rule behind `forum.post_input`, the input form's choices and the
+    posting service's check."""
+    if not _verified(user):
+        return InputAuthorship([], False)
+    organisations = [org for org in getattr(user, "approved_organisations", []) if org.status == "verified"]
+    return InputAuthorship(organisations, consultation.allow_citizen_input and user.role not in STAFF_ROLES)
+
+
 @rule("forum.post_input")
 def _forum_post_input(user, consultation):
     """Verified organisation members post input; citizens too where the consultation allows it."""
-    if not _verified(user):
-        return False
-    if any(org.status == "verified" for org in getattr(user, "approved_organisations", [])):
-        return True
-    return consultation.allow_citizen_input and user.role not in STAFF_ROLES
+    return bool(input_authorship(user, consultation))
 
 
 @rule("forum.reply")
