@@ -171,13 +171,14 @@ def post_input(actor, consultation, *, title, body, organisation_id=None, now=No
     now = now or clock.now()
     if not consultation_services.input_open(consultation, now):
         raise DomainError(_("Masukan hanya dapat dikirim selama konsultasi dibuka untuk masukan."))
+    authorship = permissions.input_authorship(actor, consultation)
     organisation = None
     if organisation_id:
         organisation = db.session.get(Organisation, organisation_id)
-        if organisation is None or not permissions.can(actor, "organisation.act_for", organisation):
+        if organisation not in authorship.organisations:
             raise DomainError(_("Anda hanya dapat mengirim masukan atas nama organisasi terverifikasi tempat "
                                 "Anda menjadi anggota."), field="organisation_id")
-    elif not permissions.input_authorship(actor, consultation).own_name:
+    elif not authorship.own_name:
         raise DomainError(_("Pilih organisasi yang Anda wakili."), field="organisation_id")
     forum_input = ForumInput(
         consultation_id=consultation.id, author_id=actor.id,
