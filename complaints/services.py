@@ -24,7 +24,7 @@ from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ADMIN, ASN, MODERATOR
 
-from . import visibility
+from . import accompaniment_notices, visibility
 from .models import (AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR, IN_PROGRESS,
                      OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED, REJECTION_LABELS,
                      RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent, IdempotencyKey)
@@ -108,6 +108,8 @@ def _event(complaint, actor, kind, *, now, message=None, public=True, role=None,
             payload = forward_payload(complaint, event="update", step=kind, message=national.message(event))
             outbox.enqueue(outbox.FORWARD_UPDATE, key=f"forward-update:{event.id}", subject=complaint,
                            payload=payload, now=now)
+    # An accompanying organisation's members hear of each step they may see.
+    accompaniment_notices.tell_members_of_event(complaint, event, actor_id=getattr(actor, "id", None), now=now)
     return event
 
 

@@ -229,6 +229,19 @@ def _complaint_view_case(actor, complaint):
     return can(actor, "complaint.reporter", complaint) or can(actor, "complaint.handle", complaint)
 
 
+@rule("accompaniment.respond")
+def _accompaniment_respond(user, accompaniment):
+    """Accept or decline a request to accompany a complaint: whoever acts for the organisation."""
+    return accompaniment.status == "requested" and can(user, "organisation.act_for", accompaniment.organisation)
+
+
+@rule("accompaniment.follow")
+def _accompaniment_follow(user, accompaniment):
+    """See the accompanied complaint, hear of it, write notes, end it: whoever acts for the
+    organisation, while the accompaniment is active."""
+    return accompaniment.status == "active" and can(user, "organisation.act_for", accompaniment.organisation)
+
+
 # --- forum (Forum Konsultasi Publik) ----------------------------------------------------------
 
 def _is_host(user, consultation):
