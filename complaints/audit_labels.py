@@ -9,6 +9,12 @@ label_actions({
     "complaint.rejected": _l("Pengaduan ditolak"),
     "complaint.forwarded": _l("Pengaduan diteruskan ke SP4N-LAPOR!"),
     "complaint.identity_erased": _l("Identitas pelapor dihapus setelah masa simpan"),
+    "complaint.accompaniment_requested": _l("Pelapor meminta organisasi mengawal pengaduan"),
+    "complaint.accompaniment_withdrawn": _l("Pelapor menarik permintaan pengawalan"),
+    "complaint.accompaniment_accepted": _l("Organisasi menerima permintaan pengawalan"),
+    "complaint.accompaniment_declined": _l("Organisasi menolak permintaan pengawalan"),
+    "complaint.accompaniment_ended": _l("Pengawalan pengaduan diakhiri"),
+    "complaint.accompaniment_note": _l("Organisasi pengawal menambahkan catatan"),
 })
 
 # An object type's label is a singular noun in English ("Pengguna": "User" here, "Users" in the menu).

@@ -77,6 +77,9 @@ class QueueFilterForm(FlaskForm):
     due = SelectField(_l("Tenggat"), validators=[Optional()],
                       choices=[("", _l("Semua")), ("overdue", _l("Lewat tenggat")), ("soon", _l("Jatuh tempo segera"))])
     q = StringField(_l("Cari kode atau judul"), validators=[Optional(), Length(max=100)])
+    pengawalan = SelectField(_l("Pengawalan"), validators=[Optional()],
+                             choices=[("", _l("Semua")), ("dikawal", _l("Dikawal organisasi")),
+                                      ("tidak", _l("Tidak dikawal"))])
 
 
 class VerifyForm(FlaskForm):
@@ -138,3 +141,41 @@ class RatingForm(FlaskForm):
         if field.data not in range(1, 6):
             raise ValidationError(_l("Pilih nilai 1 sampai 5."))
 
+
+
+# --- accompaniment (pengawalan) ----------------------------------------------------------------
+
+class OrganisationSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("Cari nama organisasi"), validators=[Optional(), Length(max=100)])
+
+
+class AccompanimentRequestForm(FlaskForm):
+    # Its choices are the verified organisations on the page shown (the service checks the one chosen).
+    organisation_id = RadioField(_l("Organisasi"), coerce=_optional_int, validate_choice=False,
+                                 validators=[DataRequired(_l("Pilih organisasi."))])
+    share_identity = BooleanField(
+        _l("Bagikan identitas saya (nama, e-mail, telepon) kepada anggota organisasi ini"),
+        description=_l("Bila tidak dicentang, organisasi melihat isi pengaduan dan riwayatnya, tetapi tidak tahu "
+                       "siapa Anda. Pilihan ini berlaku juga untuk pengaduan anonim; petugas tetap tidak melihat "
+                       "identitas yang Anda rahasiakan."))
+
+    def validate_organisation_id(self, field):
+        if field.data is None or field.data < 1:
+            raise ValidationError(_l("Pilih organisasi."))
+
+
+class DeclineAccompanimentForm(FlaskForm):
+    reason = TextAreaField(_l("Alasan (opsional, dibaca pelapor)"), validators=[Optional(), Length(max=2000)])
+
+
+class EndAccompanimentForm(FlaskForm):
+    reason = TextAreaField(_l("Alasan mengakhiri"), validators=[Optional(), Length(max=2000)])
+
+
+class AccompanimentNoteForm(FlaskForm):
+    text = TextAreaField(_l("Catatan untuk pelapor dan petugas (tidak terlihat publik)"),
+                         validators=[DataRequired(REQUIRED), Length(max=3000)],
+                         description=_l("Markdown sederhana boleh dipakai: **tebal**, *miring*, daftar, tautan."))

@@ -1,7 +1,7 @@
 """Complaints (pengaduan), their attachments, and their append-only timeline."""
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock, page_cache
@@ -81,7 +81,33 @@ EVENT_LABELS = {
     "reminder_sent": _l("Pengingat tenggat dikirim"),
     "identity_erased": _l("Identitas pelapor dihapus sesuai masa simpan"),
     "deadline_moved": _l("Tenggat disesuaikan karena perubahan kalender hari kerja"),
+    # Accompaniment (pengawalan): seen by the reporter, the handlers and the organisation, never the public.
+    "accompaniment_requested": _l("Pelapor meminta organisasi mengawal pengaduan"),
+    "accompaniment_withdrawn": _l("Pelapor menarik permintaan pengawalan"),
+    "accompaniment_accepted": _l("Organisasi mulai mengawal pengaduan"),
+    "accompaniment_declined": _l("Organisasi menolak permintaan pengawalan"),
+    "accompaniment_ended": _l("Pengawalan diakhiri"),
+    "accompaniment_note": _l("Catatan organisasi pengawal"),
 }
+# The timeline events of an accompaniment: never public (the tracking page, the API and the
+# national system never see them); the reporter and the handlers read them all, the organisation
+# those of its own accompaniment (complaints/visibility.py).
+ACCOMPANIMENT_EVENTS = ("accompaniment_requested", "accompaniment_withdrawn", "accompaniment_accepted",
+                        "accompaniment_declined", "accompaniment_ended", "accompaniment_note")
+
+# --- accompaniment (pengawalan) by a verified organisation ---------------------------------------
+ACC_REQUESTED, ACC_ACTIVE, ACC_DECLINED, ACC_WITHDRAWN, ACC_ENDED = (
+    "requested", "active", "declined", "withdrawn", "ended")
+ACCOMPANIMENT_STATUS_LABELS = {
+    ACC_REQUESTED: _l("Menunggu jawaban organisasi"),
+    ACC_ACTIVE: _l("Dikawal"),
+    ACC_DECLINED: _l("Ditolak organisasi"),
+    ACC_WITHDRAWN: _l("Permintaan ditarik"),
+    ACC_ENDED: _l("Pengawalan berakhir"),
+}
+# A complaint has at most one of these at a time (a partial unique index, below).
+LIVE_ACCOMPANIMENT = (ACC_REQUESTED, ACC_ACTIVE)
+ENDED_BY_REPORTER, ENDED_BY_ORGANISATION = "reporter", "organisation"
 
 
 class Complaint(db.Model):
@@ -245,6 +271,61 @@ class IdempotencyKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 
     complaint = relationship("Complaint")
+
+
+class Accompaniment(db.Model):
+    """A reporter's request that a verified organisation accompany (mengawal) their complaint, and
+    its life: requested → active (accepted) → ended, or declined / withdrawn.
+
+    The row holds the current state; every step is also an (append-only) timeline event. At most one
+    requested-or-active row per complaint: a partial unique index on both SQLite and PostgreSQL, so
+    two racing requests (or accepts) leave one.
+    """
+
+    __tablename__ = "complaint_accompaniment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10), default=ACC_REQUESTED)
+    # The reporter's choice: may the organisation's members see who they are? (default: no)
+    share_identity: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # The reporter's account; None for a reporter acting through the reporter link.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # accepted, declined or withdrawn
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_by: Mapped[str | None] = mapped_column(String(12))  # reporter, organisation
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(Text)  # why the organisation declined or ended it
+
+    complaint = relationship("Complaint")
+    organisation = relationship("Organisation")
+
+    __table_args__ = (
+        Index("uq_complaint_accompaniment_live", "complaint_id", unique=True,
+              sqlite_where=text("status IN ('requested', 'active')"),
+              postgresql_where=text("status IN ('requested', 'active')")),
+        # An organisation's list; the queue's filter and badge (status = active).
+        Index("ix_complaint_accompaniment_org", "organisation_id", "status", "requested_at"),
+        Index("ix_complaint_accompaniment_status", "status", "complaint_id"),
+    )
+
+    @property
+    def status_label(self):
+        return ACCOMPANIMENT_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_active(self):
+        return self.status == ACC_ACTIVE
+
+    @property
+    def is_live(self):
+        return self.status in LIVE_ACCOMPANIMENT
+
+    def __repr__(self):
+        return f"<Accompaniment {self.id} complaint={self.complaint_id} org={self.organisation_id} {self.status}>"
 
 
 # What a complaint's public tracking page shows.

@@ -19,8 +19,8 @@ from core.uploads import send_stored
 from core.web import attach_error, paginate, perform
 from forum.models import ForumInput
 
-from . import bp, services
-from .forms import (ComplaintForm, DisputeForm, ForwardForm, MessageForm, NoteForm, QueueFilterForm, RatingForm,
+from . import accompaniment_services, bp, services, visibility
+from .forms import (AccompanimentNoteForm, ComplaintForm, DisputeForm, ForwardForm, MessageForm, NoteForm, QueueFilterForm, RatingForm,
                     RejectForm, ReplyForm, ResolveForm, RerouteForm, TrackForm, VerifyForm)
 from .models import AWAITING_REPORTER, OPEN_STATUSES, STATUS_LABELS, Complaint, ComplaintAttachment, ComplaintEvent
 
@@ -112,13 +112,13 @@ def track_lookup():
 @cached_for_visitors("complaints")
 def track(code):
     complaint = services.get_by_code(code)
-    events = db.session.scalars(select(ComplaintEvent).where(
-        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.public.is_(True))
-        .order_by(ComplaintEvent.created_at, ComplaintEvent.id)).all()
+    # The same page for everyone, the reporter and the handlers too (it is cached for visitors).
+    view = visibility.view_for(complaint, visibility.PUBLIC)
     # A complaint a moderator made from a forum input links back to it.
     forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
-    return render_template("complaints/track.html", complaint=complaint, events=events, now=clock.now(),
-                           is_reporter=reporter_actor(complaint) is not None, forum_input=forum_input)
+    return render_template("complaints/track.html", complaint=complaint, view=view, events=view.timeline(),
+                           now=clock.now(), is_reporter=reporter_actor(complaint) is not None,
+                           forum_input=forum_input)
 
 
 @bp.get("/akses/<code>/<key>")
@@ -166,6 +166,10 @@ def queue():
         elif form.due.data == "soon":
             query = query.where(Complaint.status.in_(OPEN_STATUSES), Complaint.due_at >= now,
                                 Complaint.due_at < now + timedelta(days=2))
+        if form.pengawalan.data == "dikawal":
+            query = query.where(accompaniment_services.is_accompanied())
+        elif form.pengawalan.data == "tidak":
+            query = query.where(~accompaniment_services.is_accompanied())
         if form.q.data:
             needle = form.q.data.strip()
             query = query.where(or_(Complaint.tracking_code.contains(needle.upper(), autoescape=True),
@@ -176,7 +180,8 @@ def queue():
     # Units on this page that have someone to act (one query), so the others are marked.
     unit_ids = {c.unit_id for c in page.items if c.unit_id}
     return render_template("complaints/queue.html", page=page, form=form, now=now, staff=staff,
-                           unstaffed=unit_ids - services.staffed_units(unit_ids))
+                           unstaffed=unit_ids - services.staffed_units(unit_ids),
+                           accompanied=accompaniment_services.active_by_complaint([c.id for c in page.items]))
 
 
 # --- the case page -------------------------------------------------------------------------------
@@ -186,10 +191,13 @@ def _unit_select(form_field):
 
 
 def case_page(complaint, status=200, **forms):
-    """The case as its reporter or its handlers see it, with the forms each may use."""
+    """The case as its reporter, its handlers or its accompanying organisation see it, with the
+    forms each may use."""
     reporter = reporter_actor(complaint)
     staff_view = permissions.can(current_user, "complaint.handle", complaint)
-    if not staff_view and reporter is None:
+    viewer = current_user._get_current_object() if staff_view or reporter is None else reporter
+    view = visibility.view_for(complaint, viewer)
+    if view.viewer == visibility.PUBLIC:
         abort(403)
     # Each form has its own prefix: the page holds several, and ids must stay unique.
     defaults = {
@@ -204,20 +212,20 @@ def case_page(complaint, status=200, **forms):
         "reply_form": ReplyForm(formdata=None, prefix="reply"),
         "dispute_form": DisputeForm(formdata=None, prefix="dispute"),
         "rating_form": RatingForm(formdata=None, prefix="rating"),
+        "accompaniment_note_form": AccompanimentNoteForm(formdata=None, prefix="accnote"),
     }
     defaults.update(forms)
     _unit_select(defaults["verify_form"].unit_id)
     _unit_select(defaults["reroute_form"].unit_id)
-    event_query = select(ComplaintEvent).options(selectinload(ComplaintEvent.actor)).where(
-        ComplaintEvent.complaint_id == complaint.id)
-    if not staff_view:
-        event_query = event_query.where(ComplaintEvent.public.is_(True))
-    events = db.session.scalars(event_query.order_by(ComplaintEvent.created_at, ComplaintEvent.id)).all()
+    events = view.timeline(selectinload(ComplaintEvent.actor))
     forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
-    return render_template("complaints/case.html", complaint=complaint, events=events, staff_view=staff_view,
-                           is_reporter=reporter is not None, now=clock.now(),
-                           identity=services.reporter_identity_for_staff(complaint),
-                           forum_input=forum_input, **defaults), status
+    accompanier = view.viewer == visibility.ACCOMPANIER
+    # The reporter and the handlers see the current request or accompaniment; the organisation its own.
+    accompaniment = view.accompaniment if accompanier else accompaniment_services.live_accompaniment(complaint)
+    return render_template("complaints/case.html", complaint=complaint, view=view, events=events,
+                           staff_view=staff_view, is_reporter=reporter is not None, now=clock.now(),
+                           forum_input=forum_input, accompanier=accompanier, accompaniment=accompaniment,
+                           **defaults), status
 
 
 @bp.get("/<code>")

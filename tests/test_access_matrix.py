@@ -81,6 +81,7 @@ def world(users, make_user, make_unit, make_organisation):
             title="Jalan rusak di depan kantor lurah", description="Aspal terkelupas sepanjang dua puluh meter.",
             classification="pengaduan", category="infrastruktur", unit_id=unit.id, reporter=users[CITIZEN],
             attachments=[("bukti.pdf", b"%PDF-1.4\n")])
+    accompaniment, accompanied_code, active_accompaniment = complaint_accompaniments(users, unit, complaint, org)
     calendar.add_date(users[ADMIN], date(2026, 11, 4), "Hari Jadi Kota")
     forum = forum_world(users, unit)
     training = training_world(users)
@@ -90,8 +91,23 @@ def world(users, make_user, make_unit, make_organisation):
     db.session.commit()
     return {**forum, **training, "failed_message": failed.id, "calendar_date": "2026-11-04", "code": complaint.tracking_code, "reporter_key": reporter_key,
             "attachment": complaint.attachments[0].id, "unit": unit.id, "org": org.id, "open_org": open_org.id, "pending_org": pending_org.id,
-            "membership": request_.id, "pending_asn": pending_asn.id, "user": other_member.id,
+            "membership": request_.id, "accompaniment": accompaniment, "accompanied_code": accompanied_code,
+            "active_accompaniment": active_accompaniment, "pending_asn": pending_asn.id, "user": other_member.id,
             "verify_token": verify_token, "reset_token": reset_token}
+
+
+def complaint_accompaniments(users, unit, complaint, org):
+    """The citizen's complaint with a request to the org member's organisation, and a second
+    complaint of theirs that the organisation accompanies."""
+    from complaints import accompaniment_services
+    with current_app.test_request_context():
+        requested = accompaniment_services.request_accompaniment(users[CITIZEN], complaint, organisation_id=org.id)
+        second, _key = complaint_services.file_complaint(
+            title="Lampu jalan mati di gang masjid", description="Sudah seminggu gelap dan rawan.",
+            classification="pengaduan", category="infrastruktur", unit_id=unit.id, reporter=users[CITIZEN])
+        active = accompaniment_services.request_accompaniment(users[CITIZEN], second, organisation_id=org.id)
+        accompaniment_services.accept_request(users[ORG_MEMBER], active)
+    return requested.id, second.tracking_code, active.id
 
 
 def forum_world(users, unit):
@@ -381,6 +397,23 @@ MATRIX = [
     ("POST", "complaints.request_info", {"code": "code"}, handlers(400)),
     ("POST", "complaints.resolve", {"code": "code"}, handlers(400)),
     ("POST", "complaints.add_note", {"code": "code"}, handlers(400)),
+    # accompaniment (pengawalan): "accompaniment" is requested, "active_accompaniment" accepted
+    ("GET", "complaints.case", {"code": "accompanied_code"}, {**handlers(200, anon=403), CITIZEN: 200, ORG_MEMBER: 200}),
+    ("GET", "complaints.accompaniment_request", {"code": "code"}, reporter_only(200)),
+    ("POST", "complaints.accompaniment_request", {"code": "code"}, reporter_only(400)),
+    ("POST", "complaints.accompaniment_withdraw", {"code": "code", "accompaniment_id": "accompaniment"},
+     reporter_only(302)),
+    ("POST", "complaints.accompaniment_accept", {"code": "code", "accompaniment_id": "accompaniment"},
+     only(ORG_MEMBER, 302)),
+    ("POST", "complaints.accompaniment_decline", {"code": "code", "accompaniment_id": "accompaniment"},
+     only(ORG_MEMBER, 302)),
+    ("POST", "complaints.accompaniment_note", {"code": "accompanied_code", "accompaniment_id": "active_accompaniment"},
+     only(ORG_MEMBER, 400)),
+    ("GET", "complaints.accompaniment_end", {"code": "accompanied_code", "accompaniment_id": "active_accompaniment"},
+     {**every(403), CITIZEN: 200, ORG_MEMBER: 200}),
+    ("POST", "complaints.accompaniment_end", {"code": "accompanied_code", "accompaniment_id": "active_accompaniment"},
+     {**every(403), CITIZEN: 302, ORG_MEMBER: 400}),  # the organisation must give a reason
+    ("GET", "complaints.accompaniments", {}, signed_in(200)),
     ("POST", "complaints.reply", {"code": "code"}, reporter_only(400)),
     ("POST", "complaints.accept", {"code": "code"}, reporter_only(302)),  # refused in the service: not resolved
     ("POST", "complaints.dispute", {"code": "code"}, reporter_only(400)),
