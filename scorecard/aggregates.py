@@ -328,7 +328,7 @@ def compute_snapshot(now):
             figures[row["unit"].id, f"t.module:{row['module'].id}"] = row["completed"]
         for unit_id, count in db.session.execute(
                 select(User.unit_id, func.count(Certificate.id)).join(User, User.id == Certificate.user_id)
-                .where(report_services._asn_filter(), Certificate.module_id.in_([m.id for m in modules]),
+                .where(User.confirmed_asn(), Certificate.module_id.in_([m.id for m in modules]),
                        Certificate.revoked_at.is_(None), Certificate.expires_at > now,
                        Certificate.expires_at <= now + timedelta(days=30))
                 .group_by(User.unit_id)):
