@@ -9,12 +9,13 @@ from core import permissions
 from core.audit import AuditEvent
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import ActionForm
 from core.permissions import ASN, permission_required
 from core.web import attach_error, paginate
 
 from core import admin_bp as bp
 from . import services
-from .forms import ActionForm, NoteForm, ReasonForm, RoleForm, UnitForm, UserFilterForm
+from .forms import NoteForm, ReasonForm, RoleForm, UnitForm, UserFilterForm
 from .models import (MEMBER_PENDING, ORG_PENDING, ORGANISATION_STATUS_LABELS, Organisation,
                      OrganisationMembership, Unit, User)
 

@@ -2,13 +2,13 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import case, select
 
 from . import admin_bp as bp
 from . import outbox
 from .errors import DomainError
 from .extensions import db
+from .forms import ActionForm
 from .i18n import lazy_gettext as _l
 from .outbox import FAILED, PENDING, SENT, OutboxMessage
 from .permissions import permission_required
@@ -64,7 +64,7 @@ def outbox_page():
 @permission_required("outbox.manage")
 def retry_outbox_message(message_id):
     message = db.get_or_404(OutboxMessage, message_id)
-    if FlaskForm().validate_on_submit():  # nothing but the CSRF token travels
+    if ActionForm().validate_on_submit():
         try:
             outbox.retry(current_user, message)
         except DomainError as e:

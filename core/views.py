@@ -7,6 +7,7 @@ from core.web import safe_next
 from . import bp
 from .errors import DomainError
 from .extensions import db
+from .forms import ActionForm
 from .health import database_answers
 
 
@@ -18,7 +19,6 @@ def home():
 @bp.post("/bahasa/<lang>")
 def set_language(lang):
     from accounts import services as account_services
-    from accounts.forms import ActionForm
 
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)

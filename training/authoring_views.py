@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import ActionForm
 from core.permissions import permission_required
 from core.web import attach_error, safe_next
 
-from accounts.forms import ActionForm
 from accounts.models import User
 
 from . import authoring_services as services
