@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import case, select
 
 from . import admin_bp as bp
-from . import outbox
+from . import admin_menu, outbox
 from .errors import DomainError
 from .extensions import db
 from .forms import ActionForm
@@ -23,6 +23,8 @@ STATUS_FILTERS = {
     "semua": ((FAILED, PENDING, SENT), _l("Semua")),
 }
 STATUS_LABELS = {PENDING: _l("Menunggu"), SENT: _l("Terkirim"), FAILED: _l("Gagal")}
+
+admin_menu.add("admin.outbox", _l("Kotak keluar"), "outbox.manage", order=60)
 KIND_LABELS = {
     outbox.EMAIL: _l("E-mail"),
     outbox.FORWARD: _l("Penerusan ke SP4N-LAPOR!"),

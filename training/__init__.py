@@ -11,3 +11,5 @@ bp = Blueprint("training", __name__, url_prefix="/pelatihan")
 api_bp = Blueprint("training_api", __name__, url_prefix="/api/v1")
 
 from . import audit_labels, authoring_views, certificate_views, learning_views, report_views  # noqa: E402,F401
+# What core calls without knowing training: the expiry reminder sweep, the demo.
+from . import certificate_services, demo  # noqa: E402,F401
