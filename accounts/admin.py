@@ -5,18 +5,26 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from core import permissions
+from core import admin_menu, permissions
 from core.audit import AuditEvent
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import ActionForm
+from core.i18n import lazy_gettext as _l
 from core.permissions import ASN, permission_required
 from core.web import attach_error, paginate
 
 from core import admin_bp as bp
 from . import services
-from .forms import ActionForm, NoteForm, ReasonForm, RoleForm, UnitForm, UserFilterForm
+from .forms import NoteForm, ReasonForm, RoleForm, UnitForm, UserFilterForm
 from .models import (MEMBER_PENDING, ORG_PENDING, ORGANISATION_STATUS_LABELS, Organisation,
                      OrganisationMembership, Unit, User)
+
+admin_menu.add("admin.dashboard", _l("Ringkasan"), "admin.access", order=10)
+admin_menu.add("admin.organisations", _l("Organisasi"), "admin.access", order=20)
+admin_menu.add("admin.users", _l("Pengguna"), "user.list", order=30)
+admin_menu.add("admin.units", _l("Unit"), "unit.manage", order=40)
+admin_menu.add("admin.audit_log", _l("Log audit"), "audit.view", order=70)  # after core's calendar and outbox
 
 
 @bp.get("/")

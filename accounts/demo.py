@@ -2,7 +2,10 @@
 
 Every password here is for the demo only and printed in the README; never seed a real site.
 """
+from sqlalchemy import func, select
+
 from core import clock, uploads
+from core.demo import seed_step
 from core.extensions import db
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
 
@@ -114,3 +117,15 @@ def seed(now=None):
             org.document_filename, org.document_content_type = "akta-pendirian-contoh.pdf", uploads.PDF
     db.session.flush()
     return users
+
+
+def _has_users():
+    return bool(db.session.scalar(select(func.count(User.id))))
+
+
+@seed_step(order=10, populated=_has_users)
+def seed_people(city):
+    """The demo city's people come first: every other pillar's demo acts through them."""
+    city["users"] = seed()
+    return ([f"Every demo account's password: {DEMO_PASSWORD}"]
+            + [f"  {email}" for _role, email, *_ in USERS])

@@ -22,10 +22,6 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class ActionForm(FlaskForm):
-    """A button that changes state: only the CSRF token travels."""
-
-
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)],
                        render_kw={"autocomplete": "username"})

@@ -8,13 +8,14 @@ from sqlalchemy import func, select
 from core import permissions
 from core.errors import DomainError
 from core.extensions import form_value, limiter
+from core.forms import ActionForm
 from core.i18n import before_full_stop
 from core.uploads import send_stored
 from core.web import attach_error, paginate, safe_next
 
 from . import bp, services, throttle
-from .forms import (ActionForm, ChangePasswordForm, EmailOnlyForm, JoinOrganisationForm, LoginForm,
-                    OrganisationForm, ProfileForm, RegisterForm, ResetPasswordForm)
+from .forms import (ChangePasswordForm, EmailOnlyForm, JoinOrganisationForm, LoginForm, OrganisationForm,
+                    ProfileForm, RegisterForm, ResetPasswordForm)
 from .models import ORG_VERIFIED, ORGANISATION_KINDS, Organisation
 
 

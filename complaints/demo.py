@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from accounts.models import Unit
 from core import clock
+from core.demo import seed_step
 from core.extensions import db
 from core.permissions import ASN, CITIZEN, MODERATOR, ReporterPass
 from core.web import links_context
@@ -135,3 +136,8 @@ def _work(complaint, fate, unit, moderator, users, received, now, made):
             reporter = ReporterPass(complaint.id)
             services.accept(reporter, complaint, now=step + timedelta(days=3))
             services.rate(reporter, complaint, rating=4, comment="Cukup cepat.", now=step + timedelta(days=3))
+
+
+@seed_step(order=20)
+def seed_complaints(city):
+    return [f"{len(seed(city['users']))} demo complaints filed."]

@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
-from core import clock
+from core import clock, worker
 from core.errors import DomainError
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
@@ -111,6 +111,7 @@ def retention_cutoff(now):
     return now - relativedelta(months=services.retention_months())
 
 
+@worker.sweep(order=50)
 def erase_expired_identities(*, now=None):
     """Erase the reporter's name, e-mail, phone and link of complaints closed or rejected more than
     COMPLAINT_IDENTITY_RETENTION_MONTHS ago (exactly that long ago: kept, one moment more: erased)."""
@@ -124,6 +125,7 @@ def erase_expired_identities(*, now=None):
         Complaint.closed_at < retention_cutoff(now)).order_by(Complaint.closed_at, Complaint.id), erase)
 
 
+@worker.sweep(order=10)
 def run_all(*, now=None):
     """Every sweep once, as the worker runs them each minute."""
     now = now or clock.now()

@@ -12,6 +12,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError
 from core.extensions import db, limiter
+from core.forms import ActionForm
 from core.i18n import select_locale
 from core.page_cache import cached_for_visitors
 from core.permissions import ReporterPass, permission_required
@@ -299,7 +300,6 @@ def reject(code):
 @bp.post("/<code>/proses")
 @login_required
 def start_progress(code):
-    from accounts.forms import ActionForm
     return _staff_step(code, ActionForm, "complaint.handle", lambda c, f: services.start_progress(_user(), c),
                        _("Pengaduan mulai diproses."), form_name="action_form")
 
@@ -361,7 +361,6 @@ def _files(field):
 
 @bp.post("/<code>/terima")
 def accept(code):
-    from accounts.forms import ActionForm
     return _reporter_step(code, ActionForm, lambda a, c, f: services.accept(a, c),
                           _("Terima kasih. Pengaduan ditutup."), form_name="action_form")
 

@@ -6,13 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import admin_bp as bp
-from . import calendar, clock
+from . import admin_menu, calendar, clock
 from .errors import DomainError
 from .calendar import MAX_YEAR, MIN_YEAR
 from .forms import CalendarDateForm
-from .i18n import format_day
+from .i18n import format_day, lazy_gettext as _l
 from .permissions import permission_required
 from .web import attach_error
+
+admin_menu.add("admin.calendar", _l("Kalender"), "calendar.manage", order=50)
 
 
 def _year_from_args():

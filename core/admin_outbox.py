@@ -2,13 +2,13 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import case, select
 
 from . import admin_bp as bp
-from . import outbox
+from . import admin_menu, outbox
 from .errors import DomainError
 from .extensions import db
+from .forms import ActionForm
 from .i18n import lazy_gettext as _l
 from .outbox import FAILED, PENDING, SENT, OutboxMessage
 from .permissions import permission_required
@@ -23,6 +23,8 @@ STATUS_FILTERS = {
     "semua": ((FAILED, PENDING, SENT), _l("Semua")),
 }
 STATUS_LABELS = {PENDING: _l("Menunggu"), SENT: _l("Terkirim"), FAILED: _l("Gagal")}
+
+admin_menu.add("admin.outbox", _l("Kotak keluar"), "outbox.manage", order=60)
 KIND_LABELS = {
     outbox.EMAIL: _l("E-mail"),
     outbox.FORWARD: _l("Penerusan ke SP4N-LAPOR!"),
@@ -64,7 +66,7 @@ def outbox_page():
 @permission_required("outbox.manage")
 def retry_outbox_message(message_id):
     message = db.get_or_404(OutboxMessage, message_id)
-    if FlaskForm().validate_on_submit():  # nothing but the CSRF token travels
+    if ActionForm().validate_on_submit():
         try:
             outbox.retry(current_user, message)
         except DomainError as e:

@@ -1,10 +1,14 @@
-"""Forms for the pages `core` owns (Flask-WTF: CSRF on each)."""
+"""Forms for the pages `core` owns, and the one every pillar shares (Flask-WTF: CSRF on each)."""
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .calendar import HOLIDAY, WORKING_DAY
 from .i18n import lazy_gettext as _l
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state (publish, confirm, mark as read...): only the CSRF token travels."""
 
 
 class CalendarDateForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Which language a request is served in: Bahasa Indonesia unless the person chose otherwise."""
 from functools import lru_cache
 
+from blinker import Namespace
 from flask import current_app, has_request_context, request, session
 from babel import dates as babel_dates
 from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
@@ -22,6 +23,13 @@ def select_locale():
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# Sent when a person picks a language on the site, after it is kept in their session. Core knows no
+# pillar: accounts connects to it to keep a logged-in person's choice on their account (for their
+# other devices and their e-mails). Sender: the app; arguments: user (current_user), language.
+_signals = Namespace()
+language_chosen = _signals.signal("language-chosen")
 
 
 def select_timezone():

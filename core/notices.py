@@ -19,7 +19,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import clock
+from . import clock, worker
 from .extensions import db
 from .i18n import lazy_gettext as _l
 from .mailer import send_email
@@ -71,6 +71,7 @@ def digest_cutoff(now):
     return moment if local >= moment else None
 
 
+@worker.sweep(order=90)  # last: a digest carries what the other sweeps noted
 def send_digests(now=None):
     """Sweep: one digest e-mail per person with lines waiting from before today's digest hour.
 

@@ -26,6 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from . import worker
 from .errors import DomainError
 from .extensions import db
 
@@ -149,6 +150,7 @@ def delete(name):
     _remove(_staged(name))
 
 
+@worker.sweep(order=40)
 def sweep_staged(now=None, **_ignored):
     """Remove staged files older than STAGED_MAX_AGE (their request died before commit or rollback)."""
     cutoff = (now.timestamp() if now is not None else time.time()) - STAGED_MAX_AGE

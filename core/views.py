@@ -4,10 +4,16 @@ from flask_login import current_user
 
 from core.web import safe_next
 
-from . import bp
-from .errors import DomainError
+from . import admin_menu, bp
 from .extensions import db
+from .forms import ActionForm
 from .health import database_answers
+from .i18n import language_chosen
+
+
+@bp.app_context_processor
+def _admin_menu():
+    return {"admin_menu": admin_menu.entries}
 
 
 @bp.get("/")
@@ -17,17 +23,11 @@ def home():
 
 @bp.post("/bahasa/<lang>")
 def set_language(lang):
-    from accounts import services as account_services
-    from accounts.forms import ActionForm
-
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
     if ActionForm().validate_on_submit():
         session["lang"] = lang
-        try:
-            account_services.set_locale(current_user, lang)
-        except DomainError:
-            pass
+        language_chosen.send(current_app._get_current_object(), user=current_user, language=lang)
     return redirect(safe_next(url_for("core.home")))
 
 

@@ -1,4 +1,7 @@
-"""The worker: one loop that sends the outbox and runs the complaint sweeps on a schedule.
+"""The worker: one loop that sends the outbox and runs the sweeps on a schedule.
+
+The sweeps (escalating complaints, closing consultations' input, ...) are registered by the
+pillars that own them (`@worker.sweep`); the worker knows them only by their registered names.
 
 `flask worker` runs it beside the web processes (`make run` starts one); any number may run at
 once, because the outbox and the sweeps take their rows with locks that skip each other. SIGTERM
@@ -13,6 +16,7 @@ from flask import current_app
 from .errors import database_unavailable
 from .extensions import db
 from .mailer_connection import abort_sends
+from .registry import Registry
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 OUTBOX_BATCH = 100
@@ -26,21 +30,26 @@ def deliver_outbox(now=None, stop=None):
     return stats
 
 
-# The periodic work of each pillar: "module:function", each called with now=...
-SWEEPS = ("complaints.sweeps:run_all", "forum.consultation_services:close_due",
-          "training.certificate_services:remind_expiring",
-          "core.uploads:sweep_staged",  # uploads whose request died before commit or rollback
-          "complaints.sweeps:erase_expired_identities",  # reporters' identities past their retention
-          "core.notices:send_digests",  # work notices chosen as one daily digest
-          "scorecard.aggregates:refresh_sweep")  # the scorecard's figures, every few minutes
+# The periodic work of each pillar and of core, registered where it is written (@sweep) as a
+# "module:function" name; load_sweeps() looks the names up, so each run calls what the module
+# holds then, and a deployment that lost a module is caught before the loop starts.
+SWEEPS = Registry("sweep")
+
+
+def sweep(*, order):
+    """Register a function the worker calls with now=... every WORKER_SWEEP_SECONDS; lower orders first."""
+    def register(fn):
+        SWEEPS.add(f"{fn.__module__}:{fn.__name__}", None, order=order)
+        return fn
+    return register
 
 
 class SweepUnavailable(RuntimeError):
-    """A sweep named in SWEEPS cannot be imported: a broken deployment, not something to skip."""
+    """A registered sweep cannot be imported: a broken deployment, not something to skip."""
 
 
 def load_sweeps():
-    """The sweep functions of SWEEPS, imported; SweepUnavailable names the first that is missing.
+    """The registered sweep functions, imported; SweepUnavailable names the first that is missing.
 
     A missing sweep means complaints that are never escalated or consultations never closed,
     silently: the worker refuses to start (or to go on) rather than log a warning nobody reads.
@@ -152,3 +161,7 @@ class Worker:
 def run(once=False, now=None, sweeps=True):
     """What `flask worker` (and `flask outbox deliver`, without the sweeps) calls."""
     return Worker(now=now, sweeps=sweeps).run(once=once)
+
+
+# Core's own sweeps (staged uploads, daily digests) register themselves as the pillars' do.
+from . import notices, uploads  # noqa: E402,F401

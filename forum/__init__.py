@@ -10,4 +10,5 @@ from flask import Blueprint
 bp = Blueprint("forum", __name__, url_prefix="/forum")
 
 from . import audit_labels, consultation_views, minutes_views, notice_views, thread_views  # noqa: E402,F401
-from . import calendar_handlers  # noqa: E402,F401
+# What core calls without knowing the forum: calendar changes, the closing sweep, search tables, the demo.
+from . import calendar_handlers, consultation_services, demo, search  # noqa: E402,F401

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import Unit
-from core import audit, calendar, clock, permissions, uploads
+from core import audit, calendar, clock, permissions, uploads, worker
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 
@@ -314,6 +314,7 @@ def close_input(actor, consultation, now=None):
     return consultation
 
 
+@worker.sweep(order=20)
 def close_due(now=None):
     """Sweep: close every open consultation whose input window has passed. Returns how many it closed.
 

@@ -7,6 +7,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError, NotAllowed
 from core.extensions import db
+from core.forms import ActionForm
 from core.i18n import format_moment
 from core.page_cache import cached_for_visitors
 from core.permissions import permission_required
@@ -153,7 +154,7 @@ def _step(slug, action, success, *, form_class=None, form_name=None, prefix=None
     if form_class is RegistrationForm:
         form = _registration_form(request.form)
     else:
-        form = (form_class or _ActionForm)(prefix=prefix or "")
+        form = (form_class or ActionForm)(prefix=prefix or "")
     if not form.validate_on_submit():
         if form_name:
             return consultation_page(consultation, 400, **{form_name: form})
@@ -163,11 +164,6 @@ def _step(slug, action, success, *, form_class=None, form_name=None, prefix=None
     if shown is not None:
         return shown
     return redirect(url_for("forum.consultation", slug=consultation.slug))
-
-
-def _ActionForm(prefix=""):
-    from accounts.forms import ActionForm
-    return ActionForm()
 
 
 @bp.post("/konsultasi/<slug>/terbitkan")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import MEMBER_APPROVED, Organisation, OrganisationMembership, Unit, User
 from core import calendar, clock
+from core.demo import seed_step
 from core.extensions import db
 from core.permissions import ASN, CITIZEN, MODERATOR, ORG_MEMBER
 
@@ -347,3 +348,8 @@ def seed(users, now=None):
     db.session.flush()
     return {"open": ktp, "follow_up": maklumat, "completed": skm}
 
+
+@seed_step(order=30)
+def seed_consultations(city):
+    consultations = seed(city["users"])
+    return [f"{len(consultations)} demo consultations (open, follow-up, completed)."]

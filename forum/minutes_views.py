@@ -7,6 +7,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError, NotAllowed
 from core.extensions import db, login_manager
+from core.forms import ActionForm
 from core.page_cache import cached_for_visitors
 from core.uploads import PDF, send_stored
 from core.web import REFUSED, page_number, run_for_form
@@ -167,7 +168,6 @@ def minutes_scan(slug):
 @bp.route("/konsultasi/<slug>/berita-acara/terbitkan", methods=["GET", "POST"])
 @login_required
 def minutes_publish(slug):
-    from accounts.forms import ActionForm
     consultation = consultation_services.get_by_slug(slug)
     permissions.require(current_user, "consultation.manage", consultation)
     berita_acara = services.get_berita_acara(consultation)

@@ -16,8 +16,12 @@ from markupsafe import Markup, escape
 from sqlalchemy import text
 
 from core.extensions import db
+from core.schema_filter import keep_outside_models
 from core.types import UTCDateTime
 from core.web import links_context
+
+# The search's own database objects, written by hand in its migration: the models cannot describe them.
+keep_outside_models(table_prefixes=("forum_search",), indexes=("ix_consultation_search", "ix_forum_input_search"))
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12

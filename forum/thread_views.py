@@ -3,11 +3,11 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from accounts.forms import ActionForm
 from accounts.services import active_units
 from core import clock, permissions
 from core.errors import NotFound
 from core.extensions import limiter
+from core.forms import ActionForm
 from core.page_cache import cached_for_visitors
 from core.permissions import permission_required
 from core.web import REFUSED, page_number, perform, run_for_form

@@ -2,11 +2,15 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import admin_bp
+from core import admin_bp, admin_menu
+from core.i18n import lazy_gettext as _l
 from core.i18n import gettext as _
 from core.permissions import permission_required
 
 from . import measures, score, services
+
+
+admin_menu.add("admin.scorecard_settings", _l("Penilaian rapor"), "scorecard.configure", order=90)
 
 
 def _page(values=None, errors=None, status=200):

@@ -39,7 +39,7 @@ from sqlalchemy import Date, and_, case, delete, func, literal, or_, select, upd
 from accounts.models import Unit
 from complaints.models import (FORWARD_SLA, OPEN_STATUSES, REJECTED, AWAITING_REPORTER, Complaint,
                                ComplaintEvent)
-from core import audit, calendar, clock
+from core import audit, calendar, clock, worker
 from core.extensions import db
 
 from .measures import DAY_BUCKETS
@@ -428,6 +428,7 @@ def refresh(*, now=None, full=False, wait=True):
     return {"days": recomputed, "full": full}
 
 
+@worker.sweep(order=80)  # after the complaint and forum sweeps, so their changes are in the figures
 def refresh_sweep(now=None):
     """The worker's step: an incremental refresh at most every SCORECARD_REFRESH_SECONDS, and a full
     rebuild every SCORECARD_FULL_REBUILD_HOURS; skipped while another worker is refreshing."""

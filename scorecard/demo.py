@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from accounts.models import Unit
 from complaints import services as complaints
 from core import clock, outbox
+from core.demo import seed_step
 from core.extensions import db
 from core.permissions import MODERATOR, SYSTEM, ReporterPass
 from core.web import links_context
@@ -118,3 +119,9 @@ def _one(unit, short_name, profile, received, moderator, rng, n):
     complaints.accept(reporter, complaint, now=resolved_at + timedelta(days=1))
     complaints.rate(reporter, complaint, rating=rng.choice(ratings), now=resolved_at + timedelta(days=1))
     return complaint
+
+
+@seed_step(order=50)  # after training: the hosts' certificates count in the figures
+def seed_scorecard(city):
+    filed = seed(city["users"])
+    return [f"A year of complaint history ({filed} complaints) across units, and the scorecard's figures."]

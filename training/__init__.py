@@ -17,3 +17,5 @@ bp.add_app_template_filter(fill, "fill_placeholders")
 bp.add_app_template_global(listed, "training_placeholders")
 
 from . import audit_labels, authoring_views, certificate_views, learning_views, report_views  # noqa: E402,F401
+# What core calls without knowing training: the expiry reminder sweep, the demo.
+from . import certificate_services, demo  # noqa: E402,F401

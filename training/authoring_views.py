@@ -5,17 +5,21 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import admin_menu
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import ActionForm
+from core.i18n import lazy_gettext as _l
 from core.permissions import permission_required
 from core.web import attach_error, safe_next
 
-from accounts.forms import ActionForm
 from accounts.models import User
 
 from . import authoring_services as services
 from . import bp, report_services
 from .authoring_forms import ImportForm, LessonForm, ModuleForm, QuestionForm
+
+admin_menu.add("training.manage", _l("Pelatihan"), "training.author", order=80)
 
 
 @bp.get("/kelola")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.signals import asn_confirmed
-from core import audit, clock, permissions
+from core import audit, clock, permissions, worker
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
@@ -185,6 +185,7 @@ def revoke(actor, certificate, *, reason, now=None):
 
 # --- expiry reminders ---------------------------------------------------------------------------
 
+@worker.sweep(order=30)
 @with_links
 def remind_expiring(now=None):
     """Tell each learner once, TRAINING_REMINDER_DAYS before a certificate expires, to retake the module."""

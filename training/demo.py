@@ -4,6 +4,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core import clock
+from core.demo import seed_step
 from core.extensions import db
 from core.permissions import ASN, SYSTEM
 from core.web import links_context
@@ -36,3 +37,9 @@ def seed(users, now=None):
     with links_context():
         certificate_services.issue(attempt, now=passed_at)
     db.session.commit()
+
+
+@seed_step(order=40)
+def seed_training(city):
+    seed(city["users"])
+    return ["The shipped training modules, with a certificate for the demo ASN."]

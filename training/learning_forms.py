@@ -1,4 +1,4 @@
-"""Forms of the learner's pages: the catalogue filter and the POST-only buttons (CSRF only).
+"""Forms of the learner's pages: the catalogue filter and the quiz (its buttons are core.forms.ActionForm).
 
 The quiz's answers are read from the posted form by the view (`q-<question id>` → option ids),
 because the questions differ per attempt; QuizForm carries the CSRF token.
@@ -17,10 +17,6 @@ class CatalogueFilterForm(FlaskForm):
 
     sasaran = SelectField(_l("Sasaran"), choices=[("", _l("Semua sasaran"))] + list(AUDIENCES.items()),
                            default="")
-
-
-class ButtonForm(FlaskForm):
-    """Mark a lesson read, start the quiz: only the CSRF token travels."""
 
 
 class QuizForm(FlaskForm):

@@ -6,11 +6,12 @@ from flask_login import current_user, login_required
 from core import clock, permissions
 from core.errors import DomainError, NotAllowed
 from core.extensions import db
+from core.forms import ActionForm
 
 from . import bp
 from . import certificate_services
 from . import learning_services as services
-from .learning_forms import ButtonForm, CatalogueFilterForm, QuizForm, answers_from
+from .learning_forms import CatalogueFilterForm, QuizForm, answers_from
 from .models import AUDIENCES
 
 
@@ -65,7 +66,7 @@ def module(slug):
         quiz=services.quiz_info(_user(), module, now, prog),
         certificate=certificate, certificate_status=certificate_status,
         certificate_url=url_for("training.certificate", code=certificate.code) if certificate else None,
-        may_learn=permissions.can(current_user, "training.learn", module), button_form=ButtonForm())
+        may_learn=permissions.can(current_user, "training.learn", module), button_form=ActionForm())
 
 
 @bp.get("/modul/<slug>/pelajaran/<int:position>")
@@ -88,7 +89,7 @@ def lesson(slug, position):
         reading_left = services.reading_seconds_left(_user(), lesson, now)
     return render_template(
         "training/lesson.html", module=module, lesson=lesson, progress=prog, may_learn=may_learn,
-        is_read=is_read, button_form=ButtonForm(), number=index_ + 1,
+        is_read=is_read, button_form=ActionForm(), number=index_ + 1,
         reading_time=services.duration_text(lesson.reading_seconds) if module.reading_time_check else None,
         reading_left=services.duration_text(reading_left) if reading_left else None,
         previous=module.lessons[index_ - 1] if index_ > 0 else None,
@@ -100,7 +101,7 @@ def lesson(slug, position):
 def mark_read(slug, position):
     module = _module_for_learner(slug)
     lesson = services.get_lesson(module, position)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         services.mark_read(_user(), lesson, clock.now())
@@ -124,7 +125,7 @@ def mark_read(slug, position):
 @login_required
 def start_quiz(slug):
     module = _module_for_learner(slug)
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         attempt = services.start_attempt(_user(), module, clock.now())

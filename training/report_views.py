@@ -5,10 +5,9 @@ from flask_login import current_user
 from core import clock, permissions
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import ActionForm
 from core.permissions import permission_required
 from core.web import paginate
-
-from accounts.forms import ActionForm
 
 from . import bp
 from . import report_services as services
