@@ -3,14 +3,14 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, false, select
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, and_, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import clock
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
-from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER
+from core.permissions import ADMIN, ANY_UNIT, ASN, CITIZEN, MODERATOR, ORG_MEMBER
 from core.types import UTCDateTime
 
 ROLE_LABELS = {
@@ -168,6 +168,14 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self):
         return self.role in (MODERATOR, ADMIN)
+
+    @classmethod
+    def confirmed_asn(cls, unit_id=ANY_UNIT):
+        """SQL twin of core.permissions.is_confirmed_asn (the same rule, for queries): active ASN
+        accounts a moderator or admin confirmed, of the unit `unit_id` (an id or a column) when given."""
+        condition = and_(cls.role == ASN, cls.asn_confirmed_at.is_not(None), cls.active.is_(True),
+                         cls.unit_id.is_not(None))
+        return condition if unit_id is ANY_UNIT else and_(condition, cls.unit_id == unit_id)
 
     @property
     def asn_pending(self):

@@ -16,7 +16,7 @@ from core.i18n import select_locale
 from core.openapi import Error, FieldErrors
 
 from . import api_bp as bp
-from . import services
+from . import services, visibility
 from .api_schemas import Categories, ComplaintFiled, ComplaintIn, ComplaintOut, Units, flat_errors
 from .forms import ComplaintApiForm
 from .models import CATEGORIES, CLASSIFICATIONS, Complaint
@@ -33,8 +33,10 @@ def _iso(moment):
 
 
 def public_view(complaint):
-    """What anyone holding the tracking code may know: never identity, never rahasia content."""
-    events = [e for e in complaint.events if e.public]
+    """What anyone holding the tracking code may know (the public view, complaints.visibility):
+    never identity, never rahasia content."""
+    view = visibility.view_for(complaint, visibility.PUBLIC)
+    events = [e for e in complaint.events if view.sees(e)]
     data = {
         "tracking_code": complaint.tracking_code,
         "status": complaint.status,
@@ -52,9 +54,8 @@ def public_view(complaint):
         "confidential": complaint.confidential,
         "timeline": [{"at": _iso(e.created_at), "event": e.kind, "label": str(e.label)} for e in events],
     }
-    if not complaint.confidential:
-        data.update(title=complaint.title, description=complaint.description, location=complaint.location,
-                    response=complaint.public_response)
+    if view.content is not None:
+        data.update(view.content, response=view.response)
     return data
 
 

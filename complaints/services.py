@@ -24,6 +24,7 @@ from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ADMIN, ASN, MODERATOR
 
+from . import visibility
 from .models import (AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR, IN_PROGRESS,
                      OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED, REJECTION_LABELS,
                      RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent, IdempotencyKey)
@@ -99,21 +100,22 @@ def _event(complaint, actor, kind, *, now, message=None, public=True, role=None,
                            data={k: v for k, v in data.items() if v is not None})
     db.session.add(event)
     complaint.updated_at = now
-    if public and complaint.forwarded_at is not None and kind not in ("forwarded", "national_tracking_id"):
-        # The city keeps the case; the national system hears of every public step after forwarding.
-        db.session.flush()
-        outbox.enqueue(outbox.FORWARD_UPDATE, key=f"forward-update:{event.id}", subject=complaint,
-                       payload=forward_payload(complaint, event="update", step=kind, message=_public_text(complaint, kind, message)),
-                       now=now)
+    if complaint.forwarded_at is not None and kind not in ("forwarded", "national_tracking_id"):
+        # The city keeps the case; the national system hears of every step it may see after forwarding.
+        national = visibility.view_for(complaint, visibility.NATIONAL)
+        if national.sees(event):
+            db.session.flush()
+            payload = forward_payload(complaint, event="update", step=kind, message=national.message(event))
+            outbox.enqueue(outbox.FORWARD_UPDATE, key=f"forward-update:{event.id}", subject=complaint,
+                           payload=payload, now=now)
     return event
 
 
-def _public_text(complaint, kind, message):
-    return message if kind in ("resolved", "rejected") and not complaint.confidential else None
-
-
 def forward_payload(complaint, *, event, step=None, reason=None, message=None):
-    """What the national system receives. Never an anonymous reporter's identity."""
+    """What the national system receives: its view of the complaint (complaints.visibility), so
+    never an anonymous reporter's identity nor a rahasia complaint's response."""
+    view = visibility.view_for(complaint, visibility.NATIONAL)
+    content = view.content
     payload = {
         "tracking_code": complaint.tracking_code,
         "event": event,
@@ -125,66 +127,41 @@ def forward_payload(complaint, *, event, step=None, reason=None, message=None):
         "classification": complaint.classification,
         "category": complaint.category,
         "unit": complaint.unit.name if complaint.unit else None,
-        "title": complaint.title,
-        "description": complaint.description,
-        "location": complaint.location,
+        "title": content["title"],
+        "description": content["description"],
+        "location": content["location"],
         "confidential": complaint.confidential,
         "anonymous": complaint.anonymous,
         "received_at": complaint.received_at.isoformat(),
         "due_at": complaint.due_at.isoformat(),
-        "public_response": complaint.public_response if not complaint.confidential else None,
+        "public_response": view.response,
     }
-    if not complaint.anonymous:
+    identity = view.identity
+    if identity is not None:
         # Sealed while the message waits in the outbox (the database); opened when it is sent.
-        return encryption.seal(payload, reporter={"name": reporter_name(complaint), "email": reporter_email(complaint),
-                                                  "phone": complaint.reporter_phone})
+        return encryption.seal(payload, reporter=identity)
     return payload
 
 
-def reporter_name(complaint):
-    return complaint.reporter.full_name if complaint.reporter else complaint.reporter_name
-
-
-def reporter_email(complaint):
-    return complaint.reporter.email if complaint.reporter else complaint.reporter_email
-
-
-def reporter_identity_for_staff(complaint):
-    """Who filed, as the handlers may see it: nothing at all when the complaint is anonim.
-
-    The one place that decides it. No role (admin included) sees an anonim reporter's name,
-    e-mail, phone or account; only the system uses them, to write to the reporter.
-    """
-    if complaint.anonymous:
-        return None
-    return {"name": reporter_name(complaint), "email": reporter_email(complaint), "phone": complaint.reporter_phone}
-
-
 def _notify_reporter(complaint, subject, template, **context):
-    address = reporter_email(complaint)
+    address = visibility.reporter_contact(complaint)["email"]
     if address:
         locale = complaint.reporter.locale if complaint.reporter else complaint.locale
         send_email(address, subject, template, locale=locale, complaint=complaint, subject_obj=complaint, private=True,
                    url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
 
 
-def _is_handler(unit_id_column):
-    """Conditions for a person who can act on a unit's complaints: an active, confirmed ASN of the unit."""
-    return (User.unit_id == unit_id_column, User.role == ASN, User.active.is_(True),
-            User.asn_confirmed_at.is_not(None))
-
-
 def unit_handlers(unit_id):
     if unit_id is None:
         return []
-    return db.session.scalars(select(User).where(*_is_handler(unit_id))).all()
+    return db.session.scalars(select(User).where(User.confirmed_asn(unit_id))).all()
 
 
 def staffed_units(unit_ids):
     """Of these units, those with at least one person who can act on their complaints (one query)."""
     if not unit_ids:
         return set()
-    return set(db.session.scalars(select(User.unit_id).where(*_is_handler(User.unit_id), User.unit_id.in_(unit_ids))
+    return set(db.session.scalars(select(User.unit_id).where(User.confirmed_asn(), User.unit_id.in_(unit_ids))
                                   .distinct()))
 
 
@@ -194,7 +171,7 @@ def needs_moderator():
     They stay in the moderators' queue ("Perlu moderator") until a handler of the unit is confirmed
     or the complaint is rerouted.
     """
-    no_handler = ~select(User.id).where(*_is_handler(Complaint.unit_id)).exists()
+    no_handler = ~select(User.id).where(User.confirmed_asn(Complaint.unit_id)).exists()
     return (Complaint.status == RECEIVED) | (
         Complaint.status.in_(OPEN_STATUSES + (AWAITING_REPORTER,)) & (Complaint.unit_id.is_(None) | no_handler))
 

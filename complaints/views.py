@@ -19,7 +19,7 @@ from core.uploads import send_stored
 from core.web import attach_error, paginate, perform
 from forum.models import ForumInput
 
-from . import bp, services
+from . import bp, services, visibility
 from .forms import (ComplaintForm, DisputeForm, ForwardForm, MessageForm, NoteForm, QueueFilterForm, RatingForm,
                     RejectForm, ReplyForm, ResolveForm, RerouteForm, TrackForm, VerifyForm)
 from .models import AWAITING_REPORTER, OPEN_STATUSES, STATUS_LABELS, Complaint, ComplaintAttachment, ComplaintEvent
@@ -112,13 +112,13 @@ def track_lookup():
 @cached_for_visitors("complaints")
 def track(code):
     complaint = services.get_by_code(code)
-    events = db.session.scalars(select(ComplaintEvent).where(
-        ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.public.is_(True))
-        .order_by(ComplaintEvent.created_at, ComplaintEvent.id)).all()
+    # The same page for everyone, the reporter and the handlers too (it is cached for visitors).
+    view = visibility.view_for(complaint, visibility.PUBLIC)
     # A complaint a moderator made from a forum input links back to it.
     forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
-    return render_template("complaints/track.html", complaint=complaint, events=events, now=clock.now(),
-                           is_reporter=reporter_actor(complaint) is not None, forum_input=forum_input)
+    return render_template("complaints/track.html", complaint=complaint, view=view, events=view.timeline(),
+                           now=clock.now(), is_reporter=reporter_actor(complaint) is not None,
+                           forum_input=forum_input)
 
 
 @bp.get("/akses/<code>/<key>")
@@ -208,15 +208,11 @@ def case_page(complaint, status=200, **forms):
     defaults.update(forms)
     _unit_select(defaults["verify_form"].unit_id)
     _unit_select(defaults["reroute_form"].unit_id)
-    event_query = select(ComplaintEvent).options(selectinload(ComplaintEvent.actor)).where(
-        ComplaintEvent.complaint_id == complaint.id)
-    if not staff_view:
-        event_query = event_query.where(ComplaintEvent.public.is_(True))
-    events = db.session.scalars(event_query.order_by(ComplaintEvent.created_at, ComplaintEvent.id)).all()
+    view = visibility.view_for(complaint, current_user._get_current_object() if staff_view else reporter)
+    events = view.timeline(selectinload(ComplaintEvent.actor))
     forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
-    return render_template("complaints/case.html", complaint=complaint, events=events, staff_view=staff_view,
-                           is_reporter=reporter is not None, now=clock.now(),
-                           identity=services.reporter_identity_for_staff(complaint),
+    return render_template("complaints/case.html", complaint=complaint, view=view, events=events,
+                           staff_view=staff_view, is_reporter=reporter is not None, now=clock.now(),
                            forum_input=forum_input, **defaults), status
 
 

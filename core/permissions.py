@@ -5,6 +5,7 @@ each rule is written once, here. A rule is a function of (user, obj) returning T
 anonymous visitors arrive as Flask-Login's AnonymousUserMixin (not authenticated).
 """
 from functools import wraps
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +17,7 @@ ROLES = (CITIZEN, ORG_MEMBER, ASN, MODERATOR, ADMIN)
 STAFF_ROLES = (MODERATOR, ADMIN)
 
 _rules = {}
+ANY_UNIT = object()  # is_confirmed_asn() without a unit: of whichever unit the ASN belongs to
 
 
 def rule(action):
@@ -29,6 +31,14 @@ def rule(action):
 
 def _active(user):
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_confirmed_asn(user, unit_id=ANY_UNIT):
+    """A confirmed ASN of this unit: an active ASN account that a moderator or admin confirmed to
+    act for their unit. Without `unit_id`, of whichever unit they belong to; a unit id of None
+    (a complaint not yet routed) matches nobody. Its SQL twin is accounts.models.User.confirmed_asn()."""
+    return (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
+            and user.unit_id is not None and (unit_id is ANY_UNIT or user.unit_id == unit_id))
 
 
 def is_staff(user):
@@ -111,9 +121,7 @@ def _unit_act_for(user, unit):
     """An ASN acts for their own unit only once a moderator or admin confirmed them."""
     if not _active(user) or unit is None:
         return False
-    if user.role in STAFF_ROLES:
-        return True
-    return user.role == ASN and user.asn_confirmed_at is not None and user.unit_id == unit.id
+    return user.role in STAFF_ROLES or is_confirmed_asn(user, unit.id)
 
 
 # --- organisations ---------------------------------------------------------------------------
@@ -192,15 +200,9 @@ class ReporterPass:
         self.complaint_id = complaint_id
 
 
-def _is_unit_handler(user, unit_id):
-    return (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
-            and unit_id is not None and user.unit_id == unit_id)
-
-
 @rule("complaint.queue")
 def _complaint_queue(user, obj):
-    return is_staff(user) or (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
-                              and user.unit_id is not None)
+    return is_staff(user) or is_confirmed_asn(user)
 
 
 @rule("complaint.moderate")
@@ -212,7 +214,7 @@ def _complaint_moderate(user, complaint):
 @rule("complaint.handle")
 def _complaint_handle(user, complaint):
     """Work on a case: the unit it is routed to, and the moderators."""
-    return is_staff(user) or _is_unit_handler(user, complaint.unit_id)
+    return is_staff(user) or is_confirmed_asn(user, complaint.unit_id)
 
 
 @rule("complaint.reporter")
@@ -230,7 +232,7 @@ def _complaint_view_case(actor, complaint):
 # --- forum (Forum Konsultasi Publik) ----------------------------------------------------------
 
 def _is_host(user, consultation):
-    return _is_unit_handler(user, consultation.unit_id)
+    return is_confirmed_asn(user, consultation.unit_id)
 
 
 def _verified(user):
@@ -240,8 +242,7 @@ def _verified(user):
 @rule("consultation.create")
 def _consultation_create(user, obj):
     """Moderators, and confirmed ASN for their own unit."""
-    return is_staff(user) or (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
-                              and user.unit_id is not None)
+    return is_staff(user) or is_confirmed_asn(user)
 
 
 @rule("consultation.manage")
@@ -260,14 +261,31 @@ def _consultation_register(user, consultation):
     return _verified(user) and consultation.stage in ("open", "closed")
 
 
+class InputAuthorship(NamedTuple):
+    """On whose behalf one person may post input to one consultation; false when on nobody's."""
+
+    organisations: list  # the verified organisations they are an approved member of
+    own_name: bool  # in their own name, as a registered citizen
+
+    def __bool__(self):
+        return bool(self.organisations) or self.own_name
+
+
+def input_authorship(user, consultation):
+    """Who may post input: a verified account, for a verified organisation it is an approved member
+    of, or in its own name where the consultation lets registered citizens post (never a moderator's
+    or admin's own name). The one rule behind `forum.post_input`, the input form's choices and the
+    posting service's check."""
+    if not _verified(user):
+        return InputAuthorship([], False)
+    organisations = [org for org in getattr(user, "approved_organisations", []) if org.status == "verified"]
+    return InputAuthorship(organisations, consultation.allow_citizen_input and user.role not in STAFF_ROLES)
+
+
 @rule("forum.post_input")
 def _forum_post_input(user, consultation):
     """Verified organisation members post input; citizens too where the consultation allows it."""
-    if not _verified(user):
-        return False
-    if any(org.status == "verified" for org in getattr(user, "approved_organisations", [])):
-        return True
-    return consultation.allow_citizen_input and user.role not in STAFF_ROLES
+    return bool(input_authorship(user, consultation))
 
 
 @rule("forum.reply")
@@ -311,7 +329,7 @@ def _forum_follow(user, obj):
 @rule("action.update")
 def _action_update(user, action):
     """Progress on a follow-up action: its responsible unit, the host unit, or moderators."""
-    return is_staff(user) or _is_unit_handler(user, action.unit_id) or _is_host(user, action.consultation)
+    return is_staff(user) or is_confirmed_asn(user, action.unit_id) or _is_host(user, action.consultation)
 
 
 # --- training -------------------------------------------------------------------------------
@@ -337,9 +355,7 @@ def _training_report(user, unit):
     """Completion reports: admins and moderators for every unit, a unit's manager for their own."""
     if is_staff(user):
         return True
-    return (_active(user) and user.role == ASN and user.asn_confirmed_at is not None
-            and getattr(user, "unit_manager", False) and user.unit_id is not None
-            and (unit is None or unit.id == user.unit_id))
+    return is_confirmed_asn(user, ANY_UNIT if unit is None else unit.id) and user.unit_manager
 
 
 @rule("certificate.revoke")

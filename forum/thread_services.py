@@ -135,13 +135,6 @@ def edit_deadline(post):
     return post.created_at + timedelta(minutes=current_app.config["FORUM_EDIT_MINUTES"])
 
 
-def author_organisations(user):
-    """Verified organisations the user may post on behalf of."""
-    if user is None or not user.is_authenticated:
-        return []
-    return [org for org in user.approved_organisations if org.status == "verified"]
-
-
 # --- checks -------------------------------------------------------------------------------------
 
 def _text(value, field, *, minimum, maximum, label_missing):
@@ -178,13 +171,14 @@ def post_input(actor, consultation, *, title, body, organisation_id=None, now=No
     now = now or clock.now()
     if not consultation_services.input_open(consultation, now):
         raise DomainError(_("Masukan hanya dapat dikirim selama konsultasi dibuka untuk masukan."))
+    authorship = permissions.input_authorship(actor, consultation)
     organisation = None
     if organisation_id:
         organisation = db.session.get(Organisation, organisation_id)
-        if organisation is None or not permissions.can(actor, "organisation.act_for", organisation):
+        if organisation not in authorship.organisations:
             raise DomainError(_("Anda hanya dapat mengirim masukan atas nama organisasi terverifikasi tempat "
                                 "Anda menjadi anggota."), field="organisation_id")
-    elif not consultation.allow_citizen_input or actor.role in permissions.STAFF_ROLES:
+    elif not authorship.own_name:
         raise DomainError(_("Pilih organisasi yang Anda wakili."), field="organisation_id")
     forum_input = ForumInput(
         consultation_id=consultation.id, author_id=actor.id,

@@ -38,10 +38,10 @@ def thread_url(forum_input, **kwargs):
 
 def input_form(consultation, formdata=None):
     """The input form with the organisations this person may post for (and "myself" where allowed)."""
-    user = current_user._get_current_object() if current_user.is_authenticated else None
     form = InputForm() if formdata is None else InputForm(formdata=formdata)
-    choices = [(org.id, org.name) for org in services.author_organisations(user)]
-    if consultation.allow_citizen_input and user is not None and user.role not in permissions.STAFF_ROLES:
+    authorship = permissions.input_authorship(current_user, consultation)
+    choices = [(org.id, org.name) for org in authorship.organisations]
+    if authorship.own_name:
         choices.append(("", _("Pribadi (warga terdaftar)")))
     form.organisation_id.choices = choices
     return form

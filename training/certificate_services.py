@@ -116,7 +116,7 @@ def _new_code():
 
 def waits_for_confirmation(user, module):
     """An ASN module's certificate names a civil servant: it waits until a moderator confirms the ASN."""
-    return module.audience == "asn" and user.role == ASN and user.asn_confirmed_at is None
+    return module.audience == "asn" and user.asn_pending
 
 
 def issue(attempt, *, now):

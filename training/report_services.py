@@ -57,10 +57,6 @@ def units_query(unit=None):
     return query.where(Unit.is_active.is_(True))
 
 
-def _asn_filter():
-    return and_(User.role == ASN, User.asn_confirmed_at.is_not(None), User.active.is_(True))
-
-
 def _valid_certificate(now):
     return and_(Certificate.revoked_at.is_(None),
                 or_(Certificate.expires_at.is_(None), Certificate.expires_at > now))
@@ -78,14 +74,14 @@ def completion(units, modules, *, now=None):
     if not unit_ids:
         return []
     asn_counts = dict(db.session.execute(
-        select(User.unit_id, func.count(User.id)).where(_asn_filter(), User.unit_id.in_(unit_ids))
+        select(User.unit_id, func.count(User.id)).where(User.confirmed_asn(), User.unit_id.in_(unit_ids))
         .group_by(User.unit_id)).all())
     done, attempts = {}, {}
     if module_ids:
         for unit_id, module_id, count in db.session.execute(
                 select(User.unit_id, Certificate.module_id, func.count(func.distinct(User.id)))
                 .join(User, User.id == Certificate.user_id)
-                .where(_asn_filter(), User.unit_id.in_(unit_ids), Certificate.module_id.in_(module_ids),
+                .where(User.confirmed_asn(), User.unit_id.in_(unit_ids), Certificate.module_id.in_(module_ids),
                        _valid_certificate(now))
                 .group_by(User.unit_id, Certificate.module_id)):
             done[unit_id, module_id] = count
@@ -93,7 +89,7 @@ def completion(units, modules, *, now=None):
                 select(User.unit_id, QuizAttempt.module_id, func.count(QuizAttempt.id),
                        func.avg(QuizAttempt.score), func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0)))
                 .join(User, User.id == QuizAttempt.user_id)
-                .where(_asn_filter(), User.unit_id.in_(unit_ids), QuizAttempt.module_id.in_(module_ids),
+                .where(User.confirmed_asn(), User.unit_id.in_(unit_ids), QuizAttempt.module_id.in_(module_ids),
                        QuizAttempt.submitted_at.is_not(None))
                 .group_by(User.unit_id, QuizAttempt.module_id)):
             attempts[unit_id, module_id] = (count, average, passes or 0)
@@ -146,7 +142,7 @@ def incomplete_query(module, *, unit=None, now=None):
         raise DomainError(_("Modul ini tidak diwajibkan bagi ASN."))
     has_certificate = exists().where(Certificate.user_id == User.id, Certificate.module_id == module.id,
                                      _valid_certificate(now))
-    query = (select(User).where(_asn_filter(), ~has_certificate).options(selectinload(User.unit))
+    query = (select(User).where(User.confirmed_asn(), ~has_certificate).options(selectinload(User.unit))
              .order_by(User.full_name, User.id))
     if unit is not None:
         query = query.where(User.unit_id == unit.id)

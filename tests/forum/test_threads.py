@@ -3,8 +3,11 @@ from datetime import timedelta
 
 import pytest
 from flask import render_template
+from flask_login import AnonymousUserMixin
 
+from core import permissions
 from core.errors import DomainError, NotAllowed
+from core.permissions import CITIZEN, MODERATOR
 from core.extensions import db
 from forum import thread_services as threads
 from forum.models import CLOSED, COMPLETED, Flag, ForumInput, ForumReply, Support
@@ -56,6 +59,52 @@ def test_citizens_post_input_only_where_the_consultation_allows_it(citizen, make
         post(citizen, make_consultation())
     forum_input = post(citizen, make_consultation(allow_citizen_input=True))
     assert forum_input.organisation_id is None
+
+
+def test_one_rule_says_on_whose_behalf_a_person_may_post_input(citizen, org_member, organisation, moderator,
+                                                               make_user, make_organisation, make_consultation):
+    closed_to_citizens, open_to_citizens = make_consultation(), make_consultation(allow_citizen_input=True)
+    staff_member = make_user(MODERATOR, email="moderator.anggota@example.com")
+    make_organisation("Organisasi Moderator", members=[staff_member])
+    make_organisation("Organisasi Menunggu", status="pending", members=[citizen])
+    unverified = make_user(CITIZEN, email="belum@example.com", verified=False)
+    make_organisation("Organisasi Lain", members=[unverified])
+    # person: (the organisations they may post for, in their own name where citizens may post)
+    expected = {citizen: ([], True), org_member: ([organisation.name], True), moderator: ([], False),
+                staff_member: (["Organisasi Moderator"], False), unverified: ([], False)}
+    for user, (organisations, own_name_where_allowed) in expected.items():
+        for consultation, own_name in ((closed_to_citizens, False), (open_to_citizens, own_name_where_allowed)):
+            authorship = permissions.input_authorship(user, consultation)
+            assert [org.name for org in authorship.organisations] == organisations
+            assert authorship.own_name is own_name
+            assert permissions.can(user, "forum.post_input", consultation) is bool(organisations or own_name)
+            assert bool(authorship) is bool(organisations or own_name)
+    assert not permissions.input_authorship(AnonymousUserMixin(), open_to_citizens)
+    assert not permissions.input_authorship(None, open_to_citizens)
+
+
+def test_a_moderator_posts_only_for_their_organisation_even_where_citizens_may(make_user, make_organisation,
+                                                                               make_consultation):
+    staff_member = make_user(MODERATOR, email="moderator.anggota@example.com")
+    organisation = make_organisation("Organisasi Moderator", members=[staff_member])
+    consultation = make_consultation(allow_citizen_input=True)
+    with pytest.raises(DomainError) as error:
+        post(staff_member, consultation)
+    assert error.value.field == "organisation_id"
+    assert post(staff_member, consultation, organisation).organisation_id == organisation.id
+
+
+@pytest.mark.parametrize("allow_citizen_input", [False, True])
+def test_the_input_form_offers_what_the_rule_allows(client, login, org_member, organisation, make_consultation,
+                                                    allow_citizen_input, monkeypatch):
+    monkeypatch.setattr(threads.clock, "now", lambda: NOW)
+    consultation = make_consultation(allow_citizen_input=allow_citizen_input)
+    login(org_member)
+    page = client.get(f"/forum/konsultasi/{consultation.slug}").get_data(as_text=True)
+    form = page[page.index('id="judul-kirim-masukan"'):]
+    form = form[:form.index("</form>")]
+    assert organisation.name in form
+    assert ("Pribadi (warga terdaftar)" in form) is allow_citizen_input
 
 
 def test_an_organisation_member_must_name_their_organisation_by_default(org_member, consultation):
