@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("complaints", __name__, url_prefix="/pengaduan")
 api_bp = Blueprint("complaints_api", __name__, url_prefix="/api/v1")
 
-from . import api, audit_labels, handlers, views  # noqa: E402,F401
+from . import api, audit_labels, handlers, public_list_views, views  # noqa: E402,F401

@@ -9,6 +9,8 @@ label_actions({
     "complaint.rejected": _l("Pengaduan ditolak"),
     "complaint.forwarded": _l("Pengaduan diteruskan ke SP4N-LAPOR!"),
     "complaint.identity_erased": _l("Identitas pelapor dihapus setelah masa simpan"),
+    "complaint.public_list_hidden": _l("Pengaduan dikeluarkan dari daftar pengaduan publik"),
+    "complaint.public_list_shown": _l("Pengaduan dikembalikan ke daftar pengaduan publik"),
 })
 
 # An object type's label is a singular noun in English ("Pengguna": "User" here, "Users" in the menu).

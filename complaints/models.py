@@ -81,6 +81,9 @@ EVENT_LABELS = {
     "reminder_sent": _l("Pengingat tenggat dikirim"),
     "identity_erased": _l("Identitas pelapor dihapus sesuai masa simpan"),
     "deadline_moved": _l("Tenggat disesuaikan karena perubahan kalender hari kerja"),
+    # Internal events (the moderators' reason is not public): complaints/public_list_services.py.
+    "public_list_hidden": _l("Dikeluarkan dari daftar pengaduan publik"),
+    "public_list_shown": _l("Dikembalikan ke daftar pengaduan publik"),
 }
 
 
@@ -136,6 +139,9 @@ class Complaint(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # When the retention sweep erased the reporter's name, e-mail, phone and link (sweeps.py).
     identity_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A moderator kept it off the unit's public list (complaints/public_list.py), and why (staff only).
+    public_list_hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_list_hidden_reason: Mapped[str | None] = mapped_column(Text)
 
     unit = relationship("Unit")
     reporter = relationship("User", foreign_keys=[reporter_id])
@@ -151,6 +157,8 @@ class Complaint(db.Model):
         Index("ix_complaint_unit_status_due", "unit_id", "status", "due_at"),
         # The retention sweep: not yet erased, finished (closed or rejected) before the cutoff.
         Index("ix_complaint_retention", "identity_erased_at", "status", "closed_at"),
+        # A unit's public list, newest first (complaints/public_list.py).
+        Index("ix_complaint_unit_received", "unit_id", "received_at"),
     )
 
     @property

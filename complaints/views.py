@@ -19,9 +19,9 @@ from core.uploads import send_stored
 from core.web import attach_error, paginate, perform
 from forum.models import ForumInput
 
-from . import bp, services, visibility
-from .forms import (ComplaintForm, DisputeForm, ForwardForm, MessageForm, NoteForm, QueueFilterForm, RatingForm,
-                    RejectForm, ReplyForm, ResolveForm, RerouteForm, TrackForm, VerifyForm)
+from . import bp, public_list, services, visibility
+from .forms import (ComplaintForm, DisputeForm, ForwardForm, HideFromListForm, MessageForm, NoteForm, QueueFilterForm,
+                    RatingForm, RejectForm, ReplyForm, ResolveForm, RerouteForm, ShowOnListForm, TrackForm, VerifyForm)
 from .models import AWAITING_REPORTER, OPEN_STATUSES, STATUS_LABELS, Complaint, ComplaintAttachment, ComplaintEvent
 
 GRANTS = "reporter_of"  # session key: tracking codes whose reporter link this browser opened
@@ -204,6 +204,8 @@ def case_page(complaint, status=200, **forms):
         "reply_form": ReplyForm(formdata=None, prefix="reply"),
         "dispute_form": DisputeForm(formdata=None, prefix="dispute"),
         "rating_form": RatingForm(formdata=None, prefix="rating"),
+        "hide_list_form": HideFromListForm(formdata=None, prefix="hide_list"),
+        "show_list_form": ShowOnListForm(formdata=None, prefix="show_list"),
     }
     defaults.update(forms)
     _unit_select(defaults["verify_form"].unit_id)
@@ -213,7 +215,8 @@ def case_page(complaint, status=200, **forms):
     forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
     return render_template("complaints/case.html", complaint=complaint, view=view, events=events,
                            staff_view=staff_view, is_reporter=reporter is not None, now=clock.now(),
-                           forum_input=forum_input, **defaults), status
+                           forum_input=forum_input, listing_state=public_list.listing_state(complaint),
+                           unit_list_endpoint=public_list.UNIT_LIST_ENDPOINT, **defaults), status
 
 
 @bp.get("/<code>")
