@@ -3,22 +3,23 @@
 It uses no session and no cookies, so it needs no CSRF token and never acts as a logged-in
 person: every complaint filed here is a visitor's. Error messages follow Accept-Language.
 """
-from flask import current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from core import openapi
+from core import clock, openapi
 from core.errors import DomainError
-from core.extensions import csrf, limiter
+from core.extensions import csrf, db, limiter
 from core.i18n import select_locale
 from core.openapi import Error, FieldErrors
+from core.web import MAX_PAGE, parse_page
 
 from . import api_bp as bp
-from . import services, visibility
-from .api_schemas import Categories, ComplaintFiled, ComplaintIn, ComplaintOut, Units, flat_errors
-from .forms import ComplaintApiForm
+from . import public_list, services, visibility
+from .api_schemas import Categories, ComplaintFiled, ComplaintIn, ComplaintOut, PublicList, Units, flat_errors
+from .forms import ComplaintApiForm, PublicListFilterForm
 from .models import CATEGORIES, CLASSIFICATIONS, Complaint
 
 csrf.exempt(bp)
@@ -154,3 +155,61 @@ def units():
     return jsonify(units=[{"id": u.id, "name": u.name, "short_name": u.short_name, "parent_id": u.parent_id}
                           for u in rows])
 
+
+
+def _query_parameter(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+PUBLIC_LIST_PARAMETERS = [
+    _query_parameter("unit", {"type": "integer", "minimum": 1}, "an active unit's id (GET /api/v1/units)"),
+    _query_parameter("status", {"type": "string", "enum": list(public_list.LISTED_STATUSES)}, "one status"),
+    _query_parameter("category", {"type": "string", "enum": list(CATEGORIES)}, "one category"),
+    _query_parameter("classification", {"type": "string", "enum": list(CLASSIFICATIONS)}, "one classification"),
+    _query_parameter("overdue", {"type": "string", "enum": ["1", "0"]}, "1: only overdue; 0: only not overdue"),
+    _query_parameter("sort", {"type": "string", "enum": [public_list.SORT_NEWEST, public_list.SORT_DEADLINE]},
+                     "newest received first (default), or nearest deadline first"),
+    _query_parameter("page", {"type": "integer", "minimum": 1}, "page number, from 1"),
+]
+
+
+def public_row(row):
+    """A public_list.PublicRow as JSON (what the list page shows, no more)."""
+    return {
+        "tracking_code": row.tracking_code,
+        "tracking_url": url_for("complaints.track", code=row.tracking_code, _external=True),
+        "title": row.title, "summary": row.summary,
+        "category": row.category, "category_label": row.category_label,
+        "classification": row.classification, "classification_label": row.classification_label,
+        "status": row.status, "status_label": row.status_label,
+        "unit": {"id": row.unit_id, "name": row.unit_name, "short_name": row.unit_short_name},
+        "received_at": _iso(row.received_at), "due_at": _iso(row.due_at), "paused": row.paused,
+        "overdue": row.overdue, "overdue_working_days": row.overdue_working_days,
+        "forwarded": row.forwarded, "forwarded_at": _iso(row.forwarded_at),
+    }
+
+
+@bp.get("/complaints/public")
+@openapi.operation(
+    "The public list of complaints", parameters=PUBLIC_LIST_PARAMETERS,
+    description="Verified complaints that are not confidential and that no moderator kept off the list, as on "
+                "/pengaduan/publik: never the reporter's identity. Rejected, unverified and confidential "
+                "complaints are never listed. Parameter errors follow Accept-Language.",
+    responses={200: ("one page of the list", PublicList), 400: ("refused parameters", FieldErrors),
+               404: ("a page past the end", Error)})
+def public_complaints():
+    form = PublicListFilterForm.over(request.args)
+    errors = {} if form.validate() else {k: [str(m) for m in v] for k, v in form.errors.items()}
+    raw_page = request.args.get("page")
+    page_number = 1 if raw_page is None else parse_page(raw_page)
+    if page_number is None:
+        errors["page"] = [_("Nomor halaman harus bilangan bulat mulai 1.")]
+    if errors:
+        return jsonify(errors=errors), 400
+    if page_number > MAX_PAGE:
+        abort(404)
+    now = clock.now()
+    page = db.paginate(public_list.list_query(now=now, **form.filters()), page=page_number,
+                       per_page=current_app.config["PER_PAGE"], error_out=True)
+    return jsonify(items=[public_row(row) for row in public_list.rows(page.items, now=now)], page=page.page,
+                   per_page=page.per_page, total=page.total, pages=page.pages)

@@ -168,3 +168,44 @@ class UnitRow(Schema):
 
 class Units(Schema):
     units = fields.List(fields.Nested(UnitRow), required=True)
+
+
+class PublicListUnit(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    short_name = fields.String(allow_none=True, required=True)
+
+
+class PublicListRow(Schema):
+    """One listed complaint as the public reads it (complaints.public_list): never the reporter."""
+
+    tracking_code = fields.String(required=True)
+    tracking_url = fields.Url(required=True, metadata={"description": "the public tracking page"})
+    title = fields.String(required=True)
+    summary = fields.String(required=True, metadata={"description": "the description's first 200 characters"})
+    category = fields.String(required=True)
+    category_label = fields.String(required=True)
+    classification = fields.String(required=True)
+    classification_label = fields.String(required=True)
+    status = fields.String(required=True)
+    status_label = fields.String(required=True)
+    unit = fields.Nested(PublicListUnit, required=True)
+    received_at = fields.DateTime(required=True)
+    due_at = fields.DateTime(required=True)
+    paused = fields.Boolean(required=True, metadata={"description": "awaiting the reporter: the deadline's clock stopped"})
+    overdue = fields.Boolean(required=True)
+    overdue_working_days = fields.Integer(allow_none=True, required=True, metadata={
+        "description": "working days since the deadline's day (null when not overdue; 0 on a weekend right "
+                       "after the deadline)"})
+    forwarded = fields.Boolean(required=True, metadata={"description": "forwarded to SP4N-LAPOR!"})
+    forwarded_at = fields.DateTime(allow_none=True, required=True)
+
+
+class PublicList(Schema):
+    """A page of the public list, newest first (or nearest deadline first with sort=deadline)."""
+
+    items = fields.List(fields.Nested(PublicListRow), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    pages = fields.Integer(required=True)

@@ -15,6 +15,9 @@ label_actions({
     "complaint.accompaniment_declined": _l("Organisasi menolak permintaan pengawalan"),
     "complaint.accompaniment_ended": _l("Pengawalan pengaduan diakhiri"),
     "complaint.accompaniment_note": _l("Organisasi pengawal menambahkan catatan"),
+
+    "complaint.public_list_hidden": _l("Pengaduan dikeluarkan dari daftar pengaduan publik"),
+    "complaint.public_list_shown": _l("Pengaduan dikembalikan ke daftar pengaduan publik"),
 })
 
 # An object type's label is a singular noun in English ("Pengguna": "User" here, "Users" in the menu).

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from core.i18n import lazy_gettext as _l
 
 from .models import CATEGORIES, CLASSIFICATIONS, REJECTION_LABELS, STATUS_LABELS
+from .public_list import LISTED_STATUS_LABELS, SORT_NEWEST
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -179,3 +180,75 @@ class AccompanimentNoteForm(FlaskForm):
     text = TextAreaField(_l("Catatan untuk pelapor dan petugas (tidak terlihat publik)"),
                          validators=[DataRequired(REQUIRED), Length(max=3000)],
                          description=_l("Markdown sederhana boleh dipakai: **tebal**, *miring*, daftar, tautan."))
+
+# --- the public list (complaints/public_list.py) ------------------------------------------------
+
+NOT_A_CHOICE = _l("Bukan pilihan yang tersedia.")
+
+
+def _choice_validator(field_name):
+    # validate_choice is off (WTForms has no Indonesian): the message is ours, in the reader's language.
+    def check(form, field):
+        if field.data not in (None, "") and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(NOT_A_CHOICE)
+    check.__name__ = f"validate_{field_name}"
+    return check
+
+
+class PublicListFilterForm(FlaskForm):
+    """The GET filters of the public list, the page's and the JSON API's (same names, same checks)."""
+
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    unit = SelectField(_l("Unit"), coerce=_optional_int, validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False,
+                         choices=[("", _l("Semua status"))] + list(LISTED_STATUS_LABELS.items()))
+    category = SelectField(_l("Kategori"), validate_choice=False,
+                           choices=[("", _l("Semua kategori"))] + list(CATEGORIES.items()))
+    classification = SelectField(_l("Jenis laporan"), validate_choice=False,
+                                 choices=[("", _l("Semua jenis"))] + list(CLASSIFICATIONS.items()))
+    overdue = SelectField(_l("Tenggat"), validate_choice=False,
+                          choices=[("", _l("Semua")), ("1", _l("Hanya yang lewat tenggat")),
+                                   ("0", _l("Hanya yang tidak lewat tenggat"))])
+    sort = SelectField(_l("Urutkan"), validate_choice=False,
+                       choices=[("newest", _l("Terbaru diterima")), ("deadline", _l("Tenggat paling dekat"))])
+
+    @classmethod
+    def over(cls, args, *, unit=None):
+        """The form over these GET arguments: the city's list chooses among the active units; a unit's
+        own list (`unit`) has no unit field."""
+        form = cls(args)
+        if unit is None:
+            from accounts.services import active_units
+            form.unit.choices = [("", _l("Semua unit"))] + [(u.id, u.display_name) for u in active_units()]
+        else:
+            del form.unit
+        form.fixed_unit = unit
+        return form
+
+    def filters(self):
+        """public_list.list_query's keyword arguments, once validated."""
+        return {"unit_id": self.fixed_unit.id if self.fixed_unit is not None else self.unit.data,
+                "status": self.status.data or None, "category": self.category.data or None,
+                "classification": self.classification.data or None,
+                "overdue": {"1": True, "0": False}.get(self.overdue.data or ""),
+                "sort": self.sort.data or SORT_NEWEST}
+
+    validate_unit = _choice_validator("unit")
+    validate_status = _choice_validator("status")
+    validate_category = _choice_validator("category")
+    validate_classification = _choice_validator("classification")
+    validate_overdue = _choice_validator("overdue")
+    validate_sort = _choice_validator("sort")
+
+
+class HideFromListForm(FlaskForm):
+    reason = TextAreaField(_l("Alasan mengeluarkan dari daftar publik (hanya dibaca petugas)"),
+                           validators=[DataRequired(REQUIRED), Length(max=2000)],
+                           description=_l("Misalnya: uraian menyebut nama atau alamat orang. Dicatat di riwayat internal "
+                                          "dan log audit, tidak ditampilkan ke publik."))
+
+
+class ShowOnListForm(FlaskForm):
+    note = TextAreaField(_l("Catatan (opsional, hanya dibaca petugas)"), validators=[Optional(), Length(max=2000)])

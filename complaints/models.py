@@ -88,6 +88,10 @@ EVENT_LABELS = {
     "accompaniment_declined": _l("Organisasi menolak permintaan pengawalan"),
     "accompaniment_ended": _l("Pengawalan diakhiri"),
     "accompaniment_note": _l("Catatan organisasi pengawal"),
+
+    # Internal events (the moderators' reason is not public): complaints/public_list_services.py.
+    "public_list_hidden": _l("Dikeluarkan dari daftar pengaduan publik"),
+    "public_list_shown": _l("Dikembalikan ke daftar pengaduan publik"),
 }
 # The timeline events of an accompaniment: never public (the tracking page, the API and the
 # national system never see them); the reporter and the handlers read them all, the organisation
@@ -162,6 +166,9 @@ class Complaint(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # When the retention sweep erased the reporter's name, e-mail, phone and link (sweeps.py).
     identity_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A moderator kept it off the unit's public list (complaints/public_list.py), and why (staff only).
+    public_list_hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    public_list_hidden_reason: Mapped[str | None] = mapped_column(Text)
 
     unit = relationship("Unit")
     reporter = relationship("User", foreign_keys=[reporter_id])
@@ -177,6 +184,8 @@ class Complaint(db.Model):
         Index("ix_complaint_unit_status_due", "unit_id", "status", "due_at"),
         # The retention sweep: not yet erased, finished (closed or rejected) before the cutoff.
         Index("ix_complaint_retention", "identity_erased_at", "status", "closed_at"),
+        # A unit's public list, newest first (complaints/public_list.py).
+        Index("ix_complaint_unit_received", "unit_id", "received_at"),
     )
 
     @property

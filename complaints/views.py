@@ -20,9 +20,10 @@ from core.uploads import send_stored
 from core.web import attach_error, paginate, perform
 from forum.models import ForumInput
 
-from . import accompaniment_services, bp, services, visibility
-from .forms import (AccompanimentNoteForm, ComplaintForm, DisputeForm, ForwardForm, MessageForm, NoteForm, QueueFilterForm, RatingForm,
-                    RejectForm, ReplyForm, ResolveForm, RerouteForm, TrackForm, VerifyForm)
+from . import accompaniment_services, bp, public_list, services, visibility
+from .forms import (AccompanimentNoteForm, ComplaintForm, DisputeForm, ForwardForm, HideFromListForm, MessageForm,
+                    NoteForm, QueueFilterForm, RatingForm, RejectForm, ReplyForm, ResolveForm, RerouteForm,
+                    ShowOnListForm, TrackForm, VerifyForm)
 from .models import AWAITING_REPORTER, OPEN_STATUSES, STATUS_LABELS, Complaint, ComplaintAttachment, ComplaintEvent
 
 GRANTS = "reporter_of"  # session key: tracking codes whose reporter link this browser opened
@@ -214,6 +215,8 @@ def case_page(complaint, status=200, **forms):
         "dispute_form": DisputeForm(formdata=None, prefix="dispute"),
         "rating_form": RatingForm(formdata=None, prefix="rating"),
         "accompaniment_note_form": AccompanimentNoteForm(formdata=None, prefix="accnote"),
+        "hide_list_form": HideFromListForm(formdata=None, prefix="hide_list"),
+        "show_list_form": ShowOnListForm(formdata=None, prefix="show_list"),
     }
     defaults.update(forms)
     _unit_select(defaults["verify_form"].unit_id)
@@ -226,7 +229,8 @@ def case_page(complaint, status=200, **forms):
     return render_template("complaints/case.html", complaint=complaint, view=view, events=events,
                            staff_view=staff_view, is_reporter=reporter is not None, now=clock.now(),
                            forum_input=forum_input, accompanier=accompanier, accompaniment=accompaniment,
-                           **defaults), status
+                           listing_state=public_list.listing_state(complaint),
+                           unit_list_endpoint=public_list.UNIT_LIST_ENDPOINT, **defaults), status
 
 
 @bp.get("/<code>")

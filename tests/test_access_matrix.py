@@ -393,6 +393,11 @@ MATRIX = [
     ("POST", "complaints.reroute", {"code": "code"}, staff(400)),
     ("POST", "complaints.reject", {"code": "code"}, staff(400)),
     ("POST", "complaints.forward", {"code": "code"}, staff(400)),
+    # the public list: anyone reads it; only moderators keep a complaint off it (not the unit, not the reporter)
+    ("GET", "complaints.public_list", {}, every(200)),
+    ("GET", "complaints.public_unit_list", {"unit_id": "unit"}, every(200)),
+    ("POST", "complaints.hide_from_public_list", {"code": "code"}, staff(400)),
+    ("POST", "complaints.show_on_public_list", {"code": "code"}, staff(302)),  # refused in the service: not hidden
     ("POST", "complaints.start_progress", {"code": "code"}, handlers(302)),  # refused in the service: not verified
     ("POST", "complaints.request_info", {"code": "code"}, handlers(400)),
     ("POST", "complaints.resolve", {"code": "code"}, handlers(400)),
@@ -423,6 +428,7 @@ MATRIX = [
     ("GET", "complaints_api.get_complaint", {"code": "code"}, every(200)),
     ("GET", "complaints_api.categories", {}, every(200)),
     ("GET", "complaints_api.units", {}, every(200)),
+    ("GET", "complaints_api.public_complaints", {}, every(200)),
     ("GET", "core.openapi_document", {}, every(200)),
 ]
 

@@ -1,0 +1,58 @@
+"""The public list of complaints (the city's, and one unit's) and the moderators' control over it."""
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from accounts.models import Unit
+from core import clock
+from core.extensions import db
+from core.page_cache import cached_for_visitors
+from core.web import paginate
+
+from . import bp, public_list, public_list_services
+from .forms import HideFromListForm, PublicListFilterForm, ShowOnListForm
+from .views import _staff_step, _user
+
+
+def _list_page(unit=None):
+    form = PublicListFilterForm.over(request.args, unit=unit)
+    now = clock.now()
+    if not form.validate():
+        # A bad filter is a message next to its field (400), never a guess at what was meant.
+        return render_template("complaints/public_list.html", form=form, unit=unit, page=None, rows=[],
+                               now=now), 400
+    page = paginate(public_list.list_query(now=now, **form.filters()))
+    return render_template("complaints/public_list.html", form=form, unit=unit, page=page,
+                           rows=public_list.rows(page.items, now=now), now=now)
+
+
+@bp.get("/publik", endpoint="public_list")
+@cached_for_visitors("complaints")
+def public_list_page():
+    return _list_page()
+
+
+@bp.get("/publik/unit/<int:unit_id>")
+@cached_for_visitors("complaints")
+def public_unit_list(unit_id):
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    return _list_page(unit)
+
+
+@bp.post("/<code>/keluarkan-dari-daftar-publik")
+@login_required
+def hide_from_public_list(code):
+    return _staff_step(code, HideFromListForm, "complaint.moderate",
+                       lambda c, f: public_list_services.hide_from_public_list(_user(), c, reason=f.reason.data),
+                       _("Pengaduan dikeluarkan dari daftar publik; alasannya tercatat di riwayat internal."),
+                       form_name="hide_list_form")
+
+
+@bp.post("/<code>/kembalikan-ke-daftar-publik")
+@login_required
+def show_on_public_list(code):
+    return _staff_step(code, ShowOnListForm, "complaint.moderate",
+                       lambda c, f: public_list_services.show_on_public_list(_user(), c, note=f.note.data),
+                       _("Pengaduan dikembalikan ke daftar publik."), form_name="show_list_form")
