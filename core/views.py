@@ -5,7 +5,6 @@ from flask_login import current_user
 from core.web import safe_next
 
 from . import bp
-from .errors import DomainError
 from .extensions import db
 from .health import database_answers
 
@@ -24,10 +23,7 @@ def set_language(lang):
         abort(404)
     if ActionForm().validate_on_submit():
         session["lang"] = lang
-        try:
-            account_services.set_locale(current_user, lang)
-        except DomainError:
-            pass
+        account_services.set_locale(current_user, lang)  # never refused: lang is one of LANGUAGES
     return redirect(safe_next(url_for("core.home")))
 
 
