@@ -7,12 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from core import admin_menu, permissions
 from core.audit import AuditEvent
-from core.errors import DomainError
 from core.extensions import db
 from core.forms import ActionForm
 from core.i18n import lazy_gettext as _l
 from core.permissions import ASN, permission_required
-from core.web import attach_error, paginate
+from core.web import REFUSED, paginate, perform, run_for_form
 
 from core import admin_bp as bp
 from . import services
@@ -66,14 +65,11 @@ def edit_unit(unit_id=None):
     form = UnitForm(obj=unit)
     form.parent_id.choices = _parent_choices(exclude=unit)
     if form.validate_on_submit():
-        try:
-            saved = services.save_unit(
-                current_user, unit, name=form.name.data, short_name=form.short_name.data, kind=form.kind.data,
-                parent_id=form.parent_id.data, email=form.email.data, phone=form.phone.data,
-                address=form.address.data, is_active=form.is_active.data)
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        saved = run_for_form(lambda: services.save_unit(
+            current_user, unit, name=form.name.data, short_name=form.short_name.data, kind=form.kind.data,
+            parent_id=form.parent_id.data, email=form.email.data, phone=form.phone.data,
+            address=form.address.data, is_active=form.is_active.data), form)
+        if saved is not REFUSED:
             flash(_("Unit %(name)s sudah disimpan.", name=saved.name), "success")
             return redirect(url_for("admin.units"))
     status = 400 if form.errors or form.form_errors else 200
@@ -133,11 +129,9 @@ def change_role(user_id):
     form = RoleForm()
     form.unit_id.choices = [("", "")] + [(u.id, u.name) for u in services.active_units()]
     if form.validate_on_submit():
-        try:
-            services.change_role(current_user, user, form.role.data, unit_id=form.unit_id.data)
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        changed = run_for_form(lambda: services.change_role(current_user, user, form.role.data,
+                                                            unit_id=form.unit_id.data), form)
+        if changed is not REFUSED:
             flash(_("Peran %(name)s sekarang: %(role)s.", name=user.full_name, role=user.role_label), "success")
             return redirect(url_for("admin.user", user_id=user.id))
     return _user_page(user, role_form=form, status=400)
@@ -160,12 +154,9 @@ def confirm_asn(user_id):
     user = db.get_or_404(User, user_id)
     permissions.require(current_user, "user.confirm_asn", user)
     if ActionForm().validate_on_submit():
-        try:
-            services.confirm_asn(current_user, user)
-            flash(_("%(name)s dikonfirmasi sebagai ASN %(unit)s.", name=user.full_name,
-                    unit=user.unit.name if user.unit else "-"), "success")
-        except DomainError as e:
-            flash(e.message, "danger")
+        perform(lambda: services.confirm_asn(current_user, user),
+                success=_("%(name)s dikonfirmasi sebagai ASN %(unit)s.", name=user.full_name,
+                          unit=user.unit.name if user.unit else "-"))
     return redirect(url_for("admin.user", user_id=user.id))
 
 
@@ -177,10 +168,7 @@ def reject_asn(user_id):
     form = ReasonForm()
     if not form.validate_on_submit():
         return _user_page(user, reason_form=form, status=400)
-    try:
-        services.reject_asn(current_user, user, reason=form.reason.data)
-    except DomainError as e:
-        attach_error(form, e)
+    if run_for_form(lambda: services.reject_asn(current_user, user, reason=form.reason.data), form) is REFUSED:
         return _user_page(user, reason_form=form, status=400)
     flash(_("Pengajuan ASN ditolak; pengguna diberi tahu alasannya."), "success")
     return redirect(url_for("admin.user", user_id=user.id))
@@ -221,11 +209,8 @@ def verify_organisation(org_id):
     org = services.get_organisation(org_id)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
-            services.verify_organisation(current_user, org, note=form.note.data or None)
-            flash(_("%(name)s sudah diverifikasi.", name=org.name), "success")
-        except DomainError as e:
-            flash(e.message, "danger")
+        perform(lambda: services.verify_organisation(current_user, org, note=form.note.data or None),
+                success=_("%(name)s sudah diverifikasi.", name=org.name))
     return redirect(url_for("admin.organisation", org_id=org.id))
 
 
@@ -236,10 +221,8 @@ def reject_organisation(org_id):
     form = ReasonForm()
     if not form.validate_on_submit():
         return _organisation_page(org, reason_form=form, status=400)
-    try:
-        services.reject_organisation(current_user, org, reason=form.reason.data)
-    except DomainError as e:
-        attach_error(form, e)
+    if run_for_form(lambda: services.reject_organisation(current_user, org, reason=form.reason.data),
+                    form) is REFUSED:
         return _organisation_page(org, reason_form=form, status=400)
     flash(_("%(name)s ditolak; alasannya dikirim ke pendaftar.", name=org.name), "success")
     return redirect(url_for("admin.organisations"))

@@ -19,7 +19,7 @@ from core.mailer import send_email
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER, ROLES
 from core.web import links_context
 
-from . import signals
+from . import signals, throttle
 from .models import (MEMBER_APPROVED, MEMBER_PENDING, MEMBER_REJECTED, ORG_PENDING, ORG_REJECTED,
                      ORG_VERIFIED, Organisation, OrganisationMembership, Unit, User, new_security_stamp,
                      spend_password_check)
@@ -175,13 +175,18 @@ def verify_email(token, *, now=None):
 # --- logging in and passwords -------------------------------------------------------------------
 
 def authenticate(email, password, *, now=None):
-    """Return the user for a right e-mail and password, else raise one generic error."""
+    """Return the user for a right e-mail and password, else raise one generic error; an address
+    with many failed attempts lately is slowed down (accounts/throttle.py)."""
+    email = normalise_email(email)
+    throttle.slow_down(email)
     user = find_user_by_email(email)
     if user is None:
         # An unknown address costs the same password check as a known one (no enumeration by timing).
         spend_password_check(password)
+        throttle.record_failure(email)
         raise WrongCredentials()
     if not user.check_password(password or ""):
+        throttle.record_failure(email)
         raise WrongCredentials()
     if not user.is_active:
         raise DomainError(_("Akun ini dinonaktifkan. Hubungi admin bila menurut Anda ini keliru."))

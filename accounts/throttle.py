@@ -7,6 +7,7 @@ attempts on one e-mail address within LOGIN_SLOWDOWN_WINDOW_SECONDS, every furth
 waits LOGIN_SLOWDOWN_SECONDS before the password is checked. The failures are counted in the
 rate-limit storage (per process with memory://, shared with redis://), by the address typed, so
 an unknown address is slowed exactly like a known one and the delay reveals no account.
+services.authenticate applies the delay and counts the failures.
 """
 import time
 

@@ -6,14 +6,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from core import permissions
-from core.errors import DomainError
 from core.extensions import form_value, limiter
 from core.forms import ActionForm
 from core.i18n import before_full_stop
 from core.uploads import send_stored
-from core.web import attach_error, paginate, safe_next
+from core.web import REFUSED, paginate, perform, run_for_form, safe_next
 
-from . import bp, services, throttle
+from . import bp, services
 from .forms import (ChangePasswordForm, EmailOnlyForm, JoinOrganisationForm, LoginForm, OrganisationForm,
                     ProfileForm, RegisterForm, ResetPasswordForm)
 from .models import ORG_VERIFIED, ORGANISATION_KINDS, Organisation
@@ -45,14 +44,11 @@ def register():
     form = RegisterForm()
     form.unit_id.choices = _unit_choices()
     if form.validate_on_submit():
-        try:
-            services.register_user(
-                email=form.email.data, password=form.password.data, full_name=form.full_name.data,
-                phone=form.phone.data, as_asn=form.account_type.data == "asn", nip=form.nip.data,
-                unit_id=form.unit_id.data, locale=_current_locale())
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        registered = run_for_form(lambda: services.register_user(
+            email=form.email.data, password=form.password.data, full_name=form.full_name.data,
+            phone=form.phone.data, as_asn=form.account_type.data == "asn", nip=form.nip.data,
+            unit_id=form.unit_id.data, locale=_current_locale()), form)
+        if registered is not REFUSED:
             # The same answer whether or not the address already had an account.
             return redirect(url_for("accounts.check_email", reason="register"))
     return render_template("accounts/register.html", form=form), 400 if form.errors or form.form_errors else 200
@@ -102,15 +98,8 @@ def login():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"]
     if form.validate_on_submit():
-        email = services.normalise_email(form.email.data)
-        throttle.slow_down(email)
-        try:
-            user = services.authenticate(email, form.password.data)
-        except DomainError as e:
-            if isinstance(e, services.WrongCredentials):
-                throttle.record_failure(email)
-            form.form_errors.append(e.message)
-        else:
+        user = run_for_form(lambda: services.authenticate(form.email.data, form.password.data), form)
+        if user is not REFUSED:
             login_user(user, remember=form.remember.data)
             flash(_("Selamat datang, %(name)s.", name=before_full_stop(user.full_name)), "success")
             return redirect(safe_next(url_for("core.home")))
@@ -172,11 +161,8 @@ def reset_password(token):
         return render_template("accounts/reset_failed.html", message=e.message), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        reset = run_for_form(lambda: services.reset_password(token, form.password.data), form)
+        if reset is not REFUSED:
             logout_user()
             forget_session()
             flash(_("Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru."), "success")
@@ -189,12 +175,9 @@ def reset_password(token):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, current_password=form.current_password.data,
-                                     new_password=form.password.data)
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        changed = run_for_form(lambda: services.change_password(
+            current_user, current_password=form.current_password.data, new_password=form.password.data), form)
+        if changed is not REFUSED:
             # Keep this session (the new stamp ends the others); pass the user, not the proxy.
             login_user(current_user._get_current_object())
             flash(_("Kata sandi sudah diganti. Sesi di perangkat lain telah diakhiri."), "success")
@@ -209,12 +192,10 @@ def change_password():
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, full_name=form.full_name.data, phone=form.phone.data,
-                                    locale=form.locale.data, notice_frequency=form.notice_frequency.data)
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        saved = run_for_form(lambda: services.update_profile(
+            current_user, full_name=form.full_name.data, phone=form.phone.data, locale=form.locale.data,
+            notice_frequency=form.notice_frequency.data), form)
+        if saved is not REFUSED:
             session["lang"] = current_user.locale
             flash(_("Profil sudah disimpan."), "success")
             return redirect(url_for("accounts.profile"))
@@ -249,16 +230,13 @@ def register_organisation():
         return redirect(url_for("accounts.profile"))
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
-            org = services.register_organisation(
-                current_user, name=form.name.data, kind=form.kind.data,
-                registration_number=form.registration_number.data, description=form.description.data,
-                address=form.address.data, email=form.email.data, phone=form.phone.data,
-                website=form.website.data, position=form.position.data,
-                document=(form.document.data.filename, form.document.data.read()))
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        org = run_for_form(lambda: services.register_organisation(
+            current_user, name=form.name.data, kind=form.kind.data,
+            registration_number=form.registration_number.data, description=form.description.data,
+            address=form.address.data, email=form.email.data, phone=form.phone.data,
+            website=form.website.data, position=form.position.data,
+            document=(form.document.data.filename, form.document.data.read())), form)
+        if org is not REFUSED:
             flash(_("Pendaftaran organisasi terkirim. Moderator akan memeriksanya dan memberi kabar lewat e-mail."),
                   "success")
             return redirect(url_for("accounts.organisation", org_id=org.id))
@@ -309,11 +287,8 @@ def join_organisation(org_id):
 def leave_organisation(org_id):
     org = services.get_organisation(org_id)
     if ActionForm().validate_on_submit():
-        try:
-            services.leave_organisation(current_user, org)
-            flash(_("Anda sudah keluar dari organisasi ini."), "info")
-        except DomainError as e:
-            flash(e.message, "danger")
+        perform(lambda: services.leave_organisation(current_user, org),
+                success=_("Anda sudah keluar dari organisasi ini."), success_category="info")
     return redirect(url_for("accounts.organisation", org_id=org.id))
 
 
@@ -323,9 +298,6 @@ def decide_membership(membership_id, decision):
     membership = services.get_membership(membership_id)
     permissions.require(current_user, "organisation.manage_members", membership.organisation)
     if ActionForm().validate_on_submit():
-        try:
-            services.decide_membership(current_user, membership, approve=decision == "setujui")
-            flash(_("Keputusan keanggotaan sudah disimpan."), "success")
-        except DomainError as e:
-            flash(e.message, "danger")
+        perform(lambda: services.decide_membership(current_user, membership, approve=decision == "setujui"),
+                success=_("Keputusan keanggotaan sudah disimpan."))
     return redirect(safe_next(url_for("accounts.organisation", org_id=membership.organisation_id)))

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from core import permissions
-from core.web import paginate, perform
+from core.web import REFUSED, paginate, perform
 
 from . import accompaniment_services as accompaniments
 from . import bp, services, visibility
@@ -42,11 +42,11 @@ def accompaniment_request(code):
     form.organisation_id.choices = [(org.id, org.name) for org in page.items]
     live = accompaniments.live_accompaniment(complaint)
     if request.method == "POST" and form.validate_on_submit():
-        shown = perform(lambda: accompaniments.request_accompaniment(
+        perform(lambda: accompaniments.request_accompaniment(
             actor, complaint, organisation_id=form.organisation_id.data, share_identity=form.share_identity.data),
-            success=_("Permintaan pengawalan terkirim. Anggota organisasi akan menerima atau menolaknya."),
-            form=form, show_form=lambda: _request_page(complaint, form, search, page, live, 400))
-        return shown or redirect(_case_url(complaint))
+            success=_("Permintaan pengawalan terkirim. Anggota organisasi akan menerima atau menolaknya."), form=form)
+        if not form.errors:  # a refusal naming a field is shown next to it, on the page again
+            return redirect(_case_url(complaint))
     return _request_page(complaint, form, search, page, live, 400 if request.method == "POST" else 200)
 
 
@@ -75,9 +75,9 @@ def accompaniment_accept(code, accompaniment_id):
     complaint = services.get_by_code(code)
     accompaniment = accompaniments.get_accompaniment(complaint, accompaniment_id)
     permissions.require(current_user, "organisation.act_for", accompaniment.organisation)
-    shown = perform(lambda: accompaniments.accept_request(_user(), accompaniment),
-                    success=_("Anda kini mengawal pengaduan ini atas nama organisasi."))
-    if shown is None and accompaniment.is_active:
+    accepted = perform(lambda: accompaniments.accept_request(_user(), accompaniment),
+                       success=_("Anda kini mengawal pengaduan ini atas nama organisasi."))
+    if accepted is not REFUSED and accompaniment.is_active:
         return redirect(_case_url(complaint))
     return redirect(url_for("complaints.accompaniments"))
 
@@ -105,10 +105,11 @@ def accompaniment_note(code, accompaniment_id):
     form = AccompanimentNoteForm(prefix="accnote")
     if not form.validate_on_submit():
         return case_page(complaint, 400, accompaniment_note_form=form)
-    shown = perform(lambda: accompaniments.add_note(_user(), accompaniment, text=form.text.data),
-                    success=_("Catatan tersimpan; pelapor dan petugas dapat membacanya."), form=form,
-                    show_form=lambda: case_page(complaint, 400, accompaniment_note_form=form))
-    return shown or redirect(_case_url(complaint))
+    perform(lambda: accompaniments.add_note(_user(), accompaniment, text=form.text.data),
+            success=_("Catatan tersimpan; pelapor dan petugas dapat membacanya."), form=form)
+    if form.errors:
+        return case_page(complaint, 400, accompaniment_note_form=form)
+    return redirect(_case_url(complaint))
 
 
 # --- either side ends it (one click, then a confirmation) ------------------------------------------
@@ -126,12 +127,10 @@ def accompaniment_end(code, accompaniment_id):
         permissions.require(actor, "accompaniment.follow", accompaniment)
     form = EndAccompanimentForm()
     if request.method == "POST" and form.validate_on_submit():
-        shown = perform(lambda: accompaniments.end_accompaniment(actor, accompaniment, reason=form.reason.data),
-                        success=_("Pengawalan diakhiri."), form=form,
-                        show_form=lambda: _end_page(complaint, accompaniment, form, by_reporter, 400))
-        if shown is not None:
-            return shown
-        return redirect(_case_url(complaint) if by_reporter else url_for("complaints.accompaniments"))
+        perform(lambda: accompaniments.end_accompaniment(actor, accompaniment, reason=form.reason.data),
+                success=_("Pengawalan diakhiri."), form=form)
+        if not form.errors:
+            return redirect(_case_url(complaint) if by_reporter else url_for("complaints.accompaniments"))
     return _end_page(complaint, accompaniment, form, by_reporter, 400 if request.method == "POST" else 200)
 
 

@@ -10,11 +10,10 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from core import clock, openapi
-from core.errors import DomainError
 from core.extensions import csrf, db, limiter
 from core.i18n import select_locale
 from core.openapi import Error, FieldErrors
-from core.web import MAX_PAGE, parse_page
+from core.web import MAX_PAGE, parse_page, run_for_api
 
 from . import api_bp as bp
 from . import public_list, services, visibility
@@ -110,18 +109,13 @@ def file_complaint():
         errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
         return jsonify(errors={**errors, **type_errors}), 400
     key = request.headers.get("Idempotency-Key", "").strip()
-    try:
-        complaint, reporter_key = services.file_complaint(
-            title=form.title.data, description=form.description.data, classification=form.classification.data,
-            category=form.category.data, unit_id=form.unit_id.data, location=form.location.data,
-            anonymous=form.anonymous.data, confidential=form.confidential.data,
-            reporter_name=form.reporter_name.data, reporter_email=form.reporter_email.data,
-            reporter_phone=form.reporter_phone.data, channel="api", locale=select_locale(),
-            idempotency_key=key and f"api:{key}", body_hash=key and services.request_hash(payload))
-    except services.IdempotencyConflict as e:
-        return jsonify(errors={e.field: [e.message]}), 422
-    except DomainError as e:
-        return jsonify(errors={e.field or "_": [e.message]}), 400
+    complaint, reporter_key = run_for_api(lambda: services.file_complaint(
+        title=form.title.data, description=form.description.data, classification=form.classification.data,
+        category=form.category.data, unit_id=form.unit_id.data, location=form.location.data,
+        anonymous=form.anonymous.data, confidential=form.confidential.data,
+        reporter_name=form.reporter_name.data, reporter_email=form.reporter_email.data,
+        reporter_phone=form.reporter_phone.data, channel="api", locale=select_locale(),
+        idempotency_key=key and f"api:{key}", body_hash=key and services.request_hash(payload)))
     # The reporter's link, so a channel without e-mail (a WhatsApp bot) can hand it to its user.
     reporter_url = url_for("complaints.reporter_access", code=complaint.tracking_code, key=reporter_key,
                            _external=True) if reporter_key else None

@@ -35,6 +35,8 @@ __all__ = ["DomainError", "IdempotencyConflict", "NotAllowed", "NotFound"]
 class IdempotencyConflict(DomainError):
     """The same Idempotency-Key came with another request body (the API answers 422)."""
 
+    status_code = 422
+
 
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 CODE_LENGTH = 12  # 60 random bits: unguessable, still readable over the phone

@@ -10,14 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from accounts.services import active_units
 from core import clock, permissions
-from core.errors import DomainError
 from core.extensions import db, limiter
 from core.forms import ActionForm
 from core.i18n import select_locale
 from core.page_cache import cached_for_visitors
 from core.permissions import ReporterPass, permission_required
 from core.uploads import send_stored
-from core.web import attach_error, paginate, perform
+from core.web import REFUSED, paginate, perform, run_for_form
 from forum.models import ForumInput
 
 from . import accompaniment_services, bp, public_list, services, visibility
@@ -71,19 +70,17 @@ def new():
     if form.validate_on_submit():
         files = _files(form.attachments)
         reporter = current_user._get_current_object() if current_user.is_authenticated else None
-        try:
-            complaint, key = services.file_complaint(
-                title=form.title.data, description=form.description.data,
-                classification=form.classification.data, category=form.category.data,
-                unit_id=form.unit_id.data, location=form.location.data, anonymous=form.anonymous.data,
-                confidential=form.confidential.data, reporter=reporter,
-                reporter_name=None if reporter else form.reporter_name.data,
-                reporter_email=None if reporter else form.reporter_email.data,
-                reporter_phone=form.reporter_phone.data, attachments=files, locale=select_locale(),
-                idempotency_key=f"web:{form.once_token.data}")
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        filed = run_for_form(lambda: services.file_complaint(
+            title=form.title.data, description=form.description.data,
+            classification=form.classification.data, category=form.category.data,
+            unit_id=form.unit_id.data, location=form.location.data, anonymous=form.anonymous.data,
+            confidential=form.confidential.data, reporter=reporter,
+            reporter_name=None if reporter else form.reporter_name.data,
+            reporter_email=None if reporter else form.reporter_email.data,
+            reporter_phone=form.reporter_phone.data, attachments=files, locale=select_locale(),
+            idempotency_key=f"web:{form.once_token.data}"), form)
+        if filed is not REFUSED:
+            complaint, key = filed
             _grant(complaint.tracking_code)
             session["new_complaint"] = {"code": complaint.tracking_code, "key": key}
             return redirect(url_for("complaints.filed", code=complaint.tracking_code))
@@ -263,12 +260,12 @@ def _staff_step(code, form_class, permission, action, success, *, form_name):
         _unit_select(form.unit_id)
     if not form.validate_on_submit():
         return case_page(complaint, 400, **{form_name: form})
-    answer = {}
-    shown = perform(lambda: answer.update(warning=action(complaint, form)), success=success, form=form,
-                    show_form=lambda: case_page(complaint, 400, **{form_name: form}))
-    if isinstance(answer.get("warning"), str):  # e.g. routed to a unit where nobody can act on it
-        flash(answer["warning"], "warning")
-    return shown or redirect(url_for("complaints.case", code=complaint.tracking_code))
+    warning = perform(lambda: action(complaint, form), success=success, form=form)
+    if form.errors:  # the refusal names one of the form's fields
+        return case_page(complaint, 400, **{form_name: form})
+    if isinstance(warning, str):  # e.g. routed to a unit where nobody can act on it
+        flash(warning, "warning")
+    return redirect(url_for("complaints.case", code=complaint.tracking_code))
 
 
 def _user():
@@ -347,9 +344,10 @@ def _reporter_step(code, form_class, action, success, *, form_name):
     form = form_class(prefix=_prefix(form_name))
     if not form.validate_on_submit():
         return case_page(complaint, 400, **{form_name: form})
-    shown = perform(lambda: action(actor, complaint, form), success=success, form=form,
-                    show_form=lambda: case_page(complaint, 400, **{form_name: form}))
-    return shown or redirect(url_for("complaints.case", code=complaint.tracking_code))
+    perform(lambda: action(actor, complaint, form), success=success, form=form)
+    if form.errors:  # the refusal names one of the form's fields
+        return case_page(complaint, 400, **{form_name: form})
+    return redirect(url_for("complaints.case", code=complaint.tracking_code))
 
 
 @bp.post("/<code>/balas")

@@ -7,12 +7,11 @@ from flask_login import current_user
 
 from . import admin_bp as bp
 from . import admin_menu, calendar, clock
-from .errors import DomainError
 from .calendar import MAX_YEAR, MIN_YEAR
 from .forms import CalendarDateForm
 from .i18n import format_day, lazy_gettext as _l
 from .permissions import permission_required
-from .web import attach_error
+from .web import REFUSED, perform, run_for_form
 
 admin_menu.add("admin.calendar", _l("Kalender"), "calendar.manage", order=50)
 
@@ -48,12 +47,9 @@ def calendar_page():
 def add_calendar_date():
     form = CalendarDateForm()
     if form.validate_on_submit():
-        try:
-            row = calendar.add_date(current_user, form.day.data, form.name.data,
-                                    working_day=form.kind.data == calendar.WORKING_DAY)
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        row = run_for_form(lambda: calendar.add_date(current_user, form.day.data, form.name.data,
+                                                     working_day=form.kind.data == calendar.WORKING_DAY), form)
+        if row is not REFUSED:
             flash(_("%(day)s ditambahkan ke kalender sebagai %(kind)s.", day=_format(row.day),
                     kind=_kind_label(row.kind)), "success")
             return redirect(url_for("admin.calendar", tahun=row.day.year))
@@ -70,14 +66,9 @@ def remove_calendar_date(day):
         abort(404)
     if parsed.isoformat() != day:
         abort(404)  # one URL per date: fromisoformat also reads 20260817 and 2026-W34-1
-    try:
-        calendar.remove_date(current_user, parsed)
-    except DomainError as e:
-        # Most likely a second click on the same button: say so instead of an error page.
-        flash(e.message, "warning")
-    else:
-        flash(_("Koreksi untuk %(day)s dihapus; tanggal itu kembali mengikuti kalender nasional.",
-                day=_format(parsed)), "success")
+    # A refusal is most likely a second click on the same button: say so instead of an error page.
+    perform(lambda: calendar.remove_date(current_user, parsed), refusal_category="warning", success=_(
+        "Koreksi untuk %(day)s dihapus; tanggal itu kembali mengikuti kalender nasional.", day=_format(parsed)))
     return redirect(url_for("admin.calendar", tahun=parsed.year if MIN_YEAR <= parsed.year <= MAX_YEAR else None))
 
 

@@ -1,18 +1,17 @@
 """Admin page for the outbox: what waits, what failed and why, and a retry for failed messages."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, select
 
 from . import admin_bp as bp
 from . import admin_menu, outbox
-from .errors import DomainError
 from .extensions import db
 from .forms import ActionForm
 from .i18n import lazy_gettext as _l
 from .outbox import FAILED, PENDING, SENT, OutboxMessage
 from .permissions import permission_required
-from .web import paginate
+from .web import paginate, perform
 
 # The filter values in the URL; the first is the default: what needs an admin's eye.
 STATUS_FILTERS = {
@@ -66,11 +65,7 @@ def outbox_page():
 @permission_required("outbox.manage")
 def retry_outbox_message(message_id):
     message = db.get_or_404(OutboxMessage, message_id)
-    if ActionForm().validate_on_submit():
-        try:
-            outbox.retry(current_user, message)
-        except DomainError as e:
-            flash(e.message, "danger")
-        else:
-            flash(_("Pesan dijadwalkan untuk dikirim ulang; worker akan mengirimnya sebentar lagi."), "success")
+    if ActionForm().validate_on_submit():  # nothing but the CSRF token travels
+        perform(lambda: outbox.retry(current_user, message),
+                success=_("Pesan dijadwalkan untuk dikirim ulang; worker akan mengirimnya sebentar lagi."))
     return redirect(url_for("admin.outbox", status=request.args.get("status") or None))

@@ -3,15 +3,18 @@ from contextlib import nullcontext
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, has_request_context, request
+from flask import abort, current_app, flash, has_request_context, jsonify, make_response, request
+from wtforms import FieldList
 
+from .errors import DomainError, NotAllowed
 from .extensions import db
 
 
 def attach_error(form, error):
-    """Show a service's DomainError next to its field, or above the form when it has none."""
+    """Show a service's DomainError next to its field, or above the form when it names none (or
+    names rows, e.g. a question's options, which have no single place for it)."""
     field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
+    if field is not None and not isinstance(field, FieldList):
         field.errors = list(field.errors) + [error.message]
     else:
         form.form_errors.append(error.message)
@@ -73,47 +76,78 @@ def with_links(fn):
     return wrapped
 
 
-REFUSED = object()  # what run_for_form() returns when a rule said no
+REFUSED = object()  # what run_for_form() and perform() return when a rule said no
 
 
-def run_for_form(action, form):
-    """Run one service call behind a submitted form: its result, or REFUSED when a rule said no.
+# How a view calls a service (the service checks the rule and raises a DomainError with the
+# sentence for the user); pick by where the refusal is shown:
+# - run_for_form: a page whose form is drawn again, with a 400, when refused (new, edit, import);
+# - perform: a button or small form whose view redirects either way (the outcome is flashed);
+# - run_or_answer / run_for_api: a refusal that is a whole answer of its own (a JSON body, a
+#   plain-text CSV refusal, a report page with the sentence).
+# In each, NotAllowed propagates (the error handler answers 403) and a refusal rolls back.
 
-    NotAllowed propagates (the error handler answers 403). Another DomainError rolls the
-    transaction back and is shown on `form`, next to its field or above the form.
-    """
-    from .errors import DomainError, NotAllowed
+def _attempt(action, refused):
+    """The one place a view meets a rule's refusal: `action()`'s result, or `refused(error)`'s."""
     try:
         return action()
     except NotAllowed:
         raise
     except DomainError as e:
         db.session.rollback()
-        attach_error(form, e)
-        return REFUSED
+        return refused(e)
 
 
-def perform(action, *, success, form=None, show_form=None):
-    """Run one service call for a view: the shared answer to what a rule says.
+def run_for_form(action, form):
+    """Run one service call behind a form page: its result, or REFUSED when a rule said no.
 
-    NotAllowed propagates (the error handler answers 403). Another DomainError is shown next to
-    its field when it names one of `form`'s fields (returning `show_form()`, the page with the form
-    again, for the view to send with its 400), or flashed otherwise. Success flashes `success`.
-    Returns None when the view should redirect.
+    For a page that draws its form again (with a 400) when refused: the refusal is shown on
+    `form`, next to its field or above the form. The view flashes its own success (it often
+    names what was saved) and redirects.
     """
-    from flask import flash
+    def show_on_form(error):
+        attach_error(form, error)
+        return REFUSED
+    return _attempt(action, show_on_form)
 
-    from .errors import DomainError, NotAllowed
-    try:
-        action()
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        if form is not None and show_form is not None and e.field and getattr(form, e.field, None) is not None:
-            attach_error(form, e)
-            return show_form()
-        flash(e.message, "danger")
-    else:
-        flash(success, "success")
-    return None
+
+def perform(action, *, success=None, form=None, success_category="success", refusal_category="danger"):
+    """Run one service call behind a button: its result, or REFUSED when a rule said no.
+
+    For a view that redirects whatever the outcome. A refusal is flashed (`refusal_category`),
+    unless it names a field of `form`: then it is shown next to that field, and `form.errors`
+    tells the view to draw the page with the form again (a 400) instead of redirecting.
+    Success flashes `success` (`success_category`): a sentence, a function of the result that
+    returns one, or None for nothing to say.
+    """
+    def show(error):
+        if form is not None and error.field and getattr(form, error.field, None) is not None:
+            attach_error(form, error)
+        else:
+            flash(error.message, refusal_category)
+        return REFUSED
+    result = _attempt(action, show)
+    if result is not REFUSED and success is not None:
+        flash(success(result) if callable(success) else success, success_category)
+    return result
+
+
+def run_or_answer(action, answer):
+    """Run one service call whose refusal is a whole answer of its own: its result, or the
+    request ends with `answer(error)` (a response, or what a view may return)."""
+    def end_with(error):
+        abort(make_response(answer(error)))
+    return _attempt(action, end_with)
+
+
+def _api_refusal(error):
+    """The JSON API's answer to a refusal: {"errors": {field or "_": [sentence]}} with the
+    error's status (400, or its own, e.g. 422 for a reused Idempotency-Key)."""
+    return jsonify(errors={error.field or "_": [error.message]}), error.status_code
+
+
+def run_for_api(action):
+    """Run one service call for a JSON API view: its result, or the request ends with the API's
+    answer to the refusal (the field errors of FieldErrors in core/openapi.py)."""
+    return run_or_answer(action, _api_refusal)
+

@@ -5,8 +5,7 @@ from flask_login import current_user, login_required
 
 from accounts.services import active_units
 from core import clock, permissions
-from core.errors import DomainError, NotAllowed
-from core.extensions import db
+from core.errors import DomainError
 from core.forms import ActionForm
 from core.i18n import format_moment
 from core.page_cache import cached_for_visitors
@@ -159,10 +158,9 @@ def _step(slug, action, success, *, form_class=None, form_name=None, prefix=None
         if form_name:
             return consultation_page(consultation, 400, **{form_name: form})
         abort(400)
-    shown = perform(lambda: action(consultation, form), success=success, form=form if form_name else None,
-                    show_form=lambda: consultation_page(consultation, 400, **{form_name: form}))
-    if shown is not None:
-        return shown
+    perform(lambda: action(consultation, form), success=success, form=form if form_name else None)
+    if form.errors:  # the refusal names one of the form's fields
+        return consultation_page(consultation, 400, **{form_name: form})
     return redirect(url_for("forum.consultation", slug=consultation.slug))
 
 
@@ -275,13 +273,6 @@ def attendance(slug, participant_id):
     form = AttendanceForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.mark_attendance(_user(), participant, form.attended.data == "1")
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
-    else:
-        flash(_("Kehadiran %(name)s dicatat.", name=participant.user.full_name), "success")
+    perform(lambda: services.mark_attendance(_user(), participant, form.attended.data == "1"),
+            success=_("Kehadiran %(name)s dicatat.", name=participant.user.full_name))
     return redirect(url_for("forum.consultation", slug=consultation.slug, _anchor="kehadiran"))

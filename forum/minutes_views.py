@@ -5,12 +5,11 @@ from flask_login import current_user, login_required
 
 from accounts.services import active_units
 from core import clock, permissions
-from core.errors import DomainError, NotAllowed
-from core.extensions import db, login_manager
+from core.extensions import login_manager
 from core.forms import ActionForm
 from core.page_cache import cached_for_visitors
 from core.uploads import PDF, send_stored
-from core.web import REFUSED, page_number, run_for_form
+from core.web import REFUSED, page_number, perform, run_for_form
 
 from . import bp
 from . import consultation_services
@@ -188,16 +187,10 @@ def minutes_publish(slug):
             cancel_url=url_for("forum.minutes_edit", slug=slug))
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.publish_berita_acara(_user(), berita_acara)
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
+    published = perform(lambda: services.publish_berita_acara(_user(), berita_acara), success=_(
+        "Berita acara diterbitkan; setiap kesepakatan kini menjadi tindak lanjut yang dipantau publik."))
+    if published is REFUSED:
         return redirect(url_for("forum.minutes_edit", slug=slug))
-    flash(_("Berita acara diterbitkan; setiap kesepakatan kini menjadi tindak lanjut yang dipantau publik."),
-          "success")
     return redirect(consultation_url(consultation))
 
 

@@ -144,10 +144,9 @@ def _step(forum_input, action, success, *, form=None, form_name=None, anchor=Non
         if form_name:
             return thread_page(forum_input, 400, **{form_name: form})
         return thread_page(forum_input, 400, page_errors=_errors(form) or [_("Permintaan tidak lengkap.")])
-    shown = perform(lambda: action(form), success=success, form=form if form_name else None,
-                    show_form=lambda: thread_page(forum_input, 400, **{form_name: form}))
-    if shown is not None:
-        return shown
+    perform(lambda: action(form), success=success, form=form if form_name else None)
+    if form.errors:  # the refusal names one of the form's fields
+        return thread_page(forum_input, 400, **{form_name: form})
     return redirect(thread_url(forum_input, _anchor=anchor) if anchor else thread_url(forum_input))
 
 

@@ -27,7 +27,7 @@ from core.i18n import gettext as _
 from . import aggregates, measures, score
 from .aggregates import month_of, next_month
 from .measures import FAMILY_ORDER, HIGHER, SCORED, UNIT_RANGES
-from .models import NO_UNIT, DailyFigure, MonthlyFigure, Setting, SnapshotFigure
+from .models import DailyFigure, MonthlyFigure, Setting, SnapshotFigure
 
 
 # --- reading figures -------------------------------------------------------------------------------

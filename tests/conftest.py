@@ -253,3 +253,9 @@ def count_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+def flashes(client):
+    """The (category, message) pairs flashed to this browser and not yet shown."""
+    with client.session_transaction() as session:
+        return list(session.get("_flashes", []))

@@ -6,12 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import admin_menu
-from core.errors import DomainError
 from core.extensions import db
 from core.forms import ActionForm
 from core.i18n import lazy_gettext as _l
 from core.permissions import permission_required
-from core.web import attach_error, safe_next
+from core.web import REFUSED, perform, run_for_form, safe_next
 
 from accounts.models import User
 
@@ -43,12 +42,8 @@ def edit_module(slug=None):
     form = _module_form(module)
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in services.MODULE_FIELDS}
-        try:
-            saved = services.save_module(current_user, module, **values)
-        except DomainError as e:
-            db.session.rollback()
-            attach_error(form, e)
-        else:
+        saved = run_for_form(lambda: services.save_module(current_user, module, **values), form)
+        if saved is not REFUSED:
             flash(_("Modul %(title)s sudah disimpan.", title=saved.title), "success")
             return redirect(url_for("training.edit_module", slug=saved.slug))
     status = 400 if form.errors or form.form_errors else 200
@@ -66,21 +61,17 @@ def edit_lesson(slug, lesson_id=None):
     lesson = services.get_lesson(module, lesson_id) if lesson_id else None
     form = LessonForm(obj=lesson)
     preview = None
+    def save():
+        if lesson is None:
+            return services.add_lesson(current_user, module, title=form.title.data, body=form.body.data)
+        return services.update_lesson(current_user, lesson, title=form.title.data, body=form.body.data)
+
     if form.validate_on_submit():
         if form.preview.data:
             preview = form.body.data  # shown rendered below the form; nothing is saved
-        else:
-            try:
-                if lesson is None:
-                    services.add_lesson(current_user, module, title=form.title.data, body=form.body.data)
-                else:
-                    services.update_lesson(current_user, lesson, title=form.title.data, body=form.body.data)
-            except DomainError as e:
-                db.session.rollback()
-                attach_error(form, e)
-            else:
-                flash(_("Pelajaran %(title)s sudah disimpan.", title=form.title.data.strip()), "success")
-                return redirect(url_for("training.edit_module", slug=module.slug) + "#pelajaran")
+        elif run_for_form(save, form) is not REFUSED:
+            flash(_("Pelajaran %(title)s sudah disimpan.", title=form.title.data.strip()), "success")
+            return redirect(url_for("training.edit_module", slug=module.slug) + "#pelajaran")
     status = 400 if form.errors or form.form_errors else 200
     return render_template("training/manage_lesson.html", form=form, module=module, lesson=lesson,
                            preview=preview), status
@@ -92,12 +83,7 @@ def delete_lesson(slug, lesson_id):
     module = services.get_module(slug)
     lesson = services.get_lesson(module, lesson_id)
     if ActionForm().validate_on_submit():
-        try:
-            services.delete_lesson(current_user, lesson)
-            flash(_("Pelajaran dihapus."), "success")
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "danger")
+        perform(lambda: services.delete_lesson(current_user, lesson), success=_("Pelajaran dihapus."))
     return redirect(url_for("training.edit_module", slug=module.slug) + "#pelajaran")
 
 
@@ -131,17 +117,11 @@ def edit_question(slug, question_id=None):
         (lesson.id, f"{lesson.position}. {lesson.title}") for lesson in module.lessons]
     if form.validate_on_submit():
         options = [(entry.form.text.data, entry.form.correct.data) for entry in form.options]
-        try:
-            services.save_question(current_user, module, question, kind=form.kind.data, text=form.text.data,
-                                   explanation=form.explanation.data, options=options, active=form.active.data,
-                                   lesson_id=form.lesson_id.data)
-        except DomainError as e:
-            db.session.rollback()
-            if e.field == "options":  # the rows have no single place for it: above the form
-                form.form_errors.append(e.message)
-            else:
-                attach_error(form, e)
-        else:
+        saved = run_for_form(lambda: services.save_question(
+            current_user, module, question, kind=form.kind.data, text=form.text.data,
+            explanation=form.explanation.data, options=options, active=form.active.data,
+            lesson_id=form.lesson_id.data), form)
+        if saved is not REFUSED:
             flash(_("Pertanyaan sudah disimpan."), "success")
             return redirect(url_for("training.edit_module", slug=module.slug) + "#pertanyaan")
     status = 400 if form.errors or form.form_errors else 200
@@ -154,15 +134,10 @@ def delete_question(slug, question_id):
     module = services.get_module(slug)
     question = services.get_question(module, question_id)
     if ActionForm().validate_on_submit():
-        try:
-            deleted = services.delete_question(current_user, question)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "danger")
-        else:
-            flash(_("Pertanyaan dihapus.") if deleted else
-                  _("Kuis modul ini sudah pernah dikerjakan, jadi pertanyaan dinonaktifkan (tidak dihapus) "
-                    "agar riwayat percobaan tetap utuh."), "success")
+        perform(lambda: services.delete_question(current_user, question), success=lambda deleted: (
+            _("Pertanyaan dihapus.") if deleted else
+            _("Kuis modul ini sudah pernah dikerjakan, jadi pertanyaan dinonaktifkan (tidak dihapus) "
+              "agar riwayat percobaan tetap utuh.")))
     return redirect(url_for("training.edit_module", slug=module.slug) + "#pertanyaan")
 
 
@@ -184,13 +159,9 @@ def import_module():
     if form.validate_on_submit():
         upload = form.file.data
         raw = upload.read(services.MAX_FILE_BYTES + 1) if upload and hasattr(upload, "read") else b""
-        try:
-            data = services.parse_module_file(raw)
-            module = services.import_module(data, actor=current_user, replace=form.replace.data)
-        except DomainError as e:
-            db.session.rollback()
-            attach_error(form, e)
-        else:
+        module = run_for_form(lambda: services.import_module(
+            services.parse_module_file(raw), actor=current_user, replace=form.replace.data), form)
+        if module is not REFUSED:
             flash(_("Modul %(title)s sudah diimpor.", title=module.title), "success")
             return redirect(url_for("training.edit_module", slug=module.slug))
     status = 400 if form.errors or form.form_errors else 200
@@ -206,12 +177,7 @@ def toggle_unit_manager(user_id):
     if ActionForm().validate_on_submit():
         wanted = request.form.get("value")
         value = (not user.unit_manager) if wanted not in ("0", "1") else wanted == "1"
-        try:
-            report_services.set_unit_manager(current_user, user, value)
-        except DomainError as e:
-            db.session.rollback()
-            flash(e.message, "danger")
-        else:
-            flash(_("%(name)s sekarang pengelola unit (melihat laporan pelatihan unitnya).", name=user.full_name)
-                  if user.unit_manager else _("%(name)s bukan lagi pengelola unit.", name=user.full_name), "success")
+        perform(lambda: report_services.set_unit_manager(current_user, user, value), success=(
+            _("%(name)s sekarang pengelola unit (melihat laporan pelatihan unitnya).", name=user.full_name)
+            if value else _("%(name)s bukan lagi pengelola unit.", name=user.full_name)))
     return redirect(safe_next(url_for("admin.user", user_id=user.id)))

@@ -5,9 +5,8 @@ from flask_login import current_user, login_required
 from marshmallow import Schema, fields
 
 from core import clock, openapi, permissions
-from core.errors import DomainError
 from core.page_cache import cached_for_visitors
-from core.web import attach_error, paginate
+from core.web import REFUSED, paginate, run_for_form
 
 from . import api_bp, bp
 from . import certificate_services as services
@@ -71,11 +70,8 @@ def revoke_certificate(code):
     certificate = services.get_by_code(code)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
-            services.revoke(current_user, certificate, reason=form.reason.data)
-        except DomainError as e:
-            attach_error(form, e)
-        else:
+        revoked = run_for_form(lambda: services.revoke(current_user, certificate, reason=form.reason.data), form)
+        if revoked is not REFUSED:
             flash(_("Sertifikat %(code)s dicabut.", code=certificate.code), "success")
             return redirect(url_for("training.certificate", code=certificate.code))
     return _certificate_page(certificate, form=form, status=400)

@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import clock, permissions
-from core.errors import DomainError, NotAllowed
-from core.extensions import db
+from core.errors import NotAllowed
 from core.forms import ActionForm
+from core.web import REFUSED, perform
 
 from . import bp
 from . import certificate_services
@@ -103,13 +103,7 @@ def mark_read(slug, position):
     lesson = services.get_lesson(module, position)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.mark_read(_user(), lesson, clock.now())
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
+    if perform(lambda: services.mark_read(_user(), lesson, clock.now())) is REFUSED:
         # Back to the lesson (still being read); a locked module's lesson page leads to the module.
         return redirect(url_for("training.lesson", slug=module.slug, position=lesson.position))
     later = [item for item in module.lessons if item.position > lesson.position]
@@ -127,13 +121,8 @@ def start_quiz(slug):
     module = _module_for_learner(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        attempt = services.start_attempt(_user(), module, clock.now())
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
+    attempt = perform(lambda: services.start_attempt(_user(), module, clock.now()))
+    if attempt is REFUSED:
         return redirect(url_for("training.module", slug=module.slug))
     return redirect(url_for("training.attempt", attempt_id=attempt.id))
 
@@ -166,13 +155,8 @@ def submit_attempt(attempt_id):
     if not form.validate_on_submit():
         form.form_errors.append(_("Formulir kedaluwarsa. Jawaban Anda belum terkirim; kirim sekali lagi."))
         return _quiz_page(attempt, form, 400)
-    try:
-        services.submit_attempt(_user(), attempt, answers_from(request.form, attempt.question_ids), clock.now())
-    except NotAllowed:
-        raise
-    except DomainError as e:
-        db.session.rollback()
-        flash(e.message, "warning")
+    perform(lambda: services.submit_attempt(_user(), attempt, answers_from(request.form, attempt.question_ids),
+                                            clock.now()), refusal_category="warning")
     return redirect(url_for("training.attempt_result", attempt_id=attempt_id))
 
 

@@ -3,11 +3,10 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from core import clock, permissions
-from core.errors import DomainError
 from core.extensions import db
 from core.forms import ActionForm
 from core.permissions import permission_required
-from core.web import paginate
+from core.web import paginate, run_or_answer
 
 from . import bp
 from . import report_services as services
@@ -78,20 +77,18 @@ def _mandatory_module():
 def incomplete():
     unit, choices = _scope()
     module, modules = _mandatory_module()
-    page = summary = None
-    error = None
-    if module is not None:
-        try:
-            query = services.incomplete_query(module, unit=unit)
-        except DomainError as e:
-            error = e.message
-        else:
-            page = paginate(query)
-            summary = services.attempt_summary(page.items, module)
-    can_toggle = permissions.can(current_user, "training.author")
-    return render_template("training/report_incomplete.html", unit=unit, units=choices, module=module,
-                           modules=modules, page=page, summary=summary, error=error, can_toggle=can_toggle,
-                           action_form=ActionForm()), 400 if error else 200
+
+    def report(page=None, summary=None, error=None):
+        can_toggle = permissions.can(current_user, "training.author")
+        return render_template("training/report_incomplete.html", unit=unit, units=choices, module=module,
+                               modules=modules, page=page, summary=summary, error=error, can_toggle=can_toggle,
+                               action_form=ActionForm()), 400 if error else 200
+
+    if module is None:
+        return report()
+    page = paginate(run_or_answer(lambda: services.incomplete_query(module, unit=unit),
+                                  lambda error: report(error=error.message)))
+    return report(page, services.attempt_summary(page.items, module))
 
 
 @bp.get("/laporan/belum-selesai.csv")
@@ -101,9 +98,7 @@ def incomplete_csv():
     module, _modules = _mandatory_module()
     if module is None:
         abort(404)
-    try:
-        text = services.incomplete_csv(module, unit)
-    except DomainError as e:
-        return Response(e.message + "\n", status=400, content_type="text/plain; charset=utf-8")
+    text = run_or_answer(lambda: services.incomplete_csv(module, unit), lambda error: Response(
+        error.message + "\n", status=400, content_type="text/plain; charset=utf-8"))
     suffix = f"-unit-{unit.id}" if unit else ""
     return _csv_response(text, f"belum-selesai-{module.slug}{suffix}.csv")

@@ -8,6 +8,8 @@ from core.errors import DomainError, NotAllowed
 from core.extensions import db
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER, can
 
+from tests.conftest import flashes
+
 UNIT_FORM = {"name": "Dinas Kesehatan", "short_name": "Dinkes", "kind": "dinas", "parent_id": "", "is_active": "y"}
 
 
@@ -54,6 +56,27 @@ def test_a_moderator_confirms_an_asn_who_may_then_act_for_the_unit(client, login
     assert can(asn, "unit.act_for", unit)
     assert not can(asn, "unit.act_for", make_unit("Dinas Lain", "DL"))
     assert sent_mail[-1].recipients == [asn.email]
+
+
+def test_an_asn_is_confirmed_once_and_a_confirmed_one_cannot_be_rejected(client, login, make_user, make_unit):
+    asn = make_user(ASN, unit=make_unit())
+    login(make_user(MODERATOR))
+    assert client.post(f"/admin/pengguna/{asn.id}/konfirmasi-asn").status_code == 302
+    assert flashes(client) == [("danger", "ASN ini sudah dikonfirmasi.")]
+    response = client.post(f"/admin/pengguna/{asn.id}/tolak-asn", data={"reason": "NIP tidak cocok"})
+    assert response.status_code == 400
+    assert db.session.get(User, asn.id).role == ASN
+
+
+def test_the_role_form_shows_a_refused_role_next_to_it(client, login, make_user):
+    user = make_user(CITIZEN, full_name="Budi Santoso")
+    login(make_user(ADMIN))
+    response = client.post(f"/admin/pengguna/{user.id}/peran", data={"role": ORG_MEMBER, "unit_id": ""})
+    assert response.status_code == 400
+    assert 'id="role-error"' in response.text and "lewat keanggotaan organisasi" in response.text
+    assert db.session.get(User, user.id).role == CITIZEN
+    assert client.post(f"/admin/pengguna/{user.id}/peran", data={"role": MODERATOR, "unit_id": ""}).status_code == 302
+    assert flashes(client) == [("success", "Peran Budi Santoso sekarang: Moderator.")]
 
 
 def test_rejecting_an_asn_claim_keeps_the_account_as_a_citizen(make_user, make_unit, sent_mail, deliver_outbox):

@@ -12,6 +12,8 @@ from core.errors import DomainError, NotAllowed
 from core.extensions import db
 from core.permissions import CITIZEN, MODERATOR, ORG_MEMBER, can
 
+from tests.conftest import flashes
+
 ORG_FORM = {"name": "Lembaga Bantuan Warga", "kind": "lsm", "description": "Pendampingan warga",
             "address": "Jl. Merdeka 1", "email": "lbw@example.com", "position": "Ketua"}
 
@@ -125,6 +127,39 @@ def test_only_the_contact_or_a_moderator_decides_on_members(make_user, make_orga
     assert membership.status == MEMBER_REJECTED and newcomer.role == CITIZEN
     with pytest.raises(DomainError):
         services.decide_membership(contact, membership, approve=True)
+
+
+def test_a_membership_decided_twice_through_the_page_keeps_the_first_decision(client, login, make_user,
+                                                                             make_organisation):
+    contact, newcomer = make_user(ORG_MEMBER), make_user(CITIZEN)
+    membership = services.request_membership(newcomer, make_organisation(contact=contact), position="Relawan")
+    login(contact)
+    assert client.post(f"/organisasi/keanggotaan/{membership.id}/tolak").status_code == 302
+    assert client.post(f"/organisasi/keanggotaan/{membership.id}/setujui").status_code == 302
+    assert flashes(client) == [("success", "Keputusan keanggotaan sudah disimpan."),
+                               ("danger", "Permintaan keanggotaan ini sudah diputuskan.")]
+    assert db.session.get(OrganisationMembership, membership.id).status == MEMBER_REJECTED
+
+
+def test_leaving_through_the_page_is_said_once_and_refused_for_a_non_member(client, login, make_user,
+                                                                           make_organisation):
+    member = make_user(ORG_MEMBER)
+    org = make_organisation(members=[member])
+    login(member)
+    assert client.post(f"/organisasi/{org.id}/keluar").status_code == 302
+    assert client.post(f"/organisasi/{org.id}/keluar").status_code == 302
+    assert flashes(client) == [("info", "Anda sudah keluar dari organisasi ini."),
+                               ("danger", "Anda bukan anggota organisasi ini.")]
+
+
+def test_verifying_or_rejecting_an_organisation_twice_is_refused(client, login, make_user, make_organisation):
+    verified, rejected = make_organisation("Sudah Diverifikasi"), make_organisation("Sudah Ditolak", status=ORG_REJECTED)
+    login(make_user(MODERATOR))
+    assert client.post(f"/admin/organisasi/{verified.id}/verifikasi", data={"note": ""}).status_code == 302
+    assert flashes(client) == [("danger", "Organisasi ini sudah terverifikasi.")]
+    response = client.post(f"/admin/organisasi/{rejected.id}/tolak", data={"reason": "Alasan yang kedua kali"})
+    assert response.status_code == 400
+    assert db.session.get(Organisation, rejected.id).decision_reason is None
 
 
 def test_leaving_the_last_organisation_makes_a_member_a_citizen_again(make_user, make_organisation):

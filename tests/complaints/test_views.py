@@ -6,7 +6,7 @@ from complaints import services
 from complaints.models import CLOSED, IN_PROGRESS, RESOLVED, VERIFIED, Complaint
 from core.extensions import db
 from core.permissions import ASN
-from tests.conftest import count_queries
+from tests.conftest import count_queries, flashes
 
 
 @pytest.fixture
@@ -67,6 +67,17 @@ def test_a_service_refusal_is_shown_not_crashed(client, login, moderator, compla
     assert response.status_code == 302  # not verified yet: refused with a message
     assert "Hanya pengaduan yang sedang ditangani" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.get(Complaint, complaint.id).status != RESOLVED
+
+
+def test_a_refusal_naming_a_field_shows_the_case_page_with_the_form_again(client, login, moderator, handler,
+                                                                          complaint, unit, in_request):
+    services.verify(moderator, complaint, unit_id=unit.id)
+    login(moderator)
+    response = client.post(f"/pengaduan/{complaint.tracking_code}/alihkan", data={
+        "reroute-unit_id": unit.id, "reroute-reason": "Salah unit"})
+    assert response.status_code == 400
+    assert 'id="reroute-unit_id-error"' in response.text and "Pengaduan sudah berada di unit ini." in response.text
+    assert flashes(client) == []  # neither a success nor the refusal a second time
 
 
 def test_a_handler_sees_only_the_units_queue(client, login, handler, moderator, unit, make_unit, file_complaint,

@@ -9,6 +9,8 @@ from core.extensions import db
 from forum import minutes_services as services
 from forum.models import FOLLOW_UP, PLANNED, Agreement, BeritaAcara, FollowUpAction, ForumInput, Participant
 
+from tests.conftest import flashes
+
 from .minutes_helpers import SIGNATORIES, agreement_rows, held_consultation, pdf_text, publish, save
 
 SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -200,6 +202,17 @@ def test_the_host_records_and_publishes_through_the_pages(client, login, held_no
     again = client.post(f"/forum/konsultasi/{held_now.slug}/berita-acara", data=_form(unit=host_unit))
     assert again.status_code == 302
     assert db.session.query(Agreement).count() == 2
+
+
+def test_publishing_a_berita_acara_without_agreements_leads_back_to_its_form(client, login, held_now, host,
+                                                                            host_unit):
+    berita_acara = save(host, held_now, clock.now(), host_unit, agreements=[])
+    login(host)
+    response = client.post(f"/forum/konsultasi/{held_now.slug}/berita-acara/terbitkan")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/forum/konsultasi/{held_now.slug}/berita-acara")
+    assert flashes(client) == [("danger", "Tulis paling sedikit satu kesepakatan sebelum menerbitkan.")]
+    assert db.session.get(BeritaAcara, berita_acara.id).published_at is None
 
 
 def test_a_row_with_text_but_no_unit_is_shown_with_its_error(client, login, held_now, host, host_unit):

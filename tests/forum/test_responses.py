@@ -107,3 +107,12 @@ def test_a_response_without_a_reason_shows_the_form_again(client, login, host, f
     response = client.post(f"/forum/masukan/{forum_input.id}/tanggapan", data={"response-disposition": "diterima"})
     assert response.status_code == 400
     assert "Wajib diisi." in response.get_data(as_text=True)
+
+
+def test_a_reason_too_short_once_trimmed_shows_the_form_again_with_the_message(client, login, host, forum_input):
+    login(host)
+    response = client.post(f"/forum/masukan/{forum_input.id}/tanggapan", data={
+        "response-disposition": "diterima", "response-reason": "   Diterima.   "})
+    assert response.status_code == 400
+    assert 'id="response-reason-error"' in response.text and "Terlalu singkat" in response.text
+    assert db.session.query(OfficialResponse).count() == 0

@@ -7,6 +7,8 @@ from core.extensions import db
 from training import authoring_services as services
 from training.models import Lesson, LessonProgress, Question, QuizAttempt, TrainingModule
 
+from tests.conftest import flashes
+
 
 def module_form(**overrides):
     data = {"title": "Disiplin PNS", "slug": "disiplin-pns", "summary": "PP 94/2021.", "audience": "asn",
@@ -223,3 +225,12 @@ def test_a_question_never_answered_is_deleted(client, login, admin, make_module)
 def test_the_admin_menu_links_to_training(client, login, admin):
     page = login(admin).get("/admin/").get_data(as_text=True)
     assert 'href="/pelatihan/kelola"' in page
+
+
+def test_the_last_lesson_of_a_published_module_is_not_deleted(client, login, admin, make_module):
+    module = make_module("etika", lessons=1)
+    client = login(admin)
+    assert client.post(f"/pelatihan/kelola/etika/pelajaran/{module.lessons[0].id}/hapus").status_code == 302
+    assert flashes(client) == [("danger", "Modul yang diterbitkan harus punya paling sedikit satu pelajaran.")]
+    db.session.refresh(module)
+    assert len(module.lessons) == 1

@@ -208,6 +208,15 @@ def test_an_admin_revokes_from_the_verification_page(client, login, asn, admin, 
     assert certificate.revoke_reason == "Data tidak sah"
 
 
+def test_a_revoked_certificate_is_not_revoked_again(client, login, asn, admin, make_module, now):
+    certificate = issued(asn, make_module(), now)
+    login(admin)
+    assert client.post(f"/pelatihan/sertifikat/{certificate.code}/cabut", data={"reason": "Data tidak sah"}).status_code == 302
+    assert client.post(f"/pelatihan/sertifikat/{certificate.code}/cabut", data={"reason": "Lagi"}).status_code == 400
+    db.session.expire_all()
+    assert certificate.revoke_reason == "Data tidak sah"
+
+
 def test_a_learner_cannot_revoke(client, login, asn, make_module, now):
     certificate = issued(asn, make_module(), now)
     login(asn)

@@ -16,7 +16,7 @@ from core.permissions import ASN, CITIZEN, MODERATOR
 from training import report_services
 from training.models import QuizAttempt
 
-from tests.conftest import _empty_all_tables, count_queries
+from tests.conftest import _empty_all_tables, count_queries, flashes
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=timezone.utc)
 
@@ -158,6 +158,13 @@ def test_a_module_that_is_not_mandatory_has_no_incomplete_list(client, login, ad
     assert "tidak diwajibkan" in response.get_data(as_text=True)
 
 
+def test_a_module_that_is_not_mandatory_has_no_incomplete_csv_either(client, login, admin, office):
+    response = login(admin).get(f"/pelatihan/laporan/belum-selesai.csv?module_id={office['values'].id}")
+    assert response.status_code == 400
+    assert response.content_type == "text/plain; charset=utf-8"
+    assert response.get_data(as_text=True) == "Modul ini tidak diwajibkan bagi ASN.\n"
+
+
 def test_admin_makes_an_asn_a_unit_manager(client, login, admin, asn, citizen):
     client = login(admin)
     assert "Jadikan pengelola unit" in client.get(f"/admin/pengguna/{asn.id}").get_data(as_text=True)
@@ -174,6 +181,22 @@ def test_admin_makes_an_asn_a_unit_manager(client, login, admin, asn, citizen):
     assert citizen.unit_manager is False
     actions = db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["user.unit_manager_set", "user.unit_manager_unset"]
+
+
+def test_appointing_is_said_and_a_refusal_is_flashed(client, login, admin, asn, citizen):
+    client = login(admin)
+    client.post(f"/pelatihan/kelola/pengelola/{asn.id}", data={"value": "1"})
+    client.post(f"/pelatihan/kelola/pengelola/{asn.id}", data={"value": "0"})
+    client.post(f"/pelatihan/kelola/pengelola/{citizen.id}", data={"value": "1"})
+    assert flashes(client) == [
+        ("success", f"{asn.full_name} sekarang pengelola unit (melihat laporan pelatihan unitnya)."),
+        ("success", f"{asn.full_name} bukan lagi pengelola unit."),
+        ("danger", "Hanya ASN yang punya unit kerja yang dapat menjadi pengelola unit.")]
+
+
+def test_an_admin_cannot_make_themselves_a_unit_manager(client, login, admin):
+    # user.manage: nobody changes their own account; the refusal is a 403 like any NotAllowed.
+    assert login(admin).post(f"/pelatihan/kelola/pengelola/{admin.id}", data={"value": "1"}).status_code == 403
 
 
 def test_only_admins_appoint_unit_managers(client, login, make_user, asn):
