@@ -150,6 +150,7 @@ def _register_blueprints(app):
     app.register_blueprint(training.bp)
     app.register_blueprint(training.api_bp)
     app.register_blueprint(scorecard.bp)
+    app.register_blueprint(scorecard.api_bp)
 
     # Import every model so that Alembic and create_all see the whole schema.
     import accounts.models  # noqa: F401

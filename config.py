@@ -198,6 +198,9 @@ class Config:
     SCORECARD_WATERMARK_OVERLAP_SECONDS = _int("SCORECARD_WATERMARK_OVERLAP_SECONDS", 300)
     # Rows of the units table on /rapor per page.
     SCORECARD_UNITS_PER_PAGE = _int("SCORECARD_UNITS_PER_PAGE", 50)
+    # The licence of the scorecard's open data (/rapor.csv, /api/v1/rapor), named on /rapor/data.
+    OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")
+    OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.id")
 
     # --- uploads ----------------------------------------------------------------------------
     # Outside static/: files are served only by views that check who asks.

@@ -3,7 +3,8 @@
 measures.py (the registry: what each measure counts and how it is scored), aggregates.py (daily,
 monthly and snapshot figures, refreshed incrementally by the worker), score.py (points, weights,
 zones), periods.py (the period a page shows), services.py (what pages and other parts read; the
-admins' settings), views.py and admin_views.py (the pages), cli.py (`flask scorecard ...`).
+admins' settings), views.py and admin_views.py (the pages), open_data.py and api.py (the
+figures as CSV and JSON, and the data dictionary), cli.py (`flask scorecard ...`).
 It reads the other pillars' records and never changes them.
 """
 from flask import Blueprint
@@ -11,6 +12,7 @@ from flask import Blueprint
 from core import permissions
 
 bp = Blueprint("scorecard", __name__, url_prefix="/rapor")
+api_bp = Blueprint("scorecard_api", __name__, url_prefix="/api/v1")  # open data as JSON (api.py)
 
 
 @permissions.rule("scorecard.configure")
@@ -19,6 +21,6 @@ def _configure(user, obj):
     return permissions.is_admin(user)
 
 
-from . import admin_views, audit_labels, display, views  # noqa: E402,F401
+from . import admin_views, api, audit_labels, display, views  # noqa: E402,F401
 # What core calls without knowing the scorecard: the worker's refresh, the demo step.
 from . import aggregates, demo  # noqa: E402,F401

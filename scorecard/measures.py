@@ -63,6 +63,7 @@ class Measure:
     min_base: int = 0  # fewest cases (the denominator) for the value to count: else "data belum cukup"
     base_label: object = None  # what the base counts, e.g. "pengaduan selesai"
     snapshot: bool = False  # the state at the last refresh, not a sum over the period
+    live: bool = False  # read when the page is drawn (one grouped query), not from the aggregates: no monthly trend
     compute: object = field(default=None, repr=False, compare=False)
 
 
@@ -198,6 +199,31 @@ MEASURES = [
     Measure("c.rejected", COMPLAINTS, _l("Pengaduan ditolak"),
             _l("Pengaduan yang ditolak, misalnya bukan kewenangan pemerintah kota atau duplikat."),
             COUNT, compute=_count("c.rejected")),
+    # --- complaints accompanied by a verified organisation (pengawalan): read live, see services ---
+    Measure("c.accompanied", COMPLAINTS, _l("Pengaduan dikawal organisasi"),
+            _l("Pengaduan unit yang mulai dikawal organisasi masyarakat sipil terverifikasi dalam periode (menurut "
+               "tanggal organisasi menerima permintaan pelapor), baik pengawalannya masih berjalan maupun sudah "
+               "berakhir; pengaduan yang dikawal dua kali dihitung sekali. Ditampilkan, tidak dinilai."),
+            COUNT, live=True, compute=_count("acc.accompanied")),
+    Measure("c.accompanied_resolved", COMPLAINTS, _l("Pengaduan dikawal yang diselesaikan"),
+            _l("Dari pengaduan yang dikawal dalam periode, berapa yang saat ini sudah diselesaikan (selesai atau "
+               "ditutup setelah selesai). Ditampilkan, tidak dinilai."),
+            COUNT, live=True, compute=_count("acc.resolved")),
+    Measure("c.accompanied_on_time", COMPLAINTS, _l("Pengaduan dikawal yang diselesaikan tepat waktu"),
+            _l("Dari pengaduan dikawal yang sudah diselesaikan, berapa yang diselesaikan paling lambat pada "
+               "tenggatnya. Ditampilkan, tidak dinilai."),
+            COUNT, live=True, compute=_count("acc.resolved_within_sla")),
+    Measure("c.accompanied_forwarded", COMPLAINTS, _l("Pengaduan dikawal yang diteruskan ke SP4N-LAPOR!"),
+            _l("Dari pengaduan yang dikawal dalam periode, berapa yang diteruskan ke SP4N-LAPOR! (otomatis atau oleh "
+               "moderator), apa pun statusnya sekarang. Ditampilkan, tidak dinilai."),
+            COUNT, live=True, compute=_count("acc.forwarded")),
+    Measure("c.accompanied_rejected", COMPLAINTS, _l("Pengaduan dikawal yang ditolak"),
+            _l("Dari pengaduan yang dikawal dalam periode, berapa yang ditolak moderator. Ditampilkan, tidak dinilai."),
+            COUNT, live=True, compute=_count("acc.rejected")),
+    Measure("c.accompanied_open", COMPLAINTS, _l("Pengaduan dikawal yang masih terbuka"),
+            _l("Dari pengaduan yang dikawal dalam periode, berapa yang saat ini belum selesai. Diselesaikan, ditolak "
+               "dan masih terbuka berjumlah sama dengan pengaduan yang dikawal. Ditampilkan, tidak dinilai."),
+            COUNT, live=True, compute=_count("acc.open")),
     # --- forum: the consultations published in the period; follow-up actions by target date -------
     Measure("f.consultations_12m", FORUM, _l("Konsultasi dalam 12 bulan terakhir"),
             _l("Konsultasi publik yang dipublikasikan unit dalam 12 bulan terakhir (dihitung dari hari ini, "

@@ -10,6 +10,9 @@ The read side, for reuse (each a bounded number of queries on the scorecard's ow
 - `unit_card(unit_id, period)`: one unit's card.
 - `unit_trend(unit_id, today, months=12)`: `MonthRow`s, one per calendar month, oldest first.
 - `freshness()`: when the figures were last refreshed (every page shows it).
+
+`period_figures` adds the accompanied complaints (complaints.accompaniment_services, one grouped
+query) to the aggregates' sums, so every card and row carries them.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select, union_all
 
 from accounts.models import Unit
+from complaints.accompaniment_services import accompaniment_counts
 from core import audit, clock, permissions
 from core.errors import DomainError
 from core.extensions import db
@@ -64,6 +68,21 @@ def period_figures(start, end, unit_id=None):
             select(rows.c.unit_id, rows.c.measure_key, func.sum(rows.c.value))
             .group_by(rows.c.unit_id, rows.c.measure_key)):
         figures[unit][key] = int(value)
+    add_accompaniment(figures, start, end, unit_id)
+    return figures
+
+
+ACCOMPANIMENT_PREFIX = "acc."
+
+
+def add_accompaniment(figures, start, end, unit_id=None):
+    """Add the accompanied complaints of the period ("acc.accompanied", "acc.resolved", ...) to
+    {unit id: figures}: read live with complaints' one grouped query, not from the aggregates,
+    because how an accompanied complaint ended changes after the day it was accompanied (the
+    measures marked `live`). Only counts: nothing of a complaint's content leaves it."""
+    for unit, counts in accompaniment_counts([unit_id] if unit_id is not None else None, start, end).items():
+        for key, value in counts.items():
+            figures[unit][ACCOMPANIMENT_PREFIX + key] = int(value)
     return figures
 
 
@@ -110,13 +129,14 @@ class UnitRow:
         return self.card.zone
 
     def as_dict(self):
-        """A flat plain dict: unit, score, zone, and per measure its value, points and base."""
+        """A flat plain dict: unit, score, zone, and per measure its value ("key"), points ("key.points",
+        scored measures) and base ("key.base"); the columns of /rapor.csv (open_data.columns())."""
         row = {"unit_id": self.unit_id, "unit": self.name, "short_name": self.short_name,
                "score": self.card.score, "zone": self.card.zone}
         for key, result in self.card.results.items():
             row[key] = _plain(result.value) if result.enough or not result.measure.scored else None
             if result.measure.scored:
-                row[f"{key}.score"] = result.score
+                row[f"{key}.points"] = result.score
                 row[f"{key}.base"] = result.base
         for family, value in self.card.families.items():
             row[f"family.{family}"] = value

@@ -1,5 +1,5 @@
 """The public scorecard pages: the city, one unit, and how the score is computed. No login."""
-from flask import abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from sqlalchemy import select
 
 from accounts.models import Unit
@@ -10,7 +10,7 @@ from forum.models import DISPOSITIONS
 from core.i18n import gettext as _
 from core.web import page_number
 
-from . import bp, measures, periods, score, services
+from . import bp, measures, open_data, periods, score, services
 from .aggregates import local_day
 
 
@@ -104,6 +104,48 @@ def method():
                            sla_days=current_app.config["COMPLAINT_SLA_WORKING_DAYS"],
                            response_days=current_app.config["FORUM_RESPONSE_WORKING_DAYS"],
                            idle_months=current_app.config["FORUM_UNIT_IDLE_MONTHS"])
+
+
+# --- open data: CSV and the data dictionary (the JSON is api.py) -----------------------------------
+
+def _csv(text, filename):
+    return Response(text, mimetype="text/csv", content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def city_csv():
+    """/rapor.csv: the units table of /rapor for the same period parameters (every unit, by name)."""
+    period, errors = _period_or_errors()
+    if errors:
+        text = "\n".join(f"{field}: {message}" for field, message in errors.items()) + "\n"
+        return Response(text, status=400, mimetype="text/plain", content_type="text/plain; charset=utf-8")
+    rows = services.unit_rows(period)
+    return _csv(open_data.units_csv(rows), f"rapor-{period.start.isoformat()}-{period.end.isoformat()}.csv")
+
+
+# The blueprint's prefix would make it /rapor/.csv: the rule is the app's, the endpoint the blueprint's.
+bp.record_once(lambda state: state.app.add_url_rule("/rapor.csv", "scorecard.city_csv", city_csv,
+                                                    methods=["GET"]))
+
+
+@bp.get("/unit/<int:unit_id>.csv", endpoint="unit_csv")
+def unit_csv(unit_id):
+    """The unit's trend per month (the 12 months of its page), one line a month."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    trend = services.unit_trend(unit.id, _today())
+    return _csv(open_data.trend_csv(trend), f"rapor-unit-{unit.id}-per-bulan.csv")
+
+
+@bp.get("/data", endpoint="data")
+def data_dictionary():
+    return render_template("scorecard/data.html", sections=open_data.dictionary(),
+                           licence=open_data.licence(), refreshed_at=services.freshness(),
+                           refresh_minutes=max(1, current_app.config["SCORECARD_REFRESH_SECONDS"] // 60),
+                           rebuild_hours=current_app.config["SCORECARD_FULL_REBUILD_HOURS"],
+                           bom=bool(open_data.BOM), columns=open_data.columns(),
+                           trend_columns=open_data.trend_columns())
 
 
 # --- chart data (built here so the templates only draw) -------------------------------------------

@@ -213,6 +213,11 @@ MATRIX = [
     ("GET", "scorecard.index", {}, every(200)),
     ("GET", "scorecard.unit", {"unit_id": "unit"}, every(200)),
     ("GET", "scorecard.method", {}, every(200)),
+    # its open data: CSV, JSON and the data dictionary, public like the pages
+    ("GET", "scorecard.city_csv", {}, every(200)),
+    ("GET", "scorecard.unit_csv", {"unit_id": "unit"}, every(200)),
+    ("GET", "scorecard.data", {}, every(200)),
+    ("GET", "scorecard_api.rapor", {}, every(200)),
     ("GET", "admin.scorecard_settings", {}, admin_only(200)),
     ("POST", "admin.scorecard_settings", {}, admin_only(302)),  # an empty form restores every default
     # accounts

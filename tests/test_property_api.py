@@ -61,7 +61,8 @@ def seeded(make_unit, make_user):
 # this list and the document in step.
 API_OPERATIONS = [("POST", "/api/v1/complaints"), ("GET", "/api/v1/complaints/{code}"),
                   ("GET", "/api/v1/complaints/categories"), ("GET", "/api/v1/units"),
-                  ("GET", "/api/v1/certificates/{code}"), ("GET", "/api/v1/complaints/public")]
+                  ("GET", "/api/v1/certificates/{code}"), ("GET", "/api/v1/complaints/public"),
+                  ("GET", "/api/v1/rapor")]
 
 
 def _api_schema(app):
@@ -97,7 +98,7 @@ VALUE = st.one_of(TEXT, NUMBER, st.sampled_from(["", "0", "1", "all", "overdue",
                                                  "99999999999999999999", "9" * 5000, "%00", "\x00", "a\x00"]))
 ARGUMENTS = ["page", "q", "status", "unit_id", "due", "tab", "kode", "sasaran", "jenis", "aksi", "tahun",
              "halaman_masukan", "topik", "tahap", "unit", "bulan", "modul", "next", "reason", "email", "category",
-             "classification", "overdue", "sort"]
+             "classification", "overdue", "sort", "periode", "dari", "sampai", "from", "to"]
 QUERY = st.dictionaries(st.sampled_from(ARGUMENTS), VALUE, max_size=4)
 NASTY = st.sampled_from(["\x00", "a\x00b", "99999999999999999999", "9" * 5000, "%00", "..", "ADU-2026-\x00",
                          "\ufffd", "' OR 1=1 --", "<script>", "\u202e", "konsultasi-1"])
@@ -107,11 +108,12 @@ SLUG = st.one_of(TEXT.filter(bool), NASTY)
 
 PUBLIC_PAGES = ["/", "/forum/", "/forum/cari", "/forum/tindak-lanjut", "/forum/feed.atom", "/organisasi",
                 "/pengaduan/lacak", "/pelatihan/", "/pelatihan/periksa", "/tentang", "/akun/masuk",
-                "/akun/periksa-email", "/forum/konsultasi/konsultasi-1", "/pengaduan/publik"]
+                "/akun/periksa-email", "/forum/konsultasi/konsultasi-1", "/pengaduan/publik", "/rapor.csv", "/rapor/data"]
 # "{}" takes an id, "{s}" a text (slug, tracking or certificate code).
 PUBLIC_DETAILS = ["/forum/masukan/{}", "/forum/tindak-lanjut/{}", "/organisasi/{}", "/pengaduan/lacak/{s}",
                   "/forum/konsultasi/{s}", "/pelatihan/sertifikat/{s}", "/pelatihan/modul/{s}",
-                  "/pelatihan/modul/konsultasi-1/pelajaran/{}", "/akun/verifikasi/{s}", "/pengaduan/publik/unit/{}"]
+                  "/pelatihan/modul/konsultasi-1/pelajaran/{}", "/akun/verifikasi/{s}", "/pengaduan/publik/unit/{}",
+                  "/rapor/unit/{}.csv"]
 STAFF_PAGES = ["/pengaduan/antrean", "/forum/moderasi", "/forum/moderasi/unit-pasif", "/pelatihan/laporan",
                "/pelatihan/laporan/belum-selesai", "/admin/pengguna", "/admin/organisasi", "/admin/audit",
                "/admin/outbox", "/admin/kalender", "/pelatihan/kelola"]
