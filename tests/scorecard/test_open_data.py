@@ -277,3 +277,11 @@ def test_the_openapi_document_lists_the_scorecard_with_its_parameters(client):
     assert {p["name"] for p in operation["parameters"]} == {"unit", "from", "to"}
     assert all(p["in"] == "query" and not p["required"] for p in operation["parameters"])
     assert set(operation["responses"]) == {"200", "400"}
+
+
+def test_the_data_dictionary_reads_in_english(client):
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    page = client.get("/rapor/data").get_data(as_text=True)
+    assert "Scorecard open data: data dictionary" in page and "Complaints accompanied by organisations" in page
+    assert "byte-order mark" in page
