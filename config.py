@@ -198,6 +198,12 @@ class Config:
     SCORECARD_WATERMARK_OVERLAP_SECONDS = _int("SCORECARD_WATERMARK_OVERLAP_SECONDS", 300)
     # Rows of the units table on /rapor per page.
     SCORECARD_UNITS_PER_PAGE = _int("SCORECARD_UNITS_PER_PAGE", 50)
+    # Followers of a unit get one weekly digest, from this day (1 = Monday ... 7 = Sunday) and
+    # hour (local time, 0-23) of each week.
+    SCORECARD_DIGEST_WEEKDAY = _int("SCORECARD_DIGEST_WEEKDAY", 1)
+    SCORECARD_DIGEST_HOUR = _int("SCORECARD_DIGEST_HOUR", 7)
+    # A unit's Atom feed (/rapor/unit/<id>/feed.atom) reaches this many weeks back.
+    SCORECARD_FEED_WEEKS = _int("SCORECARD_FEED_WEEKS", 8)
 
     # --- uploads ----------------------------------------------------------------------------
     # Outside static/: files are served only by views that check who asks.
