@@ -1,5 +1,6 @@
 """Following a unit (the buttons, the person's list of followed units) and each unit's Atom feed."""
 import re
+from datetime import datetime, time, timedelta
 from xml.etree import ElementTree as ET
 
 from flask import Response, abort, current_app, redirect, render_template, url_for
@@ -107,7 +108,6 @@ def unit_feed(unit_id):
 
 def unit_feed_epoch(now):
     """An empty feed's `updated`: the start of the window, the same all day."""
-    from datetime import datetime, time, timedelta
     local = clock.to_local(now)
     start = local.date() - timedelta(weeks=current_app.config["SCORECARD_FEED_WEEKS"])
     return datetime.combine(start, time(0), tzinfo=local.tzinfo)
