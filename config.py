@@ -202,6 +202,13 @@ class Config:
     OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")
     OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.id")
 
+    # Followers of a unit get one weekly digest, from this day (1 = Monday ... 7 = Sunday) and
+    # hour (local time, 0-23) of each week.
+    SCORECARD_DIGEST_WEEKDAY = _int("SCORECARD_DIGEST_WEEKDAY", 1)
+    SCORECARD_DIGEST_HOUR = _int("SCORECARD_DIGEST_HOUR", 7)
+    # A unit's Atom feed (/rapor/unit/<id>/feed.atom) reaches this many weeks back.
+    SCORECARD_FEED_WEEKS = _int("SCORECARD_FEED_WEEKS", 8)
+
     # --- uploads ----------------------------------------------------------------------------
     # Outside static/: files are served only by views that check who asks.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))

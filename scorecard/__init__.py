@@ -21,6 +21,12 @@ def _configure(user, obj):
     return permissions.is_admin(user)
 
 
-from . import admin_views, api, audit_labels, display, views  # noqa: E402,F401
-# What core calls without knowing the scorecard: the worker's refresh, the demo step.
-from . import aggregates, demo  # noqa: E402,F401
+@permissions.rule("scorecard.follow")
+def _follow(user, unit):
+    """Following a unit ("Pantau unit"): anyone signed in with an active account."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+from . import admin_views, api, audit_labels, display, follow_views, views  # noqa: E402,F401
+# What core calls without knowing the scorecard: the worker's refresh and weekly digest, the demo step.
+from . import aggregates, demo, follow_services  # noqa: E402,F401

@@ -87,3 +87,28 @@ class Setting(db.Model):
     value: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class Follow(db.Model):
+    """A signed-in person follows a unit ("Pantau unit"): a weekly digest of what changed there.
+
+    The digest's watermark lives on the row: events after `last_digest_at` (or `created_at`) are
+    new; `last_score` is the unit's score over the last 12 months when the last digest was made
+    (or when the person began to follow), so the next digest can tell how it moved; `last_week`
+    ("2026-W45") is the week whose digest took this row, so the sweep passes it by until next week.
+    """
+
+    __tablename__ = "scorecard_follow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_score: Mapped[int | None] = mapped_column(Integer)
+    last_week: Mapped[str | None] = mapped_column(String(10))
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "unit_id", name="uq_scorecard_follow"),
+        Index("ix_scorecard_follow_week", "last_week", "user_id"),
+    )

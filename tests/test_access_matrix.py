@@ -218,6 +218,12 @@ MATRIX = [
     ("GET", "scorecard.unit_csv", {"unit_id": "unit"}, every(200)),
     ("GET", "scorecard.data", {}, every(200)),
     ("GET", "scorecard_api.rapor", {}, every(200)),
+
+    # following a unit: anyone signed in; the unit's Atom feed: public
+    ("POST", "scorecard.follow", {"unit_id": "unit"}, signed_in(302)),
+    ("POST", "scorecard.unfollow", {"unit_id": "unit"}, signed_in(302)),
+    ("GET", "scorecard.following", {}, signed_in(200)),
+    ("GET", "scorecard.unit_feed", {"unit_id": "unit"}, every(200)),
     ("GET", "admin.scorecard_settings", {}, admin_only(200)),
     ("POST", "admin.scorecard_settings", {}, admin_only(302)),  # an empty form restores every default
     # accounts

@@ -23,6 +23,7 @@ def test_the_worker_runs_the_sweeps_the_pillars_registered_escalation_first_dige
         "complaints.sweeps:run_all", "forum.consultation_services:close_due",
         "training.certificate_services:remind_expiring", "core.uploads:sweep_staged",
         "complaints.sweeps:erase_expired_identities", "scorecard.aggregates:refresh_sweep",
+        "scorecard.follow_services:send_weekly_digests",
         "core.notices:send_digests"]
 
 

@@ -1,0 +1,326 @@
+"""Following a unit ("Pantau unit"), the weekly digest to followers, and each unit's Atom feed."""
+import threading
+from datetime import date, datetime, timedelta
+from xml.etree import ElementTree as ET
+
+import pytest
+from sqlalchemy import select, text
+
+from core.audit import AuditEvent
+from core.extensions import db
+from core.outbox import EMAIL, OutboxMessage
+from core.permissions import CITIZEN
+from core.worker import SWEEPS
+from forum.models import DONE, FOLLOW_UP, OPEN, PLANNED, Agreement, BeritaAcara, Consultation, FollowUpAction
+from scorecard import follow_services as following
+from scorecard.models import Follow
+
+from tests.conftest import NOW, WIB, count_queries  # NOW: Monday 2 November 2026, 10:00 WIB
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SECRET_TITLE = "Pungli di loket KTP oleh petugas Budi"
+SECRET_REPORTER = "Siti Rahasia"
+
+
+@pytest.fixture
+def citizen(make_user):
+    return make_user(CITIZEN, email="warga@example.com", full_name="Warga Pemantau")
+
+
+@pytest.fixture(autouse=True)
+def weekly_monday_seven(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SCORECARD_DIGEST_WEEKDAY", 1)
+    monkeypatch.setitem(app.config, "SCORECARD_DIGEST_HOUR", 7)
+    monkeypatch.setitem(app.config, "SCORECARD_FEED_WEEKS", 8)
+
+
+def digests():
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.key.like("rapor-digest:%"))
+                              .order_by(OutboxMessage.id)).all()
+
+
+def consultation(unit, title, published_at, stage=OPEN, slug=None):
+    row = Consultation(slug=slug or f"k-{title[:20].lower().replace(' ', '-')}", title=title, unit_id=unit.id,
+                       topic_type="standar_pelayanan", description="Masukan atas rancangan.", format="hybrid",
+                       opens_at=published_at, closes_at=published_at + timedelta(days=8), stage=stage,
+                       created_at=published_at - timedelta(days=1), updated_at=published_at,
+                       published_at=None if stage == "draft" else published_at)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def action(cons, target, status=PLANNED, number=1, completed_at=None):
+    ba = cons.berita_acara or BeritaAcara(consultation=cons, held_at=NOW - timedelta(days=30), place="Aula", summary="-")
+    agreement = Agreement(berita_acara=ba, number=number, text=f"Kesepakatan {number}")
+    row = FollowUpAction(agreement=agreement, consultation=cons, unit_id=cons.unit_id, target_date=target,
+                         status=status, completed_at=completed_at)
+    db.session.add_all([ba, agreement, row])
+    db.session.commit()
+    return row
+
+
+def overdue_secret(file, unit, moderator, due, forwarded_at=None):
+    """A rahasia complaint routed to the unit whose deadline is `due` (and forwarded at `forwarded_at`)."""
+    complaint = file(at=NOW - timedelta(days=20), unit=unit, moderator=moderator, title=SECRET_TITLE,
+                     reporter_name=SECRET_REPORTER, confidential=True)
+    complaint.due_at = due
+    complaint.forwarded_at = forwarded_at
+    db.session.commit()
+    return complaint
+
+
+# --- following -------------------------------------------------------------------------------------
+
+def test_following_twice_is_one_follow_and_unfollowing_twice_is_no_error(app, citizen, unit):
+    first = following.follow(citizen, unit, now=NOW)
+    again = following.follow(citizen, unit, now=NOW + timedelta(hours=1))
+    assert first.id == again.id and db.session.query(Follow).count() == 1
+    assert following.is_following(citizen, unit.id)
+    assert following.unfollow(citizen, unit, now=NOW) is True
+    assert following.unfollow(citizen, unit, now=NOW) is False
+    assert db.session.query(Follow).count() == 0
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("scorecard.unit_%"))
+                                 .order_by(AuditEvent.id)).all()
+    assert actions == ["scorecard.unit_followed", "scorecard.unit_unfollowed"]  # once each
+
+
+def test_an_inactive_unit_cannot_be_followed(app, citizen, unit):
+    unit.is_active = False
+    db.session.commit()
+    from core.errors import DomainError
+    with pytest.raises(DomainError):
+        following.follow(citizen, unit, now=NOW)
+
+
+def test_the_unit_page_offers_pantau_unit_and_a_visitor_is_sent_to_log_in(client, login, citizen, unit):
+    page = client.get(f"/rapor/unit/{unit.id}").get_data(as_text=True)
+    assert "Masuk untuk memantau" in page and f"/akun/masuk?next=/rapor/unit/{unit.id}" in page
+    assert f'<link rel="alternate" type="application/atom+xml" href="/rapor/unit/{unit.id}/feed.atom"' in page
+    response = client.post(f"/rapor/unit/{unit.id}/pantau")
+    assert response.status_code == 302 and "/akun/masuk" in response.location
+    assert db.session.query(Follow).count() == 0
+
+    login(citizen)
+    assert "Pantau unit" in client.get(f"/rapor/unit/{unit.id}").get_data(as_text=True)
+    response = client.post(f"/rapor/unit/{unit.id}/pantau", data={"next": f"/rapor/unit/{unit.id}"})
+    assert response.status_code == 302 and response.location.endswith(f"/rapor/unit/{unit.id}")
+    client.post(f"/rapor/unit/{unit.id}/pantau")
+    assert db.session.query(Follow).count() == 1
+    page = client.get(f"/rapor/unit/{unit.id}").get_data(as_text=True)
+    assert "Berhenti memantau" in page
+    listing = client.get("/rapor/pantauan").get_data(as_text=True)
+    assert unit.name in listing and f"/rapor/unit/{unit.id}/berhenti-pantau" in listing
+    client.post(f"/rapor/unit/{unit.id}/berhenti-pantau")
+    assert db.session.query(Follow).count() == 0
+    assert "belum memantau" in client.get("/rapor/pantauan").get_data(as_text=True)
+
+
+def test_the_list_of_followed_units_paginates_in_a_bounded_number_of_queries(app, client, login, citizen, make_unit,
+                                                                               monkeypatch):
+    monkeypatch.setitem(app.config, "PER_PAGE", 3)
+    units = [make_unit(f"Unit {n:02d}", f"U{n}") for n in range(7)]
+    for u in units:
+        following.follow(citizen, u, now=NOW)
+    login(citizen)
+    with count_queries() as statements:
+        page = client.get("/rapor/pantauan?page=2").get_data(as_text=True)
+    assert "Unit 03" in page and "Unit 00" not in page and "Unit 06" not in page
+    assert len(statements) <= 6
+    assert client.get("/rapor/pantauan?page=9").status_code == 404
+    assert client.get("/rapor/pantauan?page=x").status_code == 400
+
+
+# --- the weekly digest -----------------------------------------------------------------------------
+
+def test_the_digest_leaves_once_a_week_per_person_with_counts_never_content(app, monkeypatch, citizen, unit,
+                                                                          other_unit, make_user, file, moderator):
+    scores = {unit.id: 61, other_unit.id: None}
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: scores[unit_id])
+    last_week = NOW - timedelta(days=7)  # Monday 26 October, 10:00
+    following.follow(citizen, unit, now=last_week)
+    following.follow(citizen, other_unit, now=last_week)
+    idle = make_user(CITIZEN, email="tenang@example.com")
+    following.follow(idle, other_unit, now=last_week)
+    overdue_secret(file, unit, moderator, due=NOW - timedelta(days=2), forwarded_at=NOW - timedelta(days=1))
+    overdue_secret(file, unit, moderator, due=NOW - timedelta(days=30))  # overdue long before: not new
+    opened = consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=3))
+    consultation(unit, "Draf yang belum terbit", NOW - timedelta(days=3), stage="draft")
+    action(opened, date(2026, 10, 30))  # target Friday: overdue since Saturday
+    action(opened, date(2026, 10, 29), status=DONE, number=2, completed_at=NOW - timedelta(days=6))  # done on time
+    scores[unit.id] = 55  # the score fell from 61 (at following) to 55
+
+    assert following.send_weekly_digests(NOW) == 1  # the idle follower gets nothing
+    assert following.send_weekly_digests(NOW + timedelta(hours=1)) == 0  # a second run, same week
+    assert following.send_weekly_digests(NOW + timedelta(days=6, hours=13)) == 0  # Sunday 23:00 WIB
+    message, = digests()
+    assert message.key == f"rapor-digest:{citizen.id}:2026-W45" and message.payload["to"] == "warga@example.com"
+    body = message.payload["body"]
+    assert "Pengaduan yang baru melewati batas waktu penyelesaian: 1" in body
+    assert "Pengaduan yang diteruskan ke SP4N-LAPOR!: 1" in body
+    assert "Tindak lanjut hasil konsultasi yang lewat target: 1" in body
+    assert "Konsultasi publik dibuka: Rancangan standar pelayanan KTP" in body
+    assert "/forum/konsultasi/" + opened.slug in body and "Draf yang belum terbit" not in body
+    assert "turun 6 poin, dari 61 menjadi 55" in body
+    assert f"/rapor/unit/{unit.id}" in body and "/rapor/pantauan" in body
+    assert other_unit.name not in body  # nothing new there: left out
+    for secret in (SECRET_TITLE, SECRET_REPORTER, "rudi@example.com", "Lubang besar"):
+        assert secret not in body and secret not in message.payload["html"]
+    assert all(f.last_week == "2026-W45" for f in db.session.query(Follow))  # the idle one too: passed by
+
+    # the next week: only what is new since this digest
+    consultation(unit, "Rancangan standar pelayanan akta", NOW + timedelta(days=2), slug="k-akta")
+    assert following.send_weekly_digests(NOW + timedelta(days=7)) == 1
+    second = digests()[-1]
+    assert second.key == f"rapor-digest:{citizen.id}:2026-W46"
+    body = second.payload["body"]
+    assert "Rancangan standar pelayanan akta" in body and "Rancangan standar pelayanan KTP" not in body
+    assert "batas waktu" not in body and "nilai rapor" not in body.lower()  # no new overdue, score unchanged
+    assert len(digests()) == 2
+
+
+def test_a_digest_is_in_the_followers_language(app, monkeypatch, make_user, unit):
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: None)
+    person = make_user(CITIZEN, email="en@example.com", locale="en")
+    following.follow(person, unit, now=NOW - timedelta(days=7))
+    consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=1))
+    assert following.send_weekly_digests(NOW) == 1
+    message, = digests()
+    assert "Rancangan standar pelayanan KTP" in message.payload["body"]
+    assert "Konsultasi publik dibuka" not in message.payload["body"]  # English text around it
+
+
+def test_someone_who_began_following_after_this_weeks_moment_waits_for_next_week(app, monkeypatch, citizen, unit):
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: None)
+    following.follow(citizen, unit, now=NOW)  # Monday 10:00, after the 07:00 moment
+    consultation(unit, "Rancangan standar pelayanan KTP", NOW + timedelta(hours=1))
+    assert following.send_weekly_digests(NOW + timedelta(hours=2)) == 0
+    assert following.send_weekly_digests(NOW + timedelta(days=7)) == 1
+
+
+def test_the_week_and_its_moment_are_the_citys_not_utc(app, monkeypatch, citizen, unit):
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: None)
+    following.follow(citizen, unit, now=NOW - timedelta(days=7))
+    consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=1))
+    assert following.send_weekly_digests(datetime(2026, 11, 2, 6, 59, tzinfo=WIB)) == 0  # before 07:00 local
+    assert following.send_weekly_digests(datetime(2026, 11, 2, 7, 0, tzinfo=WIB)) == 1
+    # With the hour at midnight: Monday 9 November 00:30 WIB is still Sunday in UTC, but a new week here.
+    monkeypatch.setitem(app.config, "SCORECARD_DIGEST_HOUR", 0)
+    consultation(unit, "Rancangan standar pelayanan akta", NOW + timedelta(days=3), slug="k-akta")
+    assert following.send_weekly_digests(datetime(2026, 11, 8, 23, 59, tzinfo=WIB)) == 0
+    monday_early = datetime(2026, 11, 9, 0, 30, tzinfo=WIB)
+    assert monday_early.utctimetuple().tm_wday == 6  # Sunday in UTC
+    assert following.send_weekly_digests(monday_early) == 1
+    assert [m.key.rsplit(":", 1)[1] for m in digests()] == ["2026-W45", "2026-W46"]
+
+
+def test_a_digest_another_worker_queued_is_not_sent_again(app, monkeypatch, citizen, unit):
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: None)
+    following.follow(citizen, unit, now=NOW - timedelta(days=7))
+    consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=1))
+    db.session.add(OutboxMessage(kind=EMAIL, key=f"rapor-digest:{citizen.id}:2026-W45", payload={"to": "x"}))
+    db.session.commit()
+    assert following.send_weekly_digests(NOW) == 0
+    assert len(digests()) == 1
+
+
+def test_a_digest_queued_by_another_worker_while_this_one_composed_is_rolled_back(app, monkeypatch, citizen, unit):
+    """Both databases: the unique outbox key is the last word; the losing worker changes nothing."""
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: None)
+    following.follow(citizen, unit, now=NOW - timedelta(days=7))
+    consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=1))
+    real_changes = following.changes
+
+    def racing(unit_id, since, until):
+        found = real_changes(unit_id, since, until)
+        with db.engine.begin() as other:  # the other worker commits its digest first
+            other.execute(OutboxMessage.__table__.insert().values(
+                kind=EMAIL, key=f"rapor-digest:{citizen.id}:2026-W45", payload={"to": "x"}, status="pending",
+                attempts=0, next_attempt_at=NOW, created_at=NOW))
+        return found
+    monkeypatch.setattr(following, "changes", racing)
+    assert following.send_weekly_digests(NOW) == 0
+    assert len(digests()) == 1
+    db.session.expire_all()
+    follow_row = db.session.scalar(select(Follow))
+    assert follow_row.last_week is None and follow_row.last_digest_at is None  # rolled back with the e-mail
+
+
+def test_two_workers_at_once_send_one_digest(app, monkeypatch, citizen, make_user, unit):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent sessions with row locks are PostgreSQL's; SQLite serialises writers "
+                    "(the unique key's rule is tested above on both)")
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: None)
+    people = [citizen] + [make_user(CITIZEN) for _ in range(5)]
+    for person in people:
+        following.follow(person, unit, now=NOW - timedelta(days=7))
+    consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=1))
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        with app.app_context():
+            try:
+                barrier.wait()
+                results.append(following.send_weekly_digests(NOW))
+            except Exception as e:  # pragma: no cover - shown by the assertion below
+                errors.append(e)
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    assert sum(results) == len(people)
+    assert sorted(m.key for m in digests()) == sorted(f"rapor-digest:{p.id}:2026-W45" for p in people)
+
+
+def test_the_weekly_digest_is_registered_with_the_worker():
+    assert "scorecard.follow_services:send_weekly_digests" in SWEEPS
+
+
+# --- the Atom feed -----------------------------------------------------------------------------------
+
+def test_the_feed_is_valid_atom_with_stable_ids_and_no_rahasia_content(app, monkeypatch, client, unit, other_unit,
+                                                                        file, moderator):
+    opened = consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=3))
+    consultation(unit, "Draf yang belum terbit", NOW - timedelta(days=3), stage="draft")
+    consultation(other_unit, "Konsultasi unit lain", NOW - timedelta(days=3))
+    consultation(unit, "Konsultasi lama sekali", NOW - timedelta(weeks=9))
+    late = action(opened, date(2026, 10, 30))
+    action(opened, date(2026, 11, 20), number=2)  # not due yet
+    secret = overdue_secret(file, unit, moderator, due=NOW - timedelta(days=2), forwarded_at=NOW - timedelta(days=1))
+
+    monkeypatch.setattr("core.clock.now", lambda: NOW)  # the feed reads the wall clock
+    first = client.get(f"/rapor/unit/{unit.id}/feed.atom")
+    assert first.status_code == 200 and first.mimetype == "application/atom+xml"
+    root = ET.fromstring(first.data)
+    assert root.tag == f"{ATOM}feed"
+    assert root.findtext(f"{ATOM}id") == f"tag:127.0.0.1,2026-12-02:rapor/unit/{unit.id}"
+    assert root.findtext(f"{ATOM}updated")
+    entries = root.findall(f"{ATOM}entry")
+    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    assert titles == ["Satu pengaduan diteruskan ke SP4N-LAPOR!",
+                      "Tindak lanjut lewat target: Rancangan standar pelayanan KTP",
+                      "Konsultasi publik dibuka: Rancangan standar pelayanan KTP"]
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert ids[0].endswith(f"/diteruskan/{secret.id}") and ids[1].endswith(f"/tindak-lanjut/{late.id}/2026-10-30")
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}updated") and entry.find(f"{ATOM}link").get("href").startswith("http")
+    text_ = first.get_data(as_text=True)
+    for secret_text in (SECRET_TITLE, SECRET_REPORTER, secret.tracking_code, "infrastruktur"):
+        assert secret_text not in text_
+
+    with count_queries() as statements:
+        again = client.get(f"/rapor/unit/{unit.id}/feed.atom")
+    assert len(statements) <= 6
+    root_again = ET.fromstring(again.data)
+    assert [e.findtext(f"{ATOM}id") for e in root_again.findall(f"{ATOM}entry")] == ids
+    assert root_again.findtext(f"{ATOM}updated") == root.findtext(f"{ATOM}updated")
+    assert client.get("/rapor/unit/99999/feed.atom").status_code == 404
+
+
+def test_an_empty_feed_is_still_valid_atom(client, unit):
+    root = ET.fromstring(client.get(f"/rapor/unit/{unit.id}/feed.atom").data)
+    assert root.findtext(f"{ATOM}updated") and root.findall(f"{ATOM}entry") == []
