@@ -1,4 +1,4 @@
-"""Forum Konsultasi Publik: consultations, participants, input threads, berita acara, follow-up."""
+"""Forum Konsultasi Publik: consultations, participants, inputs, berita acara, follow-up."""
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -152,7 +152,7 @@ class Participant(db.Model):
 
 
 class ForumInput(db.Model):
-    """An input (masukan): the first post of a thread, usually on behalf of an organisation."""
+    """An input (masukan): the first post of a consultation input, answered by replies, usually on behalf of an organisation."""
 
     __tablename__ = "forum_input"
 
@@ -183,7 +183,7 @@ class ForumInput(db.Model):
     response = relationship("OfficialResponse", back_populates="input", uselist=False)
     agreements = relationship("Agreement", back_populates="input")
 
-    # A consultation's thread list, newest first, read in index order (no sort, any page).
+    # A consultation's input list, newest first, read in index order (no sort, any page).
     __table_args__ = (Index("ix_forum_input_consultation_created", "consultation_id", "created_at", "id"),)
 
     @property
@@ -211,7 +211,7 @@ class ForumReply(db.Model):
     input = relationship("ForumInput", back_populates="replies")
     author = relationship("User", foreign_keys=[author_id])
 
-    # A thread's replies, oldest first, read in index order.
+    # An input's replies, oldest first, read in index order.
     __table_args__ = (Index("ix_forum_reply_input_created", "input_id", "created_at", "id"),)
 
     @property
@@ -373,7 +373,7 @@ class ActionProgress(db.Model):
 
 
 class Follow(db.Model):
-    """A person follows a consultation or one input thread, for e-mail notices."""
+    """A person follows a consultation or one input, for e-mail notices."""
 
     __tablename__ = "forum_follow"
 

@@ -9,5 +9,5 @@ from .consultation_services import (add_document, cancel_registration, close_due
 from .minutes_services import (publish_berita_acara, save_berita_acara, update_action,  # noqa: F401
                                upload_signed_scan)
 from .notice_services import follow, unfollow  # noqa: F401
-from .thread_services import (convert_to_complaint, dismiss_flag, edit_post, flag, hide, lock,  # noqa: F401
+from .input_services import (convert_to_complaint, dismiss_flag, edit_post, flag, hide, lock,  # noqa: F401
                               post_input, reply, respond, support, unhide, unlock, withdraw_support)
