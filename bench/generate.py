@@ -104,7 +104,7 @@ def generate(url, scale=1.0, *, complaints=None, overdue=None, only_complaints=F
     from complaints.models import Complaint, ComplaintEvent
     from core.extensions import db
     from core.outbox import OutboxMessage
-    from forum.models import (Agreement, BeritaAcara, Consultation, FollowUpAction, ForumInput, ForumReply,
+    from forum.models import (Agreement, Minutes, Consultation, FollowUpAction, ForumInput, ForumReply,
                               OfficialResponse, Participant, Support)
     from training.models import Certificate, Lesson, Option, Question, QuizAttempt, TrainingModule
 
@@ -153,7 +153,7 @@ def generate(url, scale=1.0, *, complaints=None, overdue=None, only_complaints=F
         if not only_complaints:
             _forum(w, c, rnd, now, asn_ids, member_ids, member_org, info,
                    Consultation, ForumInput, ForumReply, Support, OfficialResponse, Participant,
-                   BeritaAcara, Agreement, FollowUpAction)
+                   Minutes, Agreement, FollowUpAction)
             _training(w, c, rnd, now, asn_ids, info, TrainingModule, Lesson, Question, Option, QuizAttempt,
                       Certificate)
         _complaints(w, c, rnd, now, citizen_ids, info, Complaint, ComplaintEvent, OutboxMessage)
@@ -170,7 +170,7 @@ def generate(url, scale=1.0, *, complaints=None, overdue=None, only_complaints=F
 
 
 def _forum(w, c, rnd, now, asn_ids, member_ids, member_org, info, Consultation, ForumInput, ForumReply, Support,
-           OfficialResponse, Participant, BeritaAcara, Agreement, FollowUpAction):
+           OfficialResponse, Participant, Minutes, Agreement, FollowUpAction):
     n_cons = c["consultations"]
     topics = ["standar_pelayanan", "maklumat_pelayanan", "rancangan_kebijakan", "survei_kepuasan",
               "permasalahan_pelayanan"]
@@ -258,7 +258,7 @@ def _forum(w, c, rnd, now, asn_ids, member_ids, member_org, info, Consultation, 
                             "target_date": target, "status": status,
                             "cancel_reason": "Tidak lagi relevan" if status == "dibatalkan" else None,
                             "completed_at": now if status == "selesai" else None, "created_at": now, "updated_at": now})
-    w.put(BeritaAcara, bas)
+    w.put(Minutes, bas)
     w.put(Agreement, agreements)
     w.put(FollowUpAction, actions)
     info["consultation_slug"] = "konsultasi-bench-1"

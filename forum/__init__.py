@@ -8,7 +8,8 @@ e-mail notices, idle units), search and feed. Each has its *_services.py (every 
 One English name per thing in code (the interface keeps the Indonesian words): an *input*
 (masukan, `ForumInput`) and its *replies* (balasan, `ForumReply`); a *post* is either of them;
 the *minutes* (berita acara, `Minutes`) of a consultation's meeting. Stored strings keep the old
-words (the audit codes "forum.thread_locked" and "berita_acara.*", the table "berita_acara").
+words: the audit codes "forum.thread_locked" and "berita_acara.*", the table "berita_acara" and
+its column `Agreement.berita_acara_id`, and the type "beritaacara" audit and outbox rows name.
 """
 from flask import Blueprint
 

@@ -25,7 +25,7 @@ label_actions({
     "forum.reply_unhidden": _l("Balasan ditampilkan lagi"),
     "forum.flag_dismissed": _l("Laporan konten diabaikan"),
     "forum.input_converted": _l("Masukan dijadikan pengaduan"),
-    # Stored codes keep their old words: "thread" is an input, "berita_acara" the minutes.
+    # Stored codes keep their old words: "thread" is an input, "minutes" the minutes.
     "forum.thread_locked": _l("Utas dikunci"),
     "forum.thread_unlocked": _l("Utas dibuka kembali"),
     "berita_acara.created": _l("Berita acara dibuat"),

@@ -23,7 +23,7 @@ from core.extensions import db
 from core.permissions import ASN, CITIZEN, MODERATOR, ORG_MEMBER
 
 from .models import (COMPLETED, DONE, FOLLOW_UP, IN_PROGRESS, OPEN, PLANNED, ActionProgress, Agreement,
-                     BeritaAcara, Consultation, Follow, FollowUpAction, ForumInput, ForumReply, OfficialResponse,
+                     Minutes, Consultation, Follow, FollowUpAction, ForumInput, ForumReply, OfficialResponse,
                      Participant, Support)
 
 # Extra demo people: members who speak for the other organisations, and the host units' staff.
@@ -110,15 +110,15 @@ def seed(users, now=None):
                                        attended=bool(attended and marked_at), attendance_marked_at=marked_at))
 
     def minutes(consultation, held_at, place, summary, signatories, other_attendees, agreements, published_at):
-        berita_acara = BeritaAcara(consultation=consultation, held_at=held_at, place=place, summary=summary,
+        minutes = Minutes(consultation=consultation, held_at=held_at, place=place, summary=summary,
                                    signatories=signatories, other_attendees=other_attendees,
                                    published_at=published_at, published_by_id=rina.id, created_by_id=rina.id,
                                    created_at=held_at + timedelta(hours=4), updated_at=published_at)
-        db.session.add(berita_acara)
+        db.session.add(minutes)
         db.session.flush()
         actions = []
         for number, (text, forum_input, unit, target, status, notes) in enumerate(agreements, start=1):
-            agreement = Agreement(berita_acara_id=berita_acara.id, number=number, text=text,
+            agreement = Agreement(berita_acara_id=minutes.id, number=number, text=text,
                                   input_id=forum_input.id if forum_input else None)
             db.session.add(agreement)
             db.session.flush()
@@ -135,7 +135,7 @@ def seed(users, now=None):
             if status == DONE:
                 action.completed_at = last_note_at
             actions.append(action)
-        return berita_acara, actions
+        return minutes, actions
 
     # --- 1. Disdukcapil: open for input -----------------------------------------------------------
     opens = now - timedelta(days=5)

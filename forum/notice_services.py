@@ -166,7 +166,7 @@ def notify_response(forum_input):
 
 def notify_minutes(consultation):
     """A berita acara was published: tell the consultation's followers and those of its inputs."""
-    minutes = consultation.berita_acara
+    minutes = consultation.minutes
     if minutes is None or minutes.published_at is None:
         return 0
     people = [p for p in _followers(consultation_id=consultation.id, all_inputs=True)

@@ -139,13 +139,13 @@ def forum_world(users, unit):
     db.session.commit()
     with current_app.test_request_context():
         for held in (draft_minutes, published_minutes):
-            minutes = minutes_services.save_berita_acara(
+            minutes = minutes_services.save_minutes(
                 users[ADMIN], held, held_at=now - timedelta(hours=20), place="Aula", summary="Forum berjalan baik.",
                 signatories=[{"name": "Kepala Dinas", "position": "Kepala", "organisation": unit.name}],
                 other_attendees=None, agreements=[{"text": "Jam layanan diperpanjang", "unit_id": unit.id,
                                                    "target_date": (now + timedelta(days=30)).date(), "input_id": None}])
             minutes_services.upload_signed_scan(users[ADMIN], minutes, "ba.pdf", b"%PDF-1.4\n")
-        minutes_services.publish_berita_acara(users[ADMIN], published_minutes.berita_acara)
+        minutes_services.publish_minutes(users[ADMIN], published_minutes.minutes)
     # On the open consultation: an input by the org member, a citizen's reply, and a flag on it.
     from forum import input_services
     from forum.models import Flag
@@ -160,7 +160,7 @@ def forum_world(users, unit):
     return {"consultation_slug": "fkp-matrix", "forum_input": forum_input.id, "fkp_input": forum_input.id, "forum_reply": forum_reply.id,
             "forum_flag": forum_flag.id,
             "fkp_document": document.id, "fkp_participant": participant.id, "ba_draft": "ba-draft",
-            "ba_published": "ba-published", "action": published_minutes.berita_acara.agreements[0].action.id}
+            "ba_published": "ba-published", "action": published_minutes.minutes.agreements[0].action.id}
 
 
 def training_world(users):

@@ -8,7 +8,7 @@ from core.errors import NotAllowed, NotFound
 from core.extensions import db
 from core.outbox import EMAIL, OutboxMessage
 from forum import notice_services as notices
-from forum.models import (DRAFT, FOLLOW_UP, IN_PROGRESS, ActionProgress, Agreement, BeritaAcara, Follow,
+from forum.models import (DRAFT, FOLLOW_UP, IN_PROGRESS, ActionProgress, Agreement, Minutes, Follow,
                           FollowUpAction, ForumInput, OfficialResponse)
 
 from .conftest import NOW
@@ -199,7 +199,7 @@ def test_notify_does_not_commit(in_request, host, citizen, consultation, forum_i
 @pytest.fixture
 def minutes(consultation, forum_input, moderator):
     consultation.stage = FOLLOW_UP
-    ba = BeritaAcara(consultation_id=consultation.id, held_at=NOW, place="Aula DPMPTSP", summary="Rapat berjalan baik.",
+    ba = Minutes(consultation_id=consultation.id, held_at=NOW, place="Aula DPMPTSP", summary="Rapat berjalan baik.",
                      signatories=[], published_at=NOW, published_by_id=moderator.id)
     ba.agreements = [Agreement(number=1, text="Syarat surat domisili dihapus.", input_id=forum_input.id),
                      Agreement(number=2, text="Loket prioritas untuk disabilitas.")]
