@@ -37,7 +37,7 @@ PLAN_CREATED, PLAN_UPDATED = "berita_acara.created", "berita_acara.updated"
 
 def get_minutes(consultation):
     return db.session.scalar(select(Minutes).options(selectinload(Minutes.agreements)
-                                                         .selectinload(Agreement.action))
+                                                     .selectinload(Agreement.action))
                              .where(Minutes.consultation_id == consultation.id))
 
 
@@ -119,7 +119,7 @@ def _check_signatories(signatories):
 
 
 def save_minutes(actor, consultation, *, held_at, place, summary, signatories, other_attendees,
-                      agreements, now=None):
+                 agreements, now=None):
     """Record (or correct, while unpublished) the minutes of a meeting that has taken place.
 
     Agreements are numbered 1..n in the order given; rows without text are skipped.
@@ -395,5 +395,5 @@ def published_minutes(consultation):
         return None  # publishing is what moves a consultation to follow-up: none before that
     return db.session.scalar(
         select(Minutes).options(selectinload(Minutes.agreements).joinedload(Agreement.action)
-                                    .joinedload(FollowUpAction.unit))
+                                .joinedload(FollowUpAction.unit))
         .where(Minutes.consultation_id == consultation.id, Minutes.published_at.is_not(None)))

@@ -152,7 +152,7 @@ class Participant(db.Model):
 
 
 class ForumInput(db.Model):
-    """An input (masukan): the first post of a consultation input, answered by replies, usually on behalf of an organisation."""
+    """An input (masukan) to a consultation, answered by replies; usually on behalf of an organisation."""
 
     __tablename__ = "forum_input"
 

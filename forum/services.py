@@ -10,4 +10,4 @@ from .minutes_services import (publish_minutes, save_minutes, update_action,  # 
                                upload_signed_scan)
 from .notice_services import follow, unfollow  # noqa: F401
 from .input_services import (convert_to_complaint, dismiss_flag, edit_post, flag, hide, lock,  # noqa: F401
-                              post_input, reply, respond, support, unhide, unlock, withdraw_support)
+                             post_input, reply, respond, support, unhide, unlock, withdraw_support)

@@ -34,7 +34,7 @@ def test_closing_early_asks_for_confirmation_first(client, login, make_consultat
 
 
 def test_publishing_the_minutes_asks_for_confirmation_first(client, login, make_consultation, host, host_unit,
-                                                                 citizen):
+                                                            citizen):
     consultation = held_consultation(make_consultation, clock.now())
     minutes = save(host, consultation, clock.now(), host_unit)
     publish_url = f"/forum/konsultasi/{consultation.slug}/berita-acara/terbitkan"

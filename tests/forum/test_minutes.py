@@ -39,7 +39,7 @@ def test_agreements_are_numbered_in_order_and_empty_rows_are_ignored(held, host,
     rows = agreement_rows(host_unit, 3)
     rows.insert(1, {"text": "  ", "unit_id": None, "target_date": None})
     minutes = save(host, held, now, host_unit, agreements=rows,
-                        signatories=SIGNATORIES + [{"name": "", "position": "", "organisation": ""}])
+                   signatories=SIGNATORIES + [{"name": "", "position": "", "organisation": ""}])
     assert [(a.number, a.text[:13]) for a in minutes.agreements] == [
         (1, "Kesepakatan 1"), (2, "Kesepakatan 2"), (3, "Kesepakatan 3")]
     assert len(minutes.signatories) == 2

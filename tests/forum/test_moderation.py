@@ -20,8 +20,8 @@ def consultation(make_consultation):
 @pytest.fixture
 def forum_input(org_member, organisation, consultation):
     return input_services.post_input(org_member, consultation, organisation_id=organisation.id, now=NOW,
-                              title="Loket KTP sering tutup", body="Sudah tiga kali loket KTP di kecamatan tutup "
-                                                                  "pada jam layanan tanpa pemberitahuan.")
+                                     title="Loket KTP sering tutup", body="Sudah tiga kali loket KTP di kecamatan tutup "
+                                                                         "pada jam layanan tanpa pemberitahuan.")
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def test_the_hide_route_needs_a_reason(client, login, moderator, reply):
 def test_a_moderator_turns_an_input_into_a_complaint_linked_both_ways(client, moderator, forum_input, org_member,
                                                                      host_unit, in_request):
     complaint = input_services.convert_to_complaint(moderator, forum_input, category="administrasi_kependudukan",
-                                             unit_id=host_unit.id, now=NOW)
+                                                    unit_id=host_unit.id, now=NOW)
     assert complaint.channel == "forum" and complaint.reporter_id == org_member.id
     assert complaint.title == forum_input.title and complaint.description == forum_input.body
     assert complaint.unit_id == host_unit.id and complaint.due_at is not None  # now under the complaint SLA

@@ -200,7 +200,7 @@ def test_notify_does_not_commit(in_request, host, citizen, consultation, forum_i
 def minutes(consultation, forum_input, moderator):
     consultation.stage = FOLLOW_UP
     ba = Minutes(consultation_id=consultation.id, held_at=NOW, place="Aula DPMPTSP", summary="Rapat berjalan baik.",
-                     signatories=[], published_at=NOW, published_by_id=moderator.id)
+                 signatories=[], published_at=NOW, published_by_id=moderator.id)
     ba.agreements = [Agreement(number=1, text="Syarat surat domisili dihapus.", input_id=forum_input.id),
                      Agreement(number=2, text="Loket prioritas untuk disabilitas.")]
     db.session.add(ba)

@@ -24,7 +24,7 @@ def consultation(make_consultation):
 @pytest.fixture
 def forum_input(org_member, organisation, consultation):
     return input_services.post_input(org_member, consultation, title="Jam layanan terlalu pendek",
-                              body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
+                                     body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
 
 
 def queries(client, url):

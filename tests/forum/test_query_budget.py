@@ -23,8 +23,8 @@ def busy_consultation(make_consultation, org_member, organisation, citizen, make
                                    reply_count=0) for i in range(60)])
     db.session.commit()
     busy_input = input_services.post_input(org_member, consultation, title="Utas yang ramai sekali",
-                                body="Isi utas yang ramai dibalas.",
-                                organisation_id=organisation.id, now=NOW)
+                                           body="Isi utas yang ramai dibalas.",
+                                           organisation_id=organisation.id, now=NOW)
     db.session.add_all([ForumReply(input_id=busy_input.id, author_id=authors[i % 5].id, body=f"Balasan {i}",
                                    created_at=NOW + timedelta(seconds=i)) for i in range(45)])
     db.session.commit()

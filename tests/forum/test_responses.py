@@ -22,16 +22,16 @@ def consultation(make_consultation):
 @pytest.fixture
 def forum_input(org_member, organisation, consultation):
     return input_services.post_input(org_member, consultation, organisation_id=organisation.id, now=NOW,
-                              title="Jam layanan diperpanjang", body="Mohon loket buka sampai pukul 16.00 WIB.")
+                                     title="Jam layanan diperpanjang", body="Mohon loket buka sampai pukul 16.00 WIB.")
 
 
 def test_the_host_unit_gives_one_pinned_response_and_may_revise_it(host, forum_input, monkeypatch):
     told = []
     monkeypatch.setattr(notice_services, "notify_response", told.append)
     input_services.respond(host, forum_input, disposition="dipertimbangkan", reason="Kami kaji bersama bagian kepegawaian.",
-                    now=NOW)
+                           now=NOW)
     input_services.respond(host, forum_input, disposition="diterima", reason="Mulai bulan depan loket buka sampai 16.00.",
-                    now=NOW + timedelta(days=1))
+                           now=NOW + timedelta(days=1))
     response = db.session.query(OfficialResponse).one()
     assert response.disposition == "diterima" and response.unit_id == forum_input.consultation.unit_id
     assert response.responded_by_id == host.id
@@ -78,9 +78,9 @@ def test_a_citizen_gets_403_on_the_response_form(client, login, citizen, forum_i
 def test_unanswered_inputs_past_the_deadline_are_overdue_in_the_moderators_queue(
         host, moderator, forum_input, org_member, organisation, make_consultation, consultation):
     answered = input_services.post_input(org_member, consultation, organisation_id=organisation.id, now=NOW,
-                                  title="Sudah dijawab", body="Masukan ini sudah dijawab unit.")
+                                         title="Sudah dijawab", body="Masukan ini sudah dijawab unit.")
     hidden = input_services.post_input(org_member, consultation, organisation_id=organisation.id, now=NOW,
-                                title="Disembunyikan", body="Masukan ini disembunyikan moderator.")
+                                       title="Disembunyikan", body="Masukan ini disembunyikan moderator.")
     input_services.respond(host, answered, disposition="tidak_diterima", reason="Bertentangan dengan peraturan.", now=NOW)
     input_services.hide(moderator, hidden, "Berisi data pribadi.", now=NOW)
     consultation.stage = CLOSED

@@ -20,7 +20,7 @@ def many_actions(make_consultation, host_unit, other_unit):
     for c in range(10):
         consultation = make_consultation(stage=FOLLOW_UP, unit=host_unit if c % 2 else other_unit)
         minutes = Minutes(consultation=consultation, held_at=moment, place="Aula", summary="Ringkasan",
-                                   signatories=[{"name": "A"}], published_at=moment)
+                          signatories=[{"name": "A"}], published_at=moment)
         db.session.add(minutes)
         for n in range(1, 31):
             agreement = Agreement(minutes=minutes, number=n, text=f"Kesepakatan {c}-{n}")

@@ -27,7 +27,7 @@ def mails(prefix=""):
 @pytest.fixture
 def forum_input(make_consultation, org_member, organisation):
     return input_services.post_input(org_member, make_consultation(), title="Loket tutup terlalu cepat",
-                                      body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
+                                     body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
 
 
 @pytest.fixture
