@@ -104,7 +104,7 @@ def generate(url, scale=1.0, *, complaints=None, overdue=None, only_complaints=F
     from complaints.models import Complaint, ComplaintEvent
     from core.extensions import db
     from core.outbox import OutboxMessage
-    from forum.models import (Agreement, BeritaAcara, Consultation, FollowUpAction, ForumInput, ForumReply,
+    from forum.models import (Agreement, Minutes, Consultation, FollowUpAction, ForumInput, ForumReply,
                               OfficialResponse, Participant, Support)
     from training.models import Certificate, Lesson, Option, Question, QuizAttempt, TrainingModule
 
@@ -153,7 +153,7 @@ def generate(url, scale=1.0, *, complaints=None, overdue=None, only_complaints=F
         if not only_complaints:
             _forum(w, c, rnd, now, asn_ids, member_ids, member_org, info,
                    Consultation, ForumInput, ForumReply, Support, OfficialResponse, Participant,
-                   BeritaAcara, Agreement, FollowUpAction)
+                   Minutes, Agreement, FollowUpAction)
             _training(w, c, rnd, now, asn_ids, info, TrainingModule, Lesson, Question, Option, QuizAttempt,
                       Certificate)
         _complaints(w, c, rnd, now, citizen_ids, info, Complaint, ComplaintEvent, OutboxMessage)
@@ -170,7 +170,7 @@ def generate(url, scale=1.0, *, complaints=None, overdue=None, only_complaints=F
 
 
 def _forum(w, c, rnd, now, asn_ids, member_ids, member_org, info, Consultation, ForumInput, ForumReply, Support,
-           OfficialResponse, Participant, BeritaAcara, Agreement, FollowUpAction):
+           OfficialResponse, Participant, Minutes, Agreement, FollowUpAction):
     n_cons = c["consultations"]
     topics = ["standar_pelayanan", "maklumat_pelayanan", "rancangan_kebijakan", "survei_kepuasan",
               "permasalahan_pelayanan"]
@@ -190,7 +190,7 @@ def _forum(w, c, rnd, now, asn_ids, member_ids, member_org, info, Consultation, 
                      "created_by_id": 2, "created_at": opens, "updated_at": opens, "published_at": opens,
                      "completed_at": None if is_open or i % 2 else now - timedelta(days=10)})
     w.put(Consultation, cons)
-    big = 1  # the consultation that holds enough threads for a deep page (page 500 at full scale)
+    big = 1  # the consultation that holds enough inputs for a deep page (page 500 at full scale)
     n_inputs = c["inputs"]
     n_big = min(n_inputs - (n_cons - 1), max(1, int(n_inputs * 0.8)))
     inputs = []
@@ -202,12 +202,12 @@ def _forum(w, c, rnd, now, asn_ids, member_ids, member_org, info, Consultation, 
                        "title": f"Masukan tentang waktu layanan {j}",
                        "body": f"Kami mengusulkan agar **jam layanan** diperpanjang (masukan {j}).",
                        "created_at": created, "support_count": 0, "reply_count": 0})
-    # Replies: one thread with 25, the rest spread over the other threads.
+    # Replies: one input with 25, the rest spread over the other inputs.
     n_replies = c["replies"]
-    long_thread = n_big  # the newest-but-last of the big consultation: on its page 1 is not required
+    long_input = n_big  # the newest-but-last of the big consultation: on its page 1 is not required
     reply_rows = []
     for k in range(1, n_replies + 1):
-        iid = long_thread if k <= 25 else 1 + rnd.randrange(n_inputs)
+        iid = long_input if k <= 25 else 1 + rnd.randrange(n_inputs)
         inputs[iid - 1]["reply_count"] += 1
         reply_rows.append({"input_id": iid, "author_id": member_ids[k % len(member_ids)],
                            "body": f"Setuju, dan kami tambahkan catatan nomor {k}.",
@@ -258,13 +258,13 @@ def _forum(w, c, rnd, now, asn_ids, member_ids, member_org, info, Consultation, 
                             "target_date": target, "status": status,
                             "cancel_reason": "Tidak lagi relevan" if status == "dibatalkan" else None,
                             "completed_at": now if status == "selesai" else None, "created_at": now, "updated_at": now})
-    w.put(BeritaAcara, bas)
+    w.put(Minutes, bas)
     w.put(Agreement, agreements)
     w.put(FollowUpAction, actions)
     info["consultation_slug"] = "konsultasi-bench-1"
     info["big_input_pages"] = -(-n_big // 20)
-    info["long_thread_id"] = long_thread
-    info["long_thread_replies"] = inputs[long_thread - 1]["reply_count"]
+    info["long_input_id"] = long_input
+    info["long_input_replies"] = inputs[long_input - 1]["reply_count"]
     info["consultation_list_pages"] = -(-(n_cons - n_cons // 2) // 20)
 
 

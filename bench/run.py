@@ -99,9 +99,9 @@ def load_page(base, name, path, expected, seconds, conns, problems, headers=None
 
 
 def deep_page_check(base, info, seconds, conns, headers=None):
-    """Page 1 and the deepest page of the big thread list (as in pages()), loaded in turn (1, deep, 1,
+    """Page 1 and the deepest page of the big input list (as in pages()), loaded in turn (1, deep, 1,
     deep) so that a drift of the machine's speed during the run falls on both alike; mean req/s."""
-    paths = thread_list_pages(info)
+    paths = input_list_pages(info)
     rps = {label: [] for label in paths}
     for _round in range(2):
         for label, path in paths.items():
@@ -144,14 +144,14 @@ def sweep(url):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def thread_list_pages(info):
-    """Page 1 and page 500 (the last one at a smaller scale) of consultation 1's thread list."""
+def input_list_pages(info):
+    """Page 1 and page 500 (the last one at a smaller scale) of consultation 1's input list."""
     slug, deep = info["consultation_slug"], min(500, max(1, info["big_input_pages"]))
     return {"page 1": f"/forum/konsultasi/{slug}", f"page {deep}": f"/forum/konsultasi/{slug}?halaman_masukan={deep}"}
 
 
 def pages(info):
-    (first, first_path), (deep, deep_path) = thread_list_pages(info).items()
+    (first, first_path), (deep, deep_path) = input_list_pages(info).items()
     return [
         ("floor (bare Flask route, 1 query, 20 rows)", "/_bench/floor?unit=2", "<li>ADU-"),
         ("home", "/", "</html>"),
@@ -160,7 +160,7 @@ def pages(info):
          f"/forum/?page={info['consultation_list_pages']}", "Konsultasi publik nomor"),
         (f"consultation with threads, {first}", first_path, "Masukan tentang waktu layanan"),
         (f"consultation threads, {deep}", deep_path, "Masukan tentang waktu layanan"),
-        (f"thread with {info['long_thread_replies']} replies", f"/forum/masukan/{info['long_thread_id']}",
+        (f"thread with {info['long_input_replies']} replies", f"/forum/masukan/{info['long_input_id']}",
          "catatan nomor"),
         ("public follow-up tracker", "/forum/tindak-lanjut", "Kesepakatan"),
         ("complaint tracking page", f"/pengaduan/lacak/{info['tracking_code']}", info["tracking_code"]),

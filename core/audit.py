@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from . import clock
 from .extensions import db
 from .permissions import SYSTEM
-from .types import UTCDateTime
+from .types import UTCDateTime, stored_type_name
 
 
 class AppendOnly:
@@ -56,7 +56,7 @@ def record(actor, action, obj=None, *, now=None, **data):
         created_at=now or clock.now(),
         actor_id=actor_id,
         action=action,
-        object_type=type(obj).__name__.lower() if obj is not None else "site",
+        object_type=stored_type_name(obj) if obj is not None else "site",
         object_id=getattr(obj, "id", None),
         data={k: v for k, v in data.items() if v is not None},
         ip_address=request.remote_addr if has_request_context() else None,

@@ -38,7 +38,7 @@ def select_timezone():
 
 # --- Template helpers that are cheap enough to call in a loop -------------------------------------
 # Flask-Babel's template gettext looks up the context, the domain and the locale on every call
-# (about 20 µs); a page with 20 threads makes over a hundred calls. The catalogue for a locale
+# (about 20 µs); a page with 20 inputs makes over a hundred calls. The catalogue for a locale
 # never changes while the process runs, so it is looked up once per locale. get_locale() is still
 # asked on every call, so force_locale() (e-mails in the recipient's language) keeps working.
 _catalogues = {}
@@ -108,7 +108,7 @@ def _zone_label(value):
 
 
 # Formatting a date through Babel costs about 100 µs (time zone, pattern, locale data); the same
-# moments (a consultation's window, a thread's date) are shown again and again, and the text for
+# moments (a consultation's window, an input's date) are shown again and again, and the text for
 # (moment, format, locale, zone) never changes.
 @lru_cache(maxsize=16384)
 def _formatted(kind, value, fmt, locale, _zone):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from . import clock
 from .errors import DomainError
 from .extensions import db
-from .types import UTCDateTime
+from .types import UTCDateTime, stored_type_name
 
 EMAIL, FORWARD, FORWARD_UPDATE = "email", "forward", "forward_update"
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -62,7 +62,7 @@ def enqueue(kind, *, key, payload, subject=None, now=None):
     due = min(now, real_now) if now is not None else real_now
     message = OutboxMessage(kind=kind, key=key, payload=payload, status=PENDING,
                             next_attempt_at=due, created_at=now or real_now,
-                            subject_type=type(subject).__name__.lower() if subject is not None else None,
+                            subject_type=stored_type_name(subject) if subject is not None else None,
                             subject_id=getattr(subject, "id", None))
     db.session.add(message)
     if has_request_context() and kind == EMAIL:

@@ -1,7 +1,7 @@
 """Public pages served from a cache to visitors who are not logged in.
 
 A forum page looks the same to every anonymous visitor until something in the forum changes, yet
-rendering one (twenty threads, dates, translations) costs ten times a bare query. So:
+rendering one (twenty inputs, dates, translations) costs ten times a bare query. So:
 
 - Every model a scope's pages show is registered with `track(scope, *models)`. A transaction that
   inserts, changes or deletes such a row bumps the scope's counter in `content_revision`, as its

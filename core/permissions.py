@@ -363,7 +363,7 @@ def _forum_respond(user, forum_input):
 
 @rule("forum.moderate")
 def _forum_moderate(user, obj):
-    """Hide posts, lock threads, work the flag queue, turn an input into a complaint."""
+    """Hide posts, lock inputs, work the flag queue, turn an input into a complaint."""
     return is_staff(user)
 
 

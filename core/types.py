@@ -26,3 +26,10 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+def stored_type_name(obj):
+    """The object type stored for a row in audit events and outbox messages: its class name in
+    lower case, or the class's `__stored_type__` when the class was renamed after rows were written."""
+    cls = type(obj)
+    return getattr(cls, "__stored_type__", None) or cls.__name__.lower()

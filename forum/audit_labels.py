@@ -25,6 +25,7 @@ label_actions({
     "forum.reply_unhidden": _l("Balasan ditampilkan lagi"),
     "forum.flag_dismissed": _l("Laporan konten diabaikan"),
     "forum.input_converted": _l("Masukan dijadikan pengaduan"),
+    # Stored codes keep their old words: "thread" is an input, "berita_acara" the minutes.
     "forum.thread_locked": _l("Utas dikunci"),
     "forum.thread_unlocked": _l("Utas dibuka kembali"),
     "berita_acara.created": _l("Berita acara dibuat"),
@@ -43,6 +44,6 @@ label_objects({
     "forumreply": _p("objek audit", "Balasan"),
     "officialresponse": _p("objek audit", "Tanggapan resmi"),
     "flag": _p("objek audit", "Laporan konten"),
-    "beritaacara": _p("objek audit", "Berita acara"),
+    "beritaacara": _p("objek audit", "Berita acara"),  # Minutes.__stored_type__
     "followupaction": _p("objek audit", "Tindak lanjut"),
 })

@@ -253,7 +253,7 @@ def reschedule_meeting(actor, consultation, *, meeting_at, place=None, online_li
     from . import notice_services  # notices import the search, which knows this module's pages
     permissions.require(actor, "consultation.manage", consultation)
     now = now or clock.now()
-    minutes = consultation.berita_acara
+    minutes = consultation.minutes
     if consultation.stage not in (OPEN, CLOSED) or (minutes is not None and minutes.published_at is not None):
         raise DomainError(_("Jadwal pertemuan tidak dapat diubah lagi setelah berita acara diterbitkan."))
     if meeting_at is None:

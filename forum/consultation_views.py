@@ -13,7 +13,7 @@ from core.permissions import permission_required
 from core.uploads import PDF, send_stored
 from core.web import REFUSED, paginate, perform, run_for_form
 
-from . import bp, thread_services
+from . import bp, input_services
 from . import consultation_services as services
 from .consultation_forms import (AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm,
                                  RescheduleForm)
@@ -129,7 +129,7 @@ def consultation_page(consultation, status=200, **forms):
     if manage:
         defaults["document_form"] = DocumentForm(formdata=None, prefix="dokumen")
     defaults.update(forms)
-    input_page = getattr(thread_services, "input_page", None)
+    input_page = getattr(input_services, "input_page", None)
     return render_template(
         "forum/consultation.html", consultation=consultation, now=now, manage=manage,
         composition=services.composition(consultation),

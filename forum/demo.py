@@ -23,7 +23,7 @@ from core.extensions import db
 from core.permissions import ASN, CITIZEN, MODERATOR, ORG_MEMBER
 
 from .models import (COMPLETED, DONE, FOLLOW_UP, IN_PROGRESS, OPEN, PLANNED, ActionProgress, Agreement,
-                     BeritaAcara, Consultation, Follow, FollowUpAction, ForumInput, ForumReply, OfficialResponse,
+                     Minutes, Consultation, Follow, FollowUpAction, ForumInput, ForumReply, OfficialResponse,
                      Participant, Support)
 
 # Extra demo people: members who speak for the other organisations, and the host units' staff.
@@ -82,7 +82,7 @@ def seed(users, now=None):
                              orgs["Komunitas Jurnalis Warga"], orgs["Asosiasi Pelaku UMKM Kota"])
     response_days = current_app.config["FORUM_RESPONSE_WORKING_DAYS"]
 
-    def thread(consultation, author, org, title, body, at, *, replies=(), supporters=(), response=None):
+    def post(consultation, author, org, title, body, at, *, replies=(), supporters=(), response=None):
         forum_input = ForumInput(consultation=consultation, author_id=author.id, organisation_id=org.id if org else None,
                                  title=title, body=body, created_at=at, support_count=len(supporters),
                                  reply_count=len(replies))
@@ -98,7 +98,7 @@ def seed(users, now=None):
             db.session.add(OfficialResponse(input_id=forum_input.id, unit_id=consultation.unit_id,
                                             disposition=disposition, reason=reason, responded_by_id=responder.id,
                                             created_at=answered_at, updated_at=answered_at))
-        # Authors follow their own thread, as they would on the site.
+        # Authors follow their own input, as they would on the site.
         db.session.add(Follow(user_id=author.id, input_id=forum_input.id, created_at=at))
         return forum_input
 
@@ -110,15 +110,15 @@ def seed(users, now=None):
                                        attended=bool(attended and marked_at), attendance_marked_at=marked_at))
 
     def minutes(consultation, held_at, place, summary, signatories, other_attendees, agreements, published_at):
-        berita_acara = BeritaAcara(consultation=consultation, held_at=held_at, place=place, summary=summary,
-                                   signatories=signatories, other_attendees=other_attendees,
-                                   published_at=published_at, published_by_id=rina.id, created_by_id=rina.id,
-                                   created_at=held_at + timedelta(hours=4), updated_at=published_at)
-        db.session.add(berita_acara)
+        minutes = Minutes(consultation=consultation, held_at=held_at, place=place, summary=summary,
+                          signatories=signatories, other_attendees=other_attendees,
+                          published_at=published_at, published_by_id=rina.id, created_by_id=rina.id,
+                          created_at=held_at + timedelta(hours=4), updated_at=published_at)
+        db.session.add(minutes)
         db.session.flush()
         actions = []
         for number, (text, forum_input, unit, target, status, notes) in enumerate(agreements, start=1):
-            agreement = Agreement(berita_acara_id=berita_acara.id, number=number, text=text,
+            agreement = Agreement(berita_acara_id=minutes.id, number=number, text=text,
                                   input_id=forum_input.id if forum_input else None)
             db.session.add(agreement)
             db.session.flush()
@@ -135,7 +135,7 @@ def seed(users, now=None):
             if status == DONE:
                 action.completed_at = last_note_at
             actions.append(action)
-        return berita_acara, actions
+        return minutes, actions
 
     # --- 1. Disdukcapil: open for input -----------------------------------------------------------
     opens = now - timedelta(days=5)
@@ -160,38 +160,38 @@ def seed(users, now=None):
     db.session.add(ktp)
     db.session.flush()
     t = opens + timedelta(hours=20)
-    thread(ktp, rudi, idk, "Layanan jemput bola perlu jadwal tetap dan bisa dipesan lewat WhatsApp",
-           "Kami menyambut baik layanan jemput bola. Agar benar-benar menjangkau penyandang disabilitas, kami "
-           "usulkan:\n\n1. jadwal tetap minimal dua kali sepekan di setiap kecamatan;\n2. pemesanan lewat "
-           "WhatsApp dan telepon, bukan hanya aplikasi;\n3. petugas membawa alat perekaman portabel yang "
-           "berfungsi baik.\n\nSelama ini anggota kami harus menunggu berbulan-bulan untuk perekaman di rumah.",
-           t, replies=[(dewi, "Setuju. Sebaiknya jadwalnya juga diumumkan di kantor kelurahan, karena tidak semua "
-                              "warga lansia memakai ponsel pintar."),
-                       (agus, "Ibu saya stroke dan sudah setahun belum bisa rekam KTP-el. Semoga usulan ini diterima.")],
-           supporters=[dewi, maria, yanti, agus],
-           response=(budi, "diterima_sebagian",
-                     "Jadwal tetap dua kali sepekan per kecamatan kami masukkan dalam standar pelayanan. Pemesanan "
-                     "melalui WhatsApp akan dibuka lewat nomor layanan Disdukcapil; nomor telepon menyusul setelah "
-                     "kanal pengaduan terpadu kota siap. Alat perekaman portabel saat ini dua unit; penambahan "
-                     "diusulkan dalam APBD Perubahan.", t + timedelta(days=2)))
-    thread(ktp, maria, pusat, "Target 7 hari kerja perlu disertai indikator ketersediaan blangko",
-           "Waktu penyelesaian 7 hari kerja sangat baik, tetapi pengalaman dua tahun terakhir menunjukkan "
-           "keterlambatan sering karena blangko habis. Kami sarankan standar pelayanan mencantumkan:\n\n"
-           "- pemberitahuan kepada pemohon bila blangko kosong, beserta perkiraan tanggal;\n"
-           "- surat keterangan pengganti KTP-el yang berlaku selama menunggu;\n"
-           "- publikasi stok blangko mingguan di laman dinas.",
-           t + timedelta(days=1), replies=[(yanti, "Data stok blangko mingguan akan sangat membantu kami memantau.")],
-           supporters=[rudi, yanti, dewi])
-    thread(ktp, dewi, fppp, "Pengaduan tentang pungutan di luar ketentuan perlu kanal yang jelas",
-           "Standar pelayanan sudah menyebut biaya gratis. Namun kami masih menerima laporan warga yang dimintai "
-           "uang \"percepatan\" oleh oknum di luar kantor. Mohon dicantumkan nomor pengaduan, tautan SP4N-LAPOR!, "
-           "dan jaminan kerahasiaan pelapor di setiap loket dan di bukti pengambilan.",
-           t + timedelta(days=2), supporters=[agus, rudi])
-    thread(ktp, yanti, kjw, "Perekaman di kecamatan sebaiknya juga buka Sabtu pagi",
-           "Banyak pekerja harian dan buruh pabrik tidak bisa izin pada hari kerja. Kami usulkan perekaman dibuka "
-           "Sabtu pukul 08.00–12.00 secara bergilir di tiap kecamatan.",
-           t + timedelta(days=3), replies=[(budi, "Terima kasih, usulan ini akan kami bahas bersama camat dalam FKP.")],
-           supporters=[agus])
+    post(ktp, rudi, idk, "Layanan jemput bola perlu jadwal tetap dan bisa dipesan lewat WhatsApp",
+         "Kami menyambut baik layanan jemput bola. Agar benar-benar menjangkau penyandang disabilitas, kami "
+         "usulkan:\n\n1. jadwal tetap minimal dua kali sepekan di setiap kecamatan;\n2. pemesanan lewat "
+         "WhatsApp dan telepon, bukan hanya aplikasi;\n3. petugas membawa alat perekaman portabel yang "
+         "berfungsi baik.\n\nSelama ini anggota kami harus menunggu berbulan-bulan untuk perekaman di rumah.",
+         t, replies=[(dewi, "Setuju. Sebaiknya jadwalnya juga diumumkan di kantor kelurahan, karena tidak semua "
+                            "warga lansia memakai ponsel pintar."),
+                     (agus, "Ibu saya stroke dan sudah setahun belum bisa rekam KTP-el. Semoga usulan ini diterima.")],
+         supporters=[dewi, maria, yanti, agus],
+         response=(budi, "diterima_sebagian",
+                   "Jadwal tetap dua kali sepekan per kecamatan kami masukkan dalam standar pelayanan. Pemesanan "
+                   "melalui WhatsApp akan dibuka lewat nomor layanan Disdukcapil; nomor telepon menyusul setelah "
+                   "kanal pengaduan terpadu kota siap. Alat perekaman portabel saat ini dua unit; penambahan "
+                   "diusulkan dalam APBD Perubahan.", t + timedelta(days=2)))
+    post(ktp, maria, pusat, "Target 7 hari kerja perlu disertai indikator ketersediaan blangko",
+         "Waktu penyelesaian 7 hari kerja sangat baik, tetapi pengalaman dua tahun terakhir menunjukkan "
+         "keterlambatan sering karena blangko habis. Kami sarankan standar pelayanan mencantumkan:\n\n"
+         "- pemberitahuan kepada pemohon bila blangko kosong, beserta perkiraan tanggal;\n"
+         "- surat keterangan pengganti KTP-el yang berlaku selama menunggu;\n"
+         "- publikasi stok blangko mingguan di laman dinas.",
+         t + timedelta(days=1), replies=[(yanti, "Data stok blangko mingguan akan sangat membantu kami memantau.")],
+         supporters=[rudi, yanti, dewi])
+    post(ktp, dewi, fppp, "Pengaduan tentang pungutan di luar ketentuan perlu kanal yang jelas",
+         "Standar pelayanan sudah menyebut biaya gratis. Namun kami masih menerima laporan warga yang dimintai "
+         "uang \"percepatan\" oleh oknum di luar kantor. Mohon dicantumkan nomor pengaduan, tautan SP4N-LAPOR!, "
+         "dan jaminan kerahasiaan pelapor di setiap loket dan di bukti pengambilan.",
+         t + timedelta(days=2), supporters=[agus, rudi])
+    post(ktp, yanti, kjw, "Perekaman di kecamatan sebaiknya juga buka Sabtu pagi",
+         "Banyak pekerja harian dan buruh pabrik tidak bisa izin pada hari kerja. Kami usulkan perekaman dibuka "
+         "Sabtu pukul 08.00–12.00 secara bergilir di tiap kecamatan.",
+         t + timedelta(days=3), replies=[(budi, "Terima kasih, usulan ini akan kami bahas bersama camat dalam FKP.")],
+         supporters=[agus])
     participants(ktp, [
         (budi, None, "penyelenggara", False, False),
         (rudi, idk, "organisasi_masyarakat", True, False),
@@ -222,30 +222,30 @@ def seed(users, now=None):
     db.session.add(maklumat)
     db.session.flush()
     t = opens + timedelta(days=2)
-    nib = thread(maklumat, hendra, umkm, "Pendampingan NIB di MPP untuk pelaku usaha mikro",
-                 "Banyak anggota kami gagal mendaftar NIB karena kesulitan memilih KBLI di OSS. Kami usulkan meja "
-                 "pendampingan khusus UMKM di MPP dengan petugas yang memahami KBLI, tanpa perlu janji temu.",
-                 t, replies=[(dewi, "Pendampingan sebaiknya juga keliling ke pasar tradisional."),
-                             (ahmad, "Saat ini ada satu petugas pendamping; jumlah antrean UMKM akan kami paparkan di FKP.")],
-                 supporters=[dewi, yanti, maria],
-                 response=(ahmad, "diterima",
-                           "Meja pendampingan UMKM dibuka setiap hari kerja di MPP dengan dua petugas, dan layanan "
-                           "keliling ke pasar tradisional sebulan sekali.", closes + timedelta(days=3)))
-    pbg = thread(maklumat, maria, pusat, "Maklumat perlu mencantumkan kompensasi bila PBG melewati batas waktu",
-                 "Maklumat saat ini hanya menyebut \"sanggup memberikan pelayanan sesuai standar\". Kami sarankan "
-                 "maklumat menyebut batas waktu PBG secara tegas dan bentuk kompensasi, misalnya permintaan maaf "
-                 "tertulis dan prioritas layanan, bila batas waktu terlewati.",
-                 t + timedelta(days=3), supporters=[hendra, dewi],
-                 response=(ahmad, "diterima_sebagian",
-                           "Batas waktu PBG dicantumkan dalam maklumat. Kompensasi berupa permintaan maaf tertulis dan "
-                           "prioritas layanan disepakati; kompensasi finansial belum dimungkinkan oleh peraturan daerah.",
-                           closes + timedelta(days=5)))
-    thread(maklumat, yanti, kjw, "Papan informasi biaya di MPP sulit dibaca",
-           "Papan informasi biaya dan persyaratan ditempel terlalu tinggi dan hurufnya kecil. Mohon dipasang setinggi "
-           "mata, dengan huruf besar dan versi braille, serta diunggah ke laman DPMPTSP.",
-           t + timedelta(days=5), supporters=[rudi],
-           response=(ahmad, "diterima", "Papan informasi akan diganti dan versi daring diunggah ke laman DPMPTSP.",
-                     closes + timedelta(days=5)))
+    nib = post(maklumat, hendra, umkm, "Pendampingan NIB di MPP untuk pelaku usaha mikro",
+               "Banyak anggota kami gagal mendaftar NIB karena kesulitan memilih KBLI di OSS. Kami usulkan meja "
+               "pendampingan khusus UMKM di MPP dengan petugas yang memahami KBLI, tanpa perlu janji temu.",
+               t, replies=[(dewi, "Pendampingan sebaiknya juga keliling ke pasar tradisional."),
+                           (ahmad, "Saat ini ada satu petugas pendamping; jumlah antrean UMKM akan kami paparkan di FKP.")],
+               supporters=[dewi, yanti, maria],
+               response=(ahmad, "diterima",
+                         "Meja pendampingan UMKM dibuka setiap hari kerja di MPP dengan dua petugas, dan layanan "
+                         "keliling ke pasar tradisional sebulan sekali.", closes + timedelta(days=3)))
+    pbg = post(maklumat, maria, pusat, "Maklumat perlu mencantumkan kompensasi bila PBG melewati batas waktu",
+               "Maklumat saat ini hanya menyebut \"sanggup memberikan pelayanan sesuai standar\". Kami sarankan "
+               "maklumat menyebut batas waktu PBG secara tegas dan bentuk kompensasi, misalnya permintaan maaf "
+               "tertulis dan prioritas layanan, bila batas waktu terlewati.",
+               t + timedelta(days=3), supporters=[hendra, dewi],
+               response=(ahmad, "diterima_sebagian",
+                         "Batas waktu PBG dicantumkan dalam maklumat. Kompensasi berupa permintaan maaf tertulis dan "
+                         "prioritas layanan disepakati; kompensasi finansial belum dimungkinkan oleh peraturan daerah.",
+                         closes + timedelta(days=5)))
+    post(maklumat, yanti, kjw, "Papan informasi biaya di MPP sulit dibaca",
+         "Papan informasi biaya dan persyaratan ditempel terlalu tinggi dan hurufnya kecil. Mohon dipasang setinggi "
+         "mata, dengan huruf besar dan versi braille, serta diunggah ke laman DPMPTSP.",
+         t + timedelta(days=5), supporters=[rudi],
+         response=(ahmad, "diterima", "Papan informasi akan diganti dan versi daring diunggah ke laman DPMPTSP.",
+                   closes + timedelta(days=5)))
     participants(maklumat, [
         (ahmad, None, "penyelenggara", False, True),
         (hendra, umkm, "pengguna_layanan", False, True),
@@ -303,21 +303,21 @@ def seed(users, now=None):
     db.session.add(skm)
     db.session.flush()
     t = opens + timedelta(days=1)
-    antrean = thread(skm, dewi, fppp, "Antrean daring untuk puskesmas dengan waktu tunggu terlama",
-                     "Waktu tunggu menjadi unsur terendah. Kami usulkan nomor antrean daring (WhatsApp atau aplikasi) "
-                     "di lima puskesmas dengan kunjungan terbanyak, dengan kuota antrean langsung bagi lansia.",
-                     t, replies=[(agus, "Di Puskesmas Kampung Dalam antrean bisa sampai tiga jam pada hari Senin.")],
-                     supporters=[agus, rudi, maria],
-                     response=(lina, "diterima",
-                               "Antrean daring diuji coba di lima puskesmas, dengan 30% kuota tetap untuk antrean "
-                               "langsung bagi lansia dan penyandang disabilitas.", closes + timedelta(days=4)))
-    ramp = thread(skm, rudi, idk, "Ramp dan toilet ramah disabilitas di puskesmas",
-                  "Sarana prasarana bernilai rendah. Dari pemantauan kami, 9 dari 23 puskesmas belum memiliki ramp "
-                  "dan toilet yang dapat dipakai pengguna kursi roda.",
-                  t + timedelta(days=2), supporters=[dewi],
-                  response=(lina, "diterima",
-                            "Pembangunan ramp dan toilet aksesibel di sembilan puskesmas dianggarkan dalam DAK "
-                            "bidang kesehatan tahun ini.", closes + timedelta(days=4)))
+    antrean = post(skm, dewi, fppp, "Antrean daring untuk puskesmas dengan waktu tunggu terlama",
+                   "Waktu tunggu menjadi unsur terendah. Kami usulkan nomor antrean daring (WhatsApp atau aplikasi) "
+                   "di lima puskesmas dengan kunjungan terbanyak, dengan kuota antrean langsung bagi lansia.",
+                   t, replies=[(agus, "Di Puskesmas Kampung Dalam antrean bisa sampai tiga jam pada hari Senin.")],
+                   supporters=[agus, rudi, maria],
+                   response=(lina, "diterima",
+                             "Antrean daring diuji coba di lima puskesmas, dengan 30% kuota tetap untuk antrean "
+                             "langsung bagi lansia dan penyandang disabilitas.", closes + timedelta(days=4)))
+    ramp = post(skm, rudi, idk, "Ramp dan toilet ramah disabilitas di puskesmas",
+                "Sarana prasarana bernilai rendah. Dari pemantauan kami, 9 dari 23 puskesmas belum memiliki ramp "
+                "dan toilet yang dapat dipakai pengguna kursi roda.",
+                t + timedelta(days=2), supporters=[dewi],
+                response=(lina, "diterima",
+                          "Pembangunan ramp dan toilet aksesibel di sembilan puskesmas dianggarkan dalam DAK "
+                          "bidang kesehatan tahun ini.", closes + timedelta(days=4)))
     participants(skm, [
         (lina, None, "penyelenggara", False, True),
         (dewi, fppp, "organisasi_masyarakat", False, True),

@@ -30,7 +30,7 @@ def _pdf_class():
     return MinutesPDF
 
 
-def draw(berita_acara, *, present, others, plan, units):
+def draw(minutes, *, present, others, plan, units):
     """The berita acara as PDF bytes.
 
     present: the participants marked present; others: the other attendees' lines; plan: {agreement
@@ -38,7 +38,7 @@ def draw(berita_acara, *, present, others, plan, units):
     """
     from fpdf.enums import XPos, YPos
 
-    consultation = berita_acara.consultation
+    consultation = minutes.consultation
     with force_locale("id"):
         pdf = _pdf_class()(orientation="P", unit="mm", format="A4")
         pdf.footer_text = _("Berita acara FKP: %(title)s", title=consultation.title)[:110]
@@ -76,8 +76,8 @@ def draw(berita_acara, *, present, others, plan, units):
         pdf.ln(4)
 
         pdf.set_font("DejaVu", "", 10)
-        held = format_moment(berita_acara.held_at, "full")
-        rows = [(_("Hari, tanggal, waktu"), held), (_("Tempat"), berita_acara.place),
+        held = format_moment(minutes.held_at, "full")
+        rows = [(_("Hari, tanggal, waktu"), held), (_("Tempat"), minutes.place),
                 (_("Penyelenggara"), consultation.unit.name), (_("Topik"), str(consultation.topic_label))]
         for label, value in rows:
             pdf.set_font("DejaVu", "B", 10)
@@ -104,11 +104,11 @@ def draw(berita_acara, *, present, others, plan, units):
         pdf.set_font("DejaVu", "", 10)
 
         heading(_("Ringkasan jalannya forum"))
-        for block in berita_acara.summary.split("\n"):
+        for block in minutes.summary.split("\n"):
             paragraph(block.rstrip() or " ")
 
         heading(_("Kesepakatan dan rencana tindak lanjut"))
-        for agreement in berita_acara.agreements:
+        for agreement in minutes.agreements:
             if agreement.action is not None:
                 unit_id, target = agreement.action.unit_id, agreement.action.target_date
             else:
@@ -129,7 +129,7 @@ def draw(berita_acara, *, present, others, plan, units):
         paragraph(_("Demikian berita acara ini dibuat untuk dilaksanakan sebagaimana mestinya."))
         pdf.ln(2)
         columns, col_width, box_height = 2, width / 2, 42
-        for index, person in enumerate(berita_acara.signatories or []):
+        for index, person in enumerate(minutes.signatories or []):
             column = index % columns
             if column == 0:
                 if pdf.get_y() + box_height > pdf.page_break_trigger:
@@ -144,6 +144,6 @@ def draw(berita_acara, *, present, others, plan, units):
             pdf.set_font("DejaVu", "B", 10)
             pdf.multi_cell(col_width - 4, 5, person.get("name", ""), align="C", border="T",
                            new_x=XPos.LEFT, new_y=YPos.NEXT)
-            if column == columns - 1 or index == len(berita_acara.signatories) - 1:
+            if column == columns - 1 or index == len(minutes.signatories) - 1:
                 pdf.set_xy(pdf.l_margin, top + box_height)
         return bytes(pdf.output())

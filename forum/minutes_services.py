@@ -21,7 +21,7 @@ from core.i18n import format_day
 
 from . import consultation_services, minutes_pdf, notice_services
 from .models import (ACTION_STATUS_LABELS, CANCELLED, COMPLETED, DONE, DRAFT, FINISHED_ACTION_STATUSES, FOLLOW_UP,
-                     IN_PROGRESS, PLANNED, ActionProgress, Agreement, BeritaAcara, Consultation, FollowUpAction,
+                     IN_PROGRESS, PLANNED, ActionProgress, Agreement, Minutes, Consultation, FollowUpAction,
                      ForumInput, Participant)
 
 __all__ = ["DomainError", "NotAllowed", "NotFound"]
@@ -35,10 +35,10 @@ PLAN_CREATED, PLAN_UPDATED = "berita_acara.created", "berita_acara.updated"
 
 # --- lookups ------------------------------------------------------------------------------------
 
-def get_berita_acara(consultation):
-    return db.session.scalar(select(BeritaAcara).options(selectinload(BeritaAcara.agreements)
-                                                         .selectinload(Agreement.action))
-                             .where(BeritaAcara.consultation_id == consultation.id))
+def get_minutes(consultation):
+    return db.session.scalar(select(Minutes).options(selectinload(Minutes.agreements)
+                                                     .selectinload(Agreement.action))
+                             .where(Minutes.consultation_id == consultation.id))
 
 
 def get_action(action_id):
@@ -51,8 +51,8 @@ def get_action(action_id):
     return action
 
 
-def is_published(berita_acara):
-    return berita_acara is not None and berita_acara.published_at is not None
+def is_published(minutes):
+    return minutes is not None and minutes.published_at is not None
 
 
 def attendees(consultation):
@@ -64,8 +64,8 @@ def attendees(consultation):
         .order_by(User.full_name, Participant.id)).all()
 
 
-def other_attendee_lines(berita_acara):
-    return [line.strip() for line in (berita_acara.other_attendees or "").splitlines() if line.strip()]
+def other_attendee_lines(minutes):
+    return [line.strip() for line in (minutes.other_attendees or "").splitlines() if line.strip()]
 
 
 # --- writing the berita acara ---------------------------------------------------------------------
@@ -118,8 +118,8 @@ def _check_signatories(signatories):
     return rows
 
 
-def save_berita_acara(actor, consultation, *, held_at, place, summary, signatories, other_attendees,
-                      agreements, now=None):
+def save_minutes(actor, consultation, *, held_at, place, summary, signatories, other_attendees,
+                 agreements, now=None):
     """Record (or correct, while unpublished) the minutes of a meeting that has taken place.
 
     Agreements are numbered 1..n in the order given; rows without text are skipped.
@@ -128,8 +128,8 @@ def save_berita_acara(actor, consultation, *, held_at, place, summary, signatori
     now = now or clock.now()
     if consultation.stage == DRAFT:
         raise DomainError(_("Konsultasi ini belum diterbitkan."))
-    berita_acara = get_berita_acara(consultation)
-    if is_published(berita_acara):
+    minutes = get_minutes(consultation)
+    if is_published(minutes):
         raise DomainError(_("Berita acara sudah diterbitkan dan tidak dapat diubah lagi."))
     if not consultation_services.meeting_passed(consultation, now):
         raise DomainError(_("Berita acara baru dapat dibuat setelah forum dilaksanakan."))
@@ -145,50 +145,50 @@ def save_berita_acara(actor, consultation, *, held_at, place, summary, signatori
     rows = _check_agreements(consultation, agreements or [], clock.to_local(held_at).date())
     people = _check_signatories(signatories or [])
 
-    created = berita_acara is None
+    created = minutes is None
     if created:
-        berita_acara = BeritaAcara(consultation=consultation, created_by_id=actor.id, created_at=now)
-        db.session.add(berita_acara)
-    berita_acara.held_at = held_at
-    berita_acara.place = place[:300]
-    berita_acara.summary = summary
-    berita_acara.signatories = people
-    berita_acara.other_attendees = _clean(other_attendees) or None
-    berita_acara.updated_at = now
+        minutes = Minutes(consultation=consultation, created_by_id=actor.id, created_at=now)
+        db.session.add(minutes)
+    minutes.held_at = held_at
+    minutes.place = place[:300]
+    minutes.summary = summary
+    minutes.signatories = people
+    minutes.other_attendees = _clean(other_attendees) or None
+    minutes.updated_at = now
     # Reuse the existing rows by position, so the numbers never collide with the unique constraint.
-    existing = list(berita_acara.agreements)
+    existing = list(minutes.agreements)
     for number, row in enumerate(rows, start=1):
         if number <= len(existing):
             agreement = existing[number - 1]
         else:
             agreement = Agreement(number=number)
-            berita_acara.agreements.append(agreement)
+            minutes.agreements.append(agreement)
         agreement.text, agreement.input_id = row["text"], row["input_id"]
         agreement.unit_id, agreement.target_date = row["unit_id"], row["target_date"]
         agreement.number = number
     for agreement in existing[len(rows):]:
-        berita_acara.agreements.remove(agreement)
+        minutes.agreements.remove(agreement)
     # The audit event keeps each saved version of the plan, for the record.
     plan = [{"number": number, "unit_id": row["unit_id"], "target_date": row["target_date"].isoformat()}
             for number, row in enumerate(rows, start=1)]
-    audit.record(actor, PLAN_CREATED if created else PLAN_UPDATED, berita_acara, now=now,
+    audit.record(actor, PLAN_CREATED if created else PLAN_UPDATED, minutes, now=now,
                  consultation=consultation.slug, signatories=len(people), plan=plan)
     db.session.commit()
-    return berita_acara
+    return minutes
 
 
-def agreement_plan(berita_acara):
+def agreement_plan(minutes):
     """{agreement number: (unit_id, target_date)} as last saved."""
-    if berita_acara is None:
+    if minutes is None:
         return {}
-    return {a.number: (a.unit_id, a.target_date) for a in berita_acara.agreements if a.unit_id and a.target_date}
+    return {a.number: (a.unit_id, a.target_date) for a in minutes.agreements if a.unit_id and a.target_date}
 
 
-def upload_signed_scan(actor, berita_acara, filename, data, *, now=None):
+def upload_signed_scan(actor, minutes, filename, data, *, now=None):
     """Attach the scan of the signed berita acara (PDF only); after publishing, only if none is there yet."""
-    permissions.require(actor, "consultation.manage", berita_acara.consultation)
+    permissions.require(actor, "consultation.manage", minutes.consultation)
     now = now or clock.now()
-    if is_published(berita_acara) and berita_acara.signed_scan_stored_name:
+    if is_published(minutes) and minutes.signed_scan_stored_name:
         raise DomainError(_("Pindaian berita acara yang sudah diterbitkan tidak dapat diganti."), field="scan")
     if data and uploads.sniff(data) != uploads.PDF:
         raise DomainError(_("Pindaian harus berupa berkas PDF."), field="scan")
@@ -196,13 +196,13 @@ def upload_signed_scan(actor, berita_acara, filename, data, *, now=None):
         _type, cleaned = uploads.check_and_clean(filename, data, allowed=(uploads.PDF,))
     except DomainError as e:
         raise DomainError(e.message, field="scan") from None
-    old = berita_acara.signed_scan_stored_name
+    old = minutes.signed_scan_stored_name
     stored = uploads.store(cleaned, uploads.PDF)
-    berita_acara.signed_scan_stored_name = stored
-    berita_acara.signed_scan_original_name = uploads.display_name(filename, uploads.PDF)
-    berita_acara.updated_at = now
-    audit.record(actor, "berita_acara.scan_uploaded", berita_acara, now=now,
-                 name=berita_acara.signed_scan_original_name, size=len(cleaned), replaced=bool(old) or None)
+    minutes.signed_scan_stored_name = stored
+    minutes.signed_scan_original_name = uploads.display_name(filename, uploads.PDF)
+    minutes.updated_at = now
+    audit.record(actor, "berita_acara.scan_uploaded", minutes, now=now,
+                 name=minutes.signed_scan_original_name, size=len(cleaned), replaced=bool(old) or None)
     try:
         db.session.commit()
     except Exception:
@@ -211,25 +211,25 @@ def upload_signed_scan(actor, berita_acara, filename, data, *, now=None):
         raise
     if old:
         uploads.delete(old)
-    return berita_acara
+    return minutes
 
 
-def publish_berita_acara(actor, berita_acara, *, now=None):
+def publish_minutes(actor, minutes, *, now=None):
     """Publish the minutes: each agreement becomes a planned follow-up action, the consultation
     moves to follow-up, and the berita acara can no longer be edited."""
-    consultation = berita_acara.consultation
+    consultation = minutes.consultation
     permissions.require(actor, "consultation.manage", consultation)
     now = now or clock.now()
     # Two moderators pressing the button at once: the row lock serialises them (PostgreSQL).
-    db.session.refresh(berita_acara, with_for_update=True)
-    if is_published(berita_acara):
+    db.session.refresh(minutes, with_for_update=True)
+    if is_published(minutes):
         raise DomainError(_("Berita acara sudah diterbitkan."))
-    agreements = list(berita_acara.agreements)
+    agreements = list(minutes.agreements)
     if not agreements:
         raise DomainError(_("Tulis paling sedikit satu kesepakatan sebelum menerbitkan."))
-    if not berita_acara.signatories:
+    if not minutes.signatories:
         raise DomainError(_("Tulis paling sedikit satu penanda tangan sebelum menerbitkan."))
-    plan = agreement_plan(berita_acara)
+    plan = agreement_plan(minutes)
     for agreement in agreements:
         if agreement.number not in plan:
             raise DomainError(_("Kesepakatan nomor %(n)s belum memiliki unit penanggung jawab dan tanggal target; "
@@ -237,11 +237,11 @@ def publish_berita_acara(actor, berita_acara, *, now=None):
         unit_id, target_date = plan[agreement.number]
         db.session.add(FollowUpAction(agreement=agreement, consultation_id=consultation.id, unit_id=unit_id,
                                       target_date=target_date, status=PLANNED, created_at=now, updated_at=now))
-    berita_acara.published_at = now
-    berita_acara.published_by_id = actor.id
-    berita_acara.updated_at = now
+    minutes.published_at = now
+    minutes.published_by_id = actor.id
+    minutes.updated_at = now
     consultation_services.move_to_follow_up(consultation, actor=actor, now=now)
-    audit.record(actor, "berita_acara.published", berita_acara, now=now, consultation=consultation.slug,
+    audit.record(actor, "berita_acara.published", minutes, now=now, consultation=consultation.slug,
                  agreements=len(agreements))
     notice_services.notify_minutes(consultation)
     try:
@@ -249,7 +249,7 @@ def publish_berita_acara(actor, berita_acara, *, now=None):
     except IntegrityError:
         db.session.rollback()
         raise DomainError(_("Berita acara sudah diterbitkan.")) from None
-    return berita_acara
+    return minutes
 
 
 # --- follow-up actions ------------------------------------------------------------------------------
@@ -343,17 +343,17 @@ def trail_for_input(forum_input):
                            _("Tanggapan resmi: %(disposition)s", disposition=response.disposition_label),
                            response.reason))
     agreements = db.session.scalars(
-        select(Agreement).join(Agreement.berita_acara)
-        .options(joinedload(Agreement.berita_acara).joinedload(BeritaAcara.consultation),
+        select(Agreement).join(Agreement.minutes)
+        .options(joinedload(Agreement.minutes).joinedload(Minutes.consultation),
                  joinedload(Agreement.action).joinedload(FollowUpAction.unit),
                  joinedload(Agreement.action).selectinload(FollowUpAction.progress))
-        .where(Agreement.input_id == forum_input.id, BeritaAcara.published_at.is_not(None))
+        .where(Agreement.input_id == forum_input.id, Minutes.published_at.is_not(None))
         .order_by(Agreement.berita_acara_id, Agreement.number)).unique().all()
     for agreement in agreements:
-        berita_acara = agreement.berita_acara
-        steps.append(_step("agreement", berita_acara.held_at,
+        minutes = agreement.minutes
+        steps.append(_step("agreement", minutes.held_at,
                            _("Kesepakatan nomor %(n)s dalam berita acara", n=agreement.number), agreement.text,
-                           url_for("forum.minutes_pdf", slug=berita_acara.consultation.slug)))
+                           url_for("forum.minutes_pdf", slug=minutes.consultation.slug)))
         action = agreement.action
         if action is None:
             continue
@@ -377,16 +377,16 @@ def trail_for_input(forum_input):
 
 # --- the PDF ----------------------------------------------------------------------------------------
 
-def render_pdf(berita_acara):
+def render_pdf(minutes):
     """The berita acara as an A4 PDF (bytes), always in Bahasa Indonesia: it is the official record.
 
     Gathers what it lists (who attended, each agreement's unit and target) and lets minutes_pdf draw it.
     """
-    plan = agreement_plan(berita_acara)
+    plan = agreement_plan(minutes)
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(
-        {a.action.unit_id for a in berita_acara.agreements if a.action} | {p[0] for p in plan.values()})))}
-    return minutes_pdf.draw(berita_acara, present=attendees(berita_acara.consultation),
-                            others=other_attendee_lines(berita_acara), plan=plan, units=units)
+        {a.action.unit_id for a in minutes.agreements if a.action} | {p[0] for p in plan.values()})))}
+    return minutes_pdf.draw(minutes, present=attendees(minutes.consultation),
+                            others=other_attendee_lines(minutes), plan=plan, units=units)
 
 
 def published_minutes(consultation):
@@ -394,6 +394,6 @@ def published_minutes(consultation):
     if consultation.stage not in (FOLLOW_UP, COMPLETED):
         return None  # publishing is what moves a consultation to follow-up: none before that
     return db.session.scalar(
-        select(BeritaAcara).options(selectinload(BeritaAcara.agreements).joinedload(Agreement.action)
-                                    .joinedload(FollowUpAction.unit))
-        .where(BeritaAcara.consultation_id == consultation.id, BeritaAcara.published_at.is_not(None)))
+        select(Minutes).options(selectinload(Minutes.agreements).joinedload(Agreement.action)
+                                .joinedload(FollowUpAction.unit))
+        .where(Minutes.consultation_id == consultation.id, Minutes.published_at.is_not(None)))

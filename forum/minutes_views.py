@@ -35,12 +35,12 @@ def _require_manage(consultation):
 
 def _require_view(consultation):
     """Published minutes are public (like their consultation); drafts only for the host and moderators."""
-    berita_acara = services.get_berita_acara(consultation)
-    if berita_acara is None:
+    minutes = services.get_minutes(consultation)
+    if minutes is None:
         abort(404)
-    if not services.is_published(berita_acara):
+    if not services.is_published(minutes):
         _require_manage(consultation)
-    return berita_acara
+    return minutes
 
 
 def _unit_choices(empty_label):
@@ -59,42 +59,42 @@ def _fill_choices(form, consultation):
         row.form.input_id.choices = inputs
 
 
-def _initial_data(consultation, berita_acara):
-    if berita_acara is None:
+def _initial_data(consultation, minutes):
+    if minutes is None:
         return {"held_at": clock.to_local_input(consultation.meeting_at), "place": consultation.place}
-    plan = services.agreement_plan(berita_acara)
+    plan = services.agreement_plan(minutes)
     return {
-        "held_at": clock.to_local_input(berita_acara.held_at),
-        "place": berita_acara.place, "summary": berita_acara.summary,
-        "other_attendees": berita_acara.other_attendees,
+        "held_at": clock.to_local_input(minutes.held_at),
+        "place": minutes.place, "summary": minutes.summary,
+        "other_attendees": minutes.other_attendees,
         "agreements": [{"text": a.text, "input_id": a.input_id,
                         "unit_id": plan.get(a.number, (None, None))[0],
-                        "target_date": plan.get(a.number, (None, None))[1]} for a in berita_acara.agreements],
-        "signatories": list(berita_acara.signatories or []),
+                        "target_date": plan.get(a.number, (None, None))[1]} for a in minutes.agreements],
+        "signatories": list(minutes.signatories or []),
     }
 
 
-def _minutes_page(consultation, berita_acara, form=None, scan_form=None, status=200):
-    published = services.is_published(berita_acara)
+def _minutes_page(consultation, minutes, form=None, scan_form=None, status=200):
+    published = services.is_published(minutes)
     if form is None and not published:
-        form = MinutesForm(formdata=None, prefix="ba", data=_initial_data(consultation, berita_acara))
+        form = MinutesForm(formdata=None, prefix="ba", data=_initial_data(consultation, minutes))
         # A few blank rows beyond what was saved, for the next agreements and signatories.
-        while len(form.agreements) < min(len(berita_acara.agreements) + 3 if berita_acara else AGREEMENT_ROWS,
+        while len(form.agreements) < min(len(minutes.agreements) + 3 if minutes else AGREEMENT_ROWS,
                                           form.agreements.max_entries):
             form.agreements.append_entry()
-        while len(form.signatories) < min(len(berita_acara.signatories or []) + 2 if berita_acara
+        while len(form.signatories) < min(len(minutes.signatories or []) + 2 if minutes
                                           else SIGNATORY_ROWS, form.signatories.max_entries):
             form.signatories.append_entry()
     if form is not None:
         _fill_choices(form, consultation)
     now = clock.now()
     return render_template(
-        "forum/minutes_form.html", consultation=consultation, berita_acara=berita_acara, form=form,
+        "forum/minutes_form.html", consultation=consultation, minutes=minutes, form=form,
         scan_form=scan_form or ScanForm(formdata=None, prefix="scan"), published=published,
         meeting_passed=consultation_services.meeting_passed(consultation, now),
         attendees=services.attendees(consultation), consultation_url=consultation_url(consultation),
-        can_publish=berita_acara is not None and not published and bool(berita_acara.agreements)
-        and bool(berita_acara.signatories)), status
+        can_publish=minutes is not None and not published and bool(minutes.agreements)
+        and bool(minutes.signatories)), status
 
 
 @bp.route("/konsultasi/<slug>/berita-acara", methods=["GET", "POST"])
@@ -102,16 +102,16 @@ def _minutes_page(consultation, berita_acara, form=None, scan_form=None, status=
 def minutes_edit(slug):
     consultation = consultation_services.get_by_slug(slug)
     permissions.require(current_user, "consultation.manage", consultation)
-    berita_acara = services.get_berita_acara(consultation)
-    if request.method == "GET" or services.is_published(berita_acara):
+    minutes = services.get_minutes(consultation)
+    if request.method == "GET" or services.is_published(minutes):
         if request.method == "POST":
             flash(_("Berita acara sudah diterbitkan dan tidak dapat diubah lagi."), "danger")
             return redirect(url_for("forum.minutes_edit", slug=slug))
-        return _minutes_page(consultation, berita_acara)
+        return _minutes_page(consultation, minutes)
     form = MinutesForm(prefix="ba")
     _fill_choices(form, consultation)
     if form.validate_on_submit():
-        saved = run_for_form(lambda: services.save_berita_acara(
+        saved = run_for_form(lambda: services.save_minutes(
             _user(), consultation, held_at=clock.from_local_input(form.held_at.data), place=form.place.data,
             summary=form.summary.data, other_attendees=form.other_attendees.data,
             signatories=[row.data for row in form.signatories],
@@ -120,17 +120,17 @@ def minutes_edit(slug):
             flash(_("Berita acara disimpan. Periksa PDF-nya, unggah pindaian yang sudah ditandatangani, "
                     "lalu terbitkan."), "success")
             return redirect(url_for("forum.minutes_edit", slug=slug))
-    return _minutes_page(consultation, services.get_berita_acara(consultation), form=form, status=400)
+    return _minutes_page(consultation, services.get_minutes(consultation), form=form, status=400)
 
 
 @bp.get("/konsultasi/<slug>/berita-acara.pdf")
 def minutes_pdf(slug):
     consultation = consultation_services.get_by_slug(slug)
-    berita_acara = _require_view(consultation)
-    response = make_response(services.render_pdf(berita_acara))
+    minutes = _require_view(consultation)
+    response = make_response(services.render_pdf(minutes))
     response.headers["Content-Type"] = PDF
     response.headers["Content-Disposition"] = f'inline; filename="berita-acara-{consultation.slug}.pdf"'
-    if not services.is_published(berita_acara):
+    if not services.is_published(minutes):
         response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -140,28 +140,28 @@ def minutes_pdf(slug):
 def minutes_upload_scan(slug):
     consultation = consultation_services.get_by_slug(slug)
     permissions.require(current_user, "consultation.manage", consultation)
-    berita_acara = services.get_berita_acara(consultation)
-    if berita_acara is None:
+    minutes = services.get_minutes(consultation)
+    if minutes is None:
         flash(_("Simpan berita acara terlebih dahulu."), "danger")
         return redirect(url_for("forum.minutes_edit", slug=slug))
     form = ScanForm(prefix="scan")
     if form.validate_on_submit():
         uploaded = run_for_form(lambda: services.upload_signed_scan(
-            _user(), berita_acara, form.scan.data.filename, form.scan.data.read()), form)
+            _user(), minutes, form.scan.data.filename, form.scan.data.read()), form)
         if uploaded is not REFUSED:
             flash(_("Pindaian berita acara diunggah."), "success")
             return redirect(url_for("forum.minutes_edit", slug=slug))
-    return _minutes_page(consultation, berita_acara, scan_form=form, status=400)
+    return _minutes_page(consultation, minutes, scan_form=form, status=400)
 
 
 @bp.get("/konsultasi/<slug>/berita-acara/scan")
 def minutes_scan(slug):
     consultation = consultation_services.get_by_slug(slug)
-    berita_acara = _require_view(consultation)
-    if not berita_acara.signed_scan_stored_name:
+    minutes = _require_view(consultation)
+    if not minutes.signed_scan_stored_name:
         abort(404)
-    return send_stored(berita_acara.signed_scan_stored_name, content_type=PDF,
-                       download_name=berita_acara.signed_scan_original_name or f"berita-acara-{slug}-ttd.pdf")
+    return send_stored(minutes.signed_scan_stored_name, content_type=PDF,
+                       download_name=minutes.signed_scan_original_name or f"berita-acara-{slug}-ttd.pdf")
 
 
 @bp.route("/konsultasi/<slug>/berita-acara/terbitkan", methods=["GET", "POST"])
@@ -169,11 +169,11 @@ def minutes_scan(slug):
 def minutes_publish(slug):
     consultation = consultation_services.get_by_slug(slug)
     permissions.require(current_user, "consultation.manage", consultation)
-    berita_acara = services.get_berita_acara(consultation)
-    if berita_acara is None:
+    minutes = services.get_minutes(consultation)
+    if minutes is None:
         abort(404)
     if request.method == "GET":  # the button leads here first: publishing cannot be undone
-        if services.is_published(berita_acara):
+        if services.is_published(minutes):
             flash(_("Berita acara sudah diterbitkan."), "danger")
             return redirect(url_for("forum.minutes_edit", slug=slug))
         return render_template(
@@ -181,13 +181,13 @@ def minutes_publish(slug):
             explanation=_("Periksa PDF-nya lebih dahulu. Setelah diterbitkan:"),
             consequences=[_("berita acara tampil untuk umum dan tidak dapat diubah lagi;"),
                           _("setiap kesepakatan (%(n)s) menjadi tindak lanjut yang dipantau publik;",
-                            n=len(berita_acara.agreements)),
+                            n=len(minutes.agreements)),
                           _("konsultasi masuk tahap tindak lanjut dan jadwal pertemuan tidak dapat diubah lagi.")],
             action_url=url_for("forum.minutes_publish", slug=slug), confirm_label=_("Ya, terbitkan berita acara"),
             cancel_url=url_for("forum.minutes_edit", slug=slug))
     if not ActionForm().validate_on_submit():
         abort(400)
-    published = perform(lambda: services.publish_berita_acara(_user(), berita_acara), success=_(
+    published = perform(lambda: services.publish_minutes(_user(), minutes), success=_(
         "Berita acara diterbitkan; setiap kesepakatan kini menjadi tindak lanjut yang dipantau publik."))
     if published is REFUSED:
         return redirect(url_for("forum.minutes_edit", slug=slug))

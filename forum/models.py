@@ -1,4 +1,4 @@
-"""Forum Konsultasi Publik: consultations, participants, input threads, berita acara, follow-up."""
+"""Forum Konsultasi Publik: consultations, participants, inputs, berita acara, follow-up."""
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -94,7 +94,7 @@ class Consultation(db.Model):
                              order_by="ConsultationDocument.id", cascade="all, delete-orphan")
     participants = relationship("Participant", back_populates="consultation", cascade="all, delete-orphan")
     inputs = relationship("ForumInput", back_populates="consultation", order_by="ForumInput.id")
-    berita_acara = relationship("BeritaAcara", back_populates="consultation", uselist=False)
+    minutes = relationship("Minutes", back_populates="consultation", uselist=False)
 
     __table_args__ = (Index("ix_consultation_stage_opens", "stage", "opens_at"),)
 
@@ -152,7 +152,7 @@ class Participant(db.Model):
 
 
 class ForumInput(db.Model):
-    """An input (masukan): the first post of a thread, usually on behalf of an organisation."""
+    """An input (masukan) to a consultation, answered by replies; usually on behalf of an organisation."""
 
     __tablename__ = "forum_input"
 
@@ -183,7 +183,7 @@ class ForumInput(db.Model):
     response = relationship("OfficialResponse", back_populates="input", uselist=False)
     agreements = relationship("Agreement", back_populates="input")
 
-    # A consultation's thread list, newest first, read in index order (no sort, any page).
+    # A consultation's input list, newest first, read in index order (no sort, any page).
     __table_args__ = (Index("ix_forum_input_consultation_created", "consultation_id", "created_at", "id"),)
 
     @property
@@ -211,7 +211,7 @@ class ForumReply(db.Model):
     input = relationship("ForumInput", back_populates="replies")
     author = relationship("User", foreign_keys=[author_id])
 
-    # A thread's replies, oldest first, read in index order.
+    # An input's replies, oldest first, read in index order.
     __table_args__ = (Index("ix_forum_reply_input_created", "input_id", "created_at", "id"),)
 
     @property
@@ -275,10 +275,13 @@ class Flag(db.Model):
     user = relationship("User", foreign_keys=[user_id])
 
 
-class BeritaAcara(db.Model):
+class Minutes(db.Model):
     """The minutes of a held FKP meeting; publishing them moves the consultation to follow-up."""
 
+    # Stored names from before the class was called Minutes: the table, and the object type that
+    # audit events and outbox messages record for it (core.types.stored_type_name).
     __tablename__ = "berita_acara"
+    __stored_type__ = "beritaacara"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), unique=True)
@@ -297,8 +300,8 @@ class BeritaAcara(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    consultation = relationship("Consultation", back_populates="berita_acara")
-    agreements = relationship("Agreement", back_populates="berita_acara", order_by="Agreement.number",
+    consultation = relationship("Consultation", back_populates="minutes")
+    agreements = relationship("Agreement", back_populates="minutes", order_by="Agreement.number",
                               cascade="all, delete-orphan")
 
 
@@ -308,6 +311,7 @@ class Agreement(db.Model):
     __tablename__ = "agreement"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The minutes' id; the attribute keeps its column's name (renaming the column needs a migration).
     berita_acara_id: Mapped[int] = mapped_column(ForeignKey("berita_acara.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
@@ -317,7 +321,7 @@ class Agreement(db.Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     target_date: Mapped[date | None] = mapped_column(Date)
 
-    berita_acara = relationship("BeritaAcara", back_populates="agreements")
+    minutes = relationship("Minutes", back_populates="agreements")
     unit = relationship("Unit")
     input = relationship("ForumInput", back_populates="agreements")
     action = relationship("FollowUpAction", back_populates="agreement", uselist=False)
@@ -373,7 +377,7 @@ class ActionProgress(db.Model):
 
 
 class Follow(db.Model):
-    """A person follows a consultation or one input thread, for e-mail notices."""
+    """A person follows a consultation or one input, for e-mail notices."""
 
     __tablename__ = "forum_follow"
 
@@ -393,4 +397,4 @@ class Follow(db.Model):
 
 # Everything the public forum pages show; following is private to the follower.
 page_cache.track("forum", Consultation, ConsultationDocument, Participant, ForumInput, ForumReply, Support,
-                 OfficialResponse, Flag, BeritaAcara, Agreement, FollowUpAction, ActionProgress)
+                 OfficialResponse, Flag, Minutes, Agreement, FollowUpAction, ActionProgress)

@@ -1,4 +1,4 @@
-"""Following consultations and threads, e-mail notices to followers, units that hold no FKP.
+"""Following consultations and inputs, e-mail notices to followers, units that hold no FKP.
 
 `follow`/`unfollow` commit. The `notify_*` functions are called by the services that publish an
 official response, a berita acara or a follow-up change: they queue one e-mail per follower in
@@ -44,7 +44,7 @@ def _target(consultation, forum_input):
 
 
 def follow(actor, *, consultation=None, forum_input=None, now=None):
-    """A signed-in person follows a published consultation or a visible thread (once; again is a no-op)."""
+    """A signed-in person follows a published consultation or a visible input (once; again is a no-op)."""
     permissions.require(actor, "forum.follow", consultation or forum_input)
     column, target_id = _target(consultation, forum_input)
     existing = db.session.scalar(select(Follow).where(Follow.user_id == actor.id, column == target_id))
@@ -149,7 +149,7 @@ def _stamp(moment):
 
 
 def notify_response(forum_input):
-    """An official response appeared (or changed): tell the thread's and consultation's followers."""
+    """An official response appeared (or changed): tell the input's and consultation's followers."""
     response = forum_input.response
     if response is None or forum_input.is_hidden:
         return 0
@@ -165,8 +165,8 @@ def notify_response(forum_input):
 
 
 def notify_minutes(consultation):
-    """A berita acara was published: tell the consultation's followers and those of its threads."""
-    minutes = consultation.berita_acara
+    """A berita acara was published: tell the consultation's followers and those of its inputs."""
+    minutes = consultation.minutes
     if minutes is None or minutes.published_at is None:
         return 0
     people = [p for p in _followers(consultation_id=consultation.id, all_inputs=True)
@@ -179,7 +179,7 @@ def notify_minutes(consultation):
 
 
 def notify_action(action):
-    """A follow-up action changed: tell the consultation's followers (and the answered thread's)."""
+    """A follow-up action changed: tell the consultation's followers (and the answered input's)."""
     consultation = action.consultation
     agreement = action.agreement
     input_ids = [agreement.input_id] if agreement is not None and agreement.input_id else []

@@ -166,8 +166,8 @@ def consultation_url(slug, *, external=False):
 
 
 def input_url(input_id, slug=None, *, external=False):
-    """An input's thread page (`slug`, its consultation's, is accepted for the callers' convenience)."""
-    return url_for("forum.thread", input_id=input_id, _external=external)
+    """An input's input page (`slug`, its consultation's, is accepted for the callers' convenience)."""
+    return url_for("forum.input_detail", input_id=input_id, _external=external)
 
 
 def snippet(body, words, *, size=SNIPPET_CHARS):

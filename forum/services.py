@@ -6,8 +6,8 @@ modules directly.
 from .consultation_services import (add_document, cancel_registration, close_due, close_input,  # noqa: F401
                                     complete_if_done, create_consultation, mark_attendance, move_to_follow_up,
                                     publish, register, remove_document, update_consultation)
-from .minutes_services import (publish_berita_acara, save_berita_acara, update_action,  # noqa: F401
+from .minutes_services import (publish_minutes, save_minutes, update_action,  # noqa: F401
                                upload_signed_scan)
 from .notice_services import follow, unfollow  # noqa: F401
-from .thread_services import (convert_to_complaint, dismiss_flag, edit_post, flag, hide, lock,  # noqa: F401
-                              post_input, reply, respond, support, unhide, unlock, withdraw_support)
+from .input_services import (convert_to_complaint, dismiss_flag, edit_post, flag, hide, lock,  # noqa: F401
+                             post_input, reply, respond, support, unhide, unlock, withdraw_support)

@@ -139,28 +139,28 @@ def forum_world(users, unit):
     db.session.commit()
     with current_app.test_request_context():
         for held in (draft_minutes, published_minutes):
-            minutes = minutes_services.save_berita_acara(
+            minutes = minutes_services.save_minutes(
                 users[ADMIN], held, held_at=now - timedelta(hours=20), place="Aula", summary="Forum berjalan baik.",
                 signatories=[{"name": "Kepala Dinas", "position": "Kepala", "organisation": unit.name}],
                 other_attendees=None, agreements=[{"text": "Jam layanan diperpanjang", "unit_id": unit.id,
                                                    "target_date": (now + timedelta(days=30)).date(), "input_id": None}])
             minutes_services.upload_signed_scan(users[ADMIN], minutes, "ba.pdf", b"%PDF-1.4\n")
-        minutes_services.publish_berita_acara(users[ADMIN], published_minutes.berita_acara)
+        minutes_services.publish_minutes(users[ADMIN], published_minutes.minutes)
     # On the open consultation: an input by the org member, a citizen's reply, and a flag on it.
-    from forum import thread_services
+    from forum import input_services
     from forum.models import Flag
     with current_app.test_request_context():
-        forum_input = thread_services.post_input(
+        forum_input = input_services.post_input(
             users[ORG_MEMBER], consultation, title="Perpanjang jam layanan", body="Mohon loket buka sampai sore.",
             organisation_id=users[ORG_MEMBER].approved_organisations[0].id)
-        forum_reply = thread_services.reply(users[CITIZEN], forum_input, body="Setuju, saya juga bekerja siang.")
+        forum_reply = input_services.reply(users[CITIZEN], forum_input, body="Setuju, saya juga bekerja siang.")
     forum_flag = Flag(reply_id=forum_reply.id, user_id=users[CITIZEN].id, reason="Uji")
     db.session.add(forum_flag)
     db.session.commit()
     return {"consultation_slug": "fkp-matrix", "forum_input": forum_input.id, "fkp_input": forum_input.id, "forum_reply": forum_reply.id,
             "forum_flag": forum_flag.id,
             "fkp_document": document.id, "fkp_participant": participant.id, "ba_draft": "ba-draft",
-            "ba_published": "ba-published", "action": published_minutes.berita_acara.agreements[0].action.id}
+            "ba_published": "ba-published", "action": published_minutes.minutes.agreements[0].action.id}
 
 
 def training_world(users):
@@ -300,9 +300,9 @@ MATRIX = [
     ("POST", "forum.register", {"slug": "fkp-matrix"}, signed_in(400)),
     ("POST", "forum.cancel_registration", {"slug": "fkp-matrix"}, signed_in(302)),
     ("POST", "forum.attendance", {"slug": "fkp-matrix", "participant_id": "fkp_participant"}, handlers(400)),
-    # forum: input threads and moderation
+    # forum: inputs and moderation
     ("POST", "forum.post_input", {"slug": "consultation_slug"}, only(ORG_MEMBER, 400)),
-    ("GET", "forum.thread", {"input_id": "forum_input"}, every(200)),
+    ("GET", "forum.input_detail", {"input_id": "forum_input"}, every(200)),
     ("POST", "forum.reply_to_input", {"input_id": "forum_input"}, signed_in(400)),
     ("POST", "forum.support_input", {"input_id": "forum_input"}, signed_in(302)),
     ("POST", "forum.withdraw_support", {"input_id": "forum_input"}, signed_in(302)),  # refused in the service
@@ -315,8 +315,8 @@ MATRIX = [
     ("POST", "forum.hide_reply", {"reply_id": "forum_reply"}, staff(400)),
     ("POST", "forum.unhide_input", {"input_id": "forum_input"}, staff(302)),  # refused in the service: not hidden
     ("POST", "forum.unhide_reply", {"reply_id": "forum_reply"}, staff(302)),
-    ("POST", "forum.lock_thread", {"input_id": "forum_input"}, staff(302)),
-    ("POST", "forum.unlock_thread", {"input_id": "forum_input"}, staff(302)),  # refused in the service: not locked
+    ("POST", "forum.lock_input", {"input_id": "forum_input"}, staff(302)),
+    ("POST", "forum.unlock_input", {"input_id": "forum_input"}, staff(302)),  # refused in the service: not locked
     ("POST", "forum.convert_input", {"input_id": "forum_input"}, staff(400)),
     ("GET", "forum.moderation", {}, staff(200)),
     ("POST", "forum.dismiss_flag", {"flag_id": "forum_flag"}, staff(302)),

@@ -5,7 +5,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import BuildError
 
-from forum import minutes_views, search, thread_views
+from forum import minutes_views, search, input_views
 from training import certificate_services
 
 
@@ -23,10 +23,10 @@ def site_with_only_index_pages():
     lambda: search.consultation_url("musrenbang-2026"),
     lambda: search.input_url(7, "musrenbang-2026"),
     lambda: minutes_views.consultation_url(SimpleNamespace(slug="musrenbang-2026")),
-    lambda: thread_views.consultation_url(SimpleNamespace(slug="musrenbang-2026")),
+    lambda: input_views.consultation_url(SimpleNamespace(slug="musrenbang-2026")),
     lambda: certificate_services._module_url(SimpleNamespace(slug="kode-etik-asn")),
 ], ids=["search.consultation_url", "search.input_url", "minutes_views.consultation_url",
-        "thread_views.consultation_url", "certificate_services._module_url"])
+        "input_views.consultation_url", "certificate_services._module_url"])
 def test_a_link_to_a_missing_page_fails_instead_of_pointing_at_an_index(site_with_only_index_pages, build):
     with pytest.raises(BuildError):
         build()
@@ -35,6 +35,6 @@ def test_a_link_to_a_missing_page_fails_instead_of_pointing_at_an_index(site_wit
 def test_link_helpers_point_at_the_real_pages(in_request):
     assert search.consultation_url("musrenbang-2026") == "/forum/konsultasi/musrenbang-2026"
     assert search.input_url(7, "musrenbang-2026") == "/forum/masukan/7"
-    assert thread_views.consultation_url(SimpleNamespace(slug="a")) == "/forum/konsultasi/a"
+    assert input_views.consultation_url(SimpleNamespace(slug="a")) == "/forum/konsultasi/a"
     assert minutes_views.consultation_url(SimpleNamespace(slug="a")) == "/forum/konsultasi/a"
     assert certificate_services._module_url(SimpleNamespace(slug="kode-etik-asn")).endswith("/pelatihan/modul/kode-etik-asn")

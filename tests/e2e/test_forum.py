@@ -53,11 +53,11 @@ def test_input_response_minutes_and_tracker(page, make_user, make_unit, make_org
     page.get_by_role("button", name="Kirim masukan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(INPUT_TITLE)
     check_a11y(page)
-    thread_url = page.url
+    input_url = page.url
 
     # The host unit answers officially.
     log_in(page, host.email)
-    page.goto(thread_url)
+    page.goto(input_url)
     page.get_by_label("Diterima sebagian").check()
     page.get_by_label("Alasan", exact=True).fill("Loket dibuka sampai pukul 17.00 setiap Selasa dan Kamis mulai bulan depan.")
     page.get_by_role("button", name="Simpan tanggapan resmi").click()
@@ -100,6 +100,6 @@ def test_input_response_minutes_and_tracker(page, make_user, make_unit, make_org
     page.goto("/forum/konsultasi/standar-ktp-el")
     expect(page.get_by_role("main")).to_contain_text(re.compile("Tindak lanjut", re.I))
     check_a11y(page)
-    page.goto(thread_url)
+    page.goto(input_url)
     expect(page.get_by_role("main")).to_contain_text("Diterima sebagian")
     check_a11y(page)

@@ -30,12 +30,12 @@ def save(actor, consultation, now, unit, *, n=2, **overrides):
                   signatories=SIGNATORIES, other_attendees="Budi — Kecamatan Pontianak Kota",
                   agreements=agreement_rows(unit, n))
     values.update(overrides)
-    return services.save_berita_acara(actor, consultation, now=now, **values)
+    return services.save_minutes(actor, consultation, now=now, **values)
 
 
 def publish(actor, consultation, now, unit, *, n=2, **overrides):
-    berita_acara = save(actor, consultation, now, unit, n=n, **overrides)
-    return services.publish_berita_acara(actor, berita_acara, now=now)
+    minutes = save(actor, consultation, now, unit, n=n, **overrides)
+    return services.publish_minutes(actor, minutes, now=now)
 
 
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from core import clock
 from core.extensions import db
-from forum.models import CLOSED, OPEN, BeritaAcara, Consultation
+from forum.models import CLOSED, OPEN, Minutes, Consultation
 
 from .minutes_helpers import held_consultation, save
 
@@ -33,10 +33,10 @@ def test_closing_early_asks_for_confirmation_first(client, login, make_consultat
     assert client.get(close_url).status_code == 403
 
 
-def test_publishing_the_berita_acara_asks_for_confirmation_first(client, login, make_consultation, host, host_unit,
-                                                                 citizen):
+def test_publishing_the_minutes_asks_for_confirmation_first(client, login, make_consultation, host, host_unit,
+                                                            citizen):
     consultation = held_consultation(make_consultation, clock.now())
-    berita_acara = save(host, consultation, clock.now(), host_unit)
+    minutes = save(host, consultation, clock.now(), host_unit)
     publish_url = f"/forum/konsultasi/{consultation.slug}/berita-acara/terbitkan"
     login(host)
     page = client.get(f"/forum/konsultasi/{consultation.slug}/berita-acara").text
@@ -44,9 +44,9 @@ def test_publishing_the_berita_acara_asks_for_confirmation_first(client, login, 
     confirm = client.get(publish_url)
     assert confirm.status_code == 200 and "Terbitkan berita acara?" in confirm.text
     assert publish_url in FORM.findall(confirm.text) and "Ya, terbitkan berita acara" in confirm.text
-    assert db.session.get(BeritaAcara, berita_acara.id).published_at is None
+    assert db.session.get(Minutes, minutes.id).published_at is None
     assert client.post(publish_url).status_code == 302
-    assert db.session.get(BeritaAcara, berita_acara.id).published_at is not None
+    assert db.session.get(Minutes, minutes.id).published_at is not None
     assert client.get(publish_url).status_code == 302
     login(citizen)
     assert client.get(publish_url).status_code == 403

@@ -9,7 +9,7 @@ from core.errors import DomainError, NotAllowed
 from core.extensions import db
 from core.permissions import ASN
 from forum import consultation_services as services
-from forum.models import (CLOSED, COMPLETED, DRAFT, FOLLOW_UP, OPEN, Agreement, BeritaAcara, Consultation,
+from forum.models import (CLOSED, COMPLETED, DRAFT, FOLLOW_UP, OPEN, Agreement, Minutes, Consultation,
                           FollowUpAction)
 from tests.conftest import count_queries
 from tests.forum.conftest import NOW
@@ -192,8 +192,8 @@ def test_the_closing_sweep_is_logged_as_the_system(make_consultation):
 
 
 def _action(consultation, number, status):
-    ba = consultation.berita_acara or BeritaAcara(consultation=consultation, held_at=NOW, place="Aula", summary="-")
-    agreement = Agreement(berita_acara=ba, number=number, text=f"Kesepakatan {number}")
+    ba = consultation.minutes or Minutes(consultation=consultation, held_at=NOW, place="Aula", summary="-")
+    agreement = Agreement(minutes=ba, number=number, text=f"Kesepakatan {number}")
     action = FollowUpAction(agreement=agreement, consultation=consultation, unit_id=consultation.unit_id,
                             target_date=NOW.date(), status=status)
     db.session.add_all([ba, agreement, action])

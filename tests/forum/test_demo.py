@@ -30,18 +30,18 @@ def test_three_consultations_in_three_stages(seeded):
 
     open_ = by_stage[OPEN]
     assert open_.opens_at <= now < open_.closes_at and open_.response_due_at is None
-    assert len(open_.inputs) >= 3 and open_.berita_acara is None
+    assert len(open_.inputs) >= 3 and open_.minutes is None
     assert any(i.response for i in open_.inputs) and any(i.replies for i in open_.inputs)
 
     follow_up = by_stage[FOLLOW_UP]
-    assert follow_up.berita_acara.published_at <= now
-    statuses = [a.action.status for a in follow_up.berita_acara.agreements]
+    assert follow_up.minutes.published_at <= now
+    statuses = [a.action.status for a in follow_up.minutes.agreements]
     assert DONE in statuses and any(s not in FINISHED_ACTION_STATUSES for s in statuses)
-    assert any(a.action.is_overdue(clock.to_local(now).date()) for a in follow_up.berita_acara.agreements)
+    assert any(a.action.is_overdue(clock.to_local(now).date()) for a in follow_up.minutes.agreements)
 
     done = by_stage[COMPLETED]
     assert done.completed_at <= now
-    assert all(a.action.status == DONE for a in done.berita_acara.agreements)
+    assert all(a.action.status == DONE for a in done.minutes.agreements)
 
 
 def test_the_demo_follows_the_rules(seeded):
@@ -50,7 +50,7 @@ def test_the_demo_follows_the_rules(seeded):
         assert consultation.published_at <= consultation.opens_at < consultation.closes_at
         if consultation.stage != OPEN:
             assert consultation.response_due_at > consultation.closes_at
-            assert consultation.meeting_at == consultation.berita_acara.held_at
+            assert consultation.meeting_at == consultation.minutes.held_at
             assert all(p.attendance_marked_at for p in consultation.participants)
             assert any(p.attended for p in consultation.participants)
         assert len({p.stakeholder_category for p in consultation.participants}) >= 3
@@ -60,8 +60,8 @@ def test_the_demo_follows_the_rules(seeded):
             if forum_input.response:
                 assert forum_input.response.responded_by.unit_id == consultation.unit_id
                 assert forum_input.response.responded_by.asn_confirmed_at is not None
-        if consultation.berita_acara:
-            for agreement in consultation.berita_acara.agreements:
+        if consultation.minutes:
+            for agreement in consultation.minutes.agreements:
                 assert agreement.action.consultation_id == consultation.id
                 assert (agreement.action.completed_at is not None) == (agreement.action.status == DONE)
     support_counts = dict(db.session.execute(

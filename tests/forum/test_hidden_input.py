@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from core.extensions import db
 from core.outbox import OutboxMessage
-from forum import notice_services, thread_services
+from forum import notice_services, input_services
 from forum.models import ForumInput, OfficialResponse
 
 from .minutes_helpers import agreement_rows, held_consultation, publish
@@ -30,7 +30,7 @@ def test_a_hidden_inputs_title_leaves_its_trail(app, make_consultation, host, ho
     forum_input = _answered_input(make_consultation, host, host_unit, org_member, now)
     with app.test_request_context():
         assert minutes_services.trail_for_input(forum_input)[0]["text"] == SECRET
-    thread_services.hide(moderator, forum_input, "Kata-kata kasar", now=now)
+    input_services.hide(moderator, forum_input, "Kata-kata kasar", now=now)
     with app.test_request_context():
         trail = minutes_services.trail_for_input(forum_input)
     assert trail[0]["text"] is None and "disembunyikan" in trail[0]["label"]
@@ -46,7 +46,7 @@ def test_no_public_page_shows_a_hidden_title_even_from_the_page_cache(
              f"/forum/konsultasi/{slug}", "/forum/cari?q=kasar"]
     before = {url: client.get(url).get_data(as_text=True) for url in pages}  # fills the page cache
     assert SECRET in before[f"/forum/masukan/{forum_input.id}"]  # shown in the trail while visible
-    thread_services.hide(moderator, forum_input, "Kata-kata kasar", now=now)
+    input_services.hide(moderator, forum_input, "Kata-kata kasar", now=now)
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -57,7 +57,7 @@ def test_no_public_page_shows_a_hidden_title_even_from_the_page_cache(
 def test_no_notice_about_a_hidden_input(app, make_consultation, host, host_unit, org_member, moderator, now):
     forum_input = _answered_input(make_consultation, host, host_unit, org_member, now)
     notice_services.follow(org_member, forum_input=forum_input, now=now)
-    thread_services.hide(moderator, forum_input, "Kata-kata kasar", now=now)
+    input_services.hide(moderator, forum_input, "Kata-kata kasar", now=now)
     with app.test_request_context():
         assert notice_services.notify_response(forum_input) == 0
     db.session.commit()

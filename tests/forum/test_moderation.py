@@ -5,7 +5,7 @@ from complaints.models import Complaint
 from core.audit import AuditEvent
 from core.errors import DomainError, NotAllowed
 from core.extensions import db
-from forum import thread_services as threads
+from forum import input_services
 from forum.models import Flag, ForumInput, ForumReply
 from tests.conftest import count_queries
 
@@ -19,31 +19,31 @@ def consultation(make_consultation):
 
 @pytest.fixture
 def forum_input(org_member, organisation, consultation):
-    return threads.post_input(org_member, consultation, organisation_id=organisation.id, now=NOW,
-                              title="Loket KTP sering tutup", body="Sudah tiga kali loket KTP di kecamatan tutup "
-                                                                  "pada jam layanan tanpa pemberitahuan.")
+    return input_services.post_input(org_member, consultation, organisation_id=organisation.id, now=NOW,
+                                     title="Loket KTP sering tutup", body="Sudah tiga kali loket KTP di kecamatan tutup "
+                                                                         "pada jam layanan tanpa pemberitahuan.")
 
 
 @pytest.fixture
 def reply(forum_input, citizen):
-    return threads.reply(citizen, forum_input, body="Dasar petugas malas semua!", now=NOW)
+    return input_services.reply(citizen, forum_input, body="Dasar petugas malas semua!", now=NOW)
 
 
 # --- flags and hiding -----------------------------------------------------------------------------
 
 def test_anyone_logged_in_flags_a_post_once_while_the_flag_is_open(reply, org_member):
-    threads.flag(org_member, reply, "Menghina petugas.", now=NOW)
+    input_services.flag(org_member, reply, "Menghina petugas.", now=NOW)
     with pytest.raises(DomainError):
-        threads.flag(org_member, reply, "Sekali lagi.", now=NOW)
+        input_services.flag(org_member, reply, "Sekali lagi.", now=NOW)
     with pytest.raises(DomainError) as error:
-        threads.flag(org_member, reply.input, "", now=NOW)
+        input_services.flag(org_member, reply.input, "", now=NOW)
     assert error.value.field == "reason"
     assert db.session.query(Flag).count() == 1
 
 
 def test_a_moderator_hides_a_post_and_the_reason_shows_in_its_place(client, reply, moderator, org_member):
-    flag = threads.flag(org_member, reply, "Menghina petugas.", now=NOW)
-    threads.hide(moderator, reply, "Melanggar tata tertib: ujaran merendahkan.", now=NOW)
+    flag = input_services.flag(org_member, reply, "Menghina petugas.", now=NOW)
+    input_services.hide(moderator, reply, "Melanggar tata tertib: ujaran merendahkan.", now=NOW)
     db.session.refresh(flag)
     assert flag.resolution == "hidden" and flag.resolved_by_id == moderator.id
     event = db.session.query(AuditEvent).filter_by(action="forum.reply_hidden").one()
@@ -54,7 +54,7 @@ def test_a_moderator_hides_a_post_and_the_reason_shows_in_its_place(client, repl
 
 
 def test_a_hidden_input_shows_only_the_reason(client, forum_input, moderator):
-    threads.hide(moderator, forum_input, "Berisi nomor KTP orang lain.", now=NOW)
+    input_services.hide(moderator, forum_input, "Berisi nomor KTP orang lain.", now=NOW)
     page = client.get(f"/forum/masukan/{forum_input.id}").get_data(as_text=True)
     assert "Disembunyikan oleh moderator: Berisi nomor KTP orang lain." in page
     assert "tanpa pemberitahuan" not in page
@@ -64,11 +64,11 @@ def test_a_hidden_input_shows_only_the_reason(client, forum_input, moderator):
 def test_only_moderators_hide_lock_and_convert(request, who, forum_input, reply, in_request):
     actor = request.getfixturevalue(who)
     with pytest.raises(NotAllowed):
-        threads.hide(actor, reply, "Saya tidak suka.", now=NOW)
+        input_services.hide(actor, reply, "Saya tidak suka.", now=NOW)
     with pytest.raises(NotAllowed):
-        threads.lock(actor, forum_input, now=NOW)
+        input_services.lock(actor, forum_input, now=NOW)
     with pytest.raises(NotAllowed):
-        threads.convert_to_complaint(actor, forum_input, category="administrasi_kependudukan", now=NOW)
+        input_services.convert_to_complaint(actor, forum_input, category="administrasi_kependudukan", now=NOW)
     db.session.refresh(reply)
     db.session.refresh(forum_input)
     assert not reply.is_hidden and not forum_input.is_locked and forum_input.complaint_id is None
@@ -85,31 +85,31 @@ def test_non_moderators_get_403_on_the_moderation_routes(client, login, citizen,
 
 
 def test_locking_stops_replies_and_unlocking_allows_them(forum_input, moderator, citizen):
-    threads.lock(moderator, forum_input, now=NOW)
+    input_services.lock(moderator, forum_input, now=NOW)
     with pytest.raises(DomainError):
-        threads.reply(citizen, forum_input, body="Masih bisa?", now=NOW)
-    threads.unlock(moderator, forum_input, now=NOW)
-    threads.reply(citizen, forum_input, body="Sekarang bisa.", now=NOW)
+        input_services.reply(citizen, forum_input, body="Masih bisa?", now=NOW)
+    input_services.unlock(moderator, forum_input, now=NOW)
+    input_services.reply(citizen, forum_input, body="Sekarang bisa.", now=NOW)
     actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)]
     assert actions == ["forum.thread_locked", "forum.thread_unlocked"]
 
 
 def test_the_moderators_queue_lists_open_flags_and_dismissing_removes_them(client, login, moderator, reply, org_member):
-    flag = threads.flag(org_member, reply, "Bahasa kasar.", now=NOW)
+    flag = input_services.flag(org_member, reply, "Bahasa kasar.", now=NOW)
     login(moderator)
     assert "Bahasa kasar." in client.get("/forum/moderasi").get_data(as_text=True)
     assert client.post(f"/forum/laporan/{flag.id}/abaikan").status_code == 302
     assert db.session.get(Flag, flag.id).resolution == "dismissed"
     assert "Bahasa kasar." not in client.get("/forum/moderasi").get_data(as_text=True)
     with pytest.raises(DomainError):
-        threads.dismiss_flag(moderator, db.session.get(Flag, flag.id), now=NOW)
+        input_services.dismiss_flag(moderator, db.session.get(Flag, flag.id), now=NOW)
 
 
 def test_the_moderation_queue_issues_the_same_queries_for_hundreds_of_flags(client, login, moderator, reply,
                                                                            forum_input, make_user):
     people = [make_user() for _ in range(3)]
-    threads.flag(people[0], reply, "Kasar.", now=NOW)
-    threads.flag(people[1], forum_input, "Tidak relevan.", now=NOW)
+    input_services.flag(people[0], reply, "Kasar.", now=NOW)
+    input_services.flag(people[1], forum_input, "Tidak relevan.", now=NOW)
     login(moderator)
     with count_queries() as few:
         assert client.get("/forum/moderasi").status_code == 200
@@ -134,8 +134,8 @@ def test_the_hide_route_needs_a_reason(client, login, moderator, reply):
 
 def test_a_moderator_turns_an_input_into_a_complaint_linked_both_ways(client, moderator, forum_input, org_member,
                                                                      host_unit, in_request):
-    complaint = threads.convert_to_complaint(moderator, forum_input, category="administrasi_kependudukan",
-                                             unit_id=host_unit.id, now=NOW)
+    complaint = input_services.convert_to_complaint(moderator, forum_input, category="administrasi_kependudukan",
+                                                    unit_id=host_unit.id, now=NOW)
     assert complaint.channel == "forum" and complaint.reporter_id == org_member.id
     assert complaint.title == forum_input.title and complaint.description == forum_input.body
     assert complaint.unit_id == host_unit.id and complaint.due_at is not None  # now under the complaint SLA
@@ -143,29 +143,29 @@ def test_a_moderator_turns_an_input_into_a_complaint_linked_both_ways(client, mo
     assert db.session.query(AuditEvent).filter_by(action="forum.input_converted").one().data["code"] == \
         complaint.tracking_code
 
-    thread = client.get(f"/forum/masukan/{forum_input.id}").get_data(as_text=True)
-    assert f"/pengaduan/lacak/{complaint.tracking_code}" in thread
+    html = client.get(f"/forum/masukan/{forum_input.id}").get_data(as_text=True)
+    assert f"/pengaduan/lacak/{complaint.tracking_code}" in html
     track = client.get(f"/pengaduan/lacak/{complaint.tracking_code}").get_data(as_text=True)
     assert "Berasal dari masukan Forum Konsultasi" in track and f"/forum/masukan/{forum_input.id}" in track
 
 
 def test_an_input_is_converted_only_once(moderator, forum_input, in_request):
-    threads.convert_to_complaint(moderator, forum_input, category="lainnya", now=NOW)
+    input_services.convert_to_complaint(moderator, forum_input, category="lainnya", now=NOW)
     with pytest.raises(DomainError):
-        threads.convert_to_complaint(moderator, forum_input, category="lainnya", now=NOW)
+        input_services.convert_to_complaint(moderator, forum_input, category="lainnya", now=NOW)
     assert db.session.query(Complaint).count() == 1
 
 
 def test_a_failed_conversion_leaves_nothing_behind(moderator, forum_input, in_request):
     with pytest.raises(DomainError) as error:
-        threads.convert_to_complaint(moderator, forum_input, category="bukan-kategori", now=NOW)
+        input_services.convert_to_complaint(moderator, forum_input, category="bukan-kategori", now=NOW)
     assert error.value.field == "category"
     db.session.rollback()
     assert db.session.query(Complaint).count() == 0
     assert db.session.get(ForumInput, forum_input.id).complaint_id is None
 
 
-def test_the_conversion_form_on_the_thread_page(client, login, moderator, forum_input, host_unit):
+def test_the_conversion_form_on_the_input_page(client, login, moderator, forum_input, host_unit):
     login(moderator)
     assert "Jadikan pengaduan" in client.get(f"/forum/masukan/{forum_input.id}").get_data(as_text=True)
     response = client.post(f"/forum/masukan/{forum_input.id}/jadikan-pengaduan",
@@ -182,9 +182,9 @@ def test_a_conversion_failing_after_the_complaint_was_written_leaves_nothing_beh
                                                                                   in_request, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
-    monkeypatch.setattr(threads.audit, "record", broken)
+    monkeypatch.setattr(input_services.audit, "record", broken)
     with pytest.raises(RuntimeError):
-        threads.convert_to_complaint(moderator, forum_input, category="lainnya", now=NOW)
+        input_services.convert_to_complaint(moderator, forum_input, category="lainnya", now=NOW)
     db.session.rollback()
     assert db.session.query(Complaint).count() == 0
     assert db.session.get(ForumInput, forum_input.id).complaint_id is None

@@ -1,4 +1,4 @@
-"""Following consultations and threads, e-mail notices through the outbox, idle units."""
+"""Following consultations and inputs, e-mail notices through the outbox, idle units."""
 from datetime import date, timedelta, timezone
 
 import pytest
@@ -8,7 +8,7 @@ from core.errors import NotAllowed, NotFound
 from core.extensions import db
 from core.outbox import EMAIL, OutboxMessage
 from forum import notice_services as notices
-from forum.models import (DRAFT, FOLLOW_UP, IN_PROGRESS, ActionProgress, Agreement, BeritaAcara, Follow,
+from forum.models import (DRAFT, FOLLOW_UP, IN_PROGRESS, ActionProgress, Agreement, Minutes, Follow,
                           FollowUpAction, ForumInput, OfficialResponse)
 
 from .conftest import NOW
@@ -139,7 +139,7 @@ def test_the_follow_button_partial_shows_the_right_action(app, login, client, ci
 
 # --- notices ---------------------------------------------------------------------------------------
 
-def test_an_official_response_is_mailed_once_to_thread_and_consultation_followers(
+def test_an_official_response_is_mailed_once_to_input_and_consultation_followers(
         in_request, make_user, host, citizen, consultation, forum_input, org_member):
     other = make_user(email="lain@example.com")
     notices.follow(citizen, consultation=consultation, now=NOW)
@@ -199,8 +199,8 @@ def test_notify_does_not_commit(in_request, host, citizen, consultation, forum_i
 @pytest.fixture
 def minutes(consultation, forum_input, moderator):
     consultation.stage = FOLLOW_UP
-    ba = BeritaAcara(consultation_id=consultation.id, held_at=NOW, place="Aula DPMPTSP", summary="Rapat berjalan baik.",
-                     signatories=[], published_at=NOW, published_by_id=moderator.id)
+    ba = Minutes(consultation_id=consultation.id, held_at=NOW, place="Aula DPMPTSP", summary="Rapat berjalan baik.",
+                 signatories=[], published_at=NOW, published_by_id=moderator.id)
     ba.agreements = [Agreement(number=1, text="Syarat surat domisili dihapus.", input_id=forum_input.id),
                      Agreement(number=2, text="Loket prioritas untuk disabilitas.")]
     db.session.add(ba)
@@ -213,7 +213,7 @@ def minutes(consultation, forum_input, moderator):
     return ba
 
 
-def test_published_minutes_are_mailed_to_consultation_and_thread_followers(
+def test_published_minutes_are_mailed_to_consultation_and_input_followers(
         in_request, make_user, citizen, org_member, consultation, forum_input, minutes):
     bystander = make_user(email="bystander@example.com")
     notices.follow(citizen, consultation=consultation, now=NOW)
@@ -241,7 +241,7 @@ def test_an_action_change_is_mailed_to_followers(in_request, host, citizen, org_
     db.session.add(ActionProgress(action=first, note="Draf revisi SOP disusun.", status=IN_PROGRESS, author_id=host.id,
                                   created_at=first.updated_at))
     db.session.flush()
-    assert notices.notify_action(first) == 2  # the thread it answers is followed too
+    assert notices.notify_action(first) == 2  # the input it answers is followed too
     assert notices.notify_action(second) == 1
     assert notices.notify_action(first) == 0
     db.session.commit()

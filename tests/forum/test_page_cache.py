@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from core import page_cache
 from core.extensions import db
-from forum import thread_services as threads
+from forum import input_services
 from forum.models import ForumInput
 
 from tests.conftest import NOW, count_queries
@@ -23,8 +23,8 @@ def consultation(make_consultation):
 
 @pytest.fixture
 def forum_input(org_member, organisation, consultation):
-    return threads.post_input(org_member, consultation, title="Jam layanan terlalu pendek",
-                              body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
+    return input_services.post_input(org_member, consultation, title="Jam layanan terlalu pendek",
+                                     body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
 
 
 def queries(client, url):
@@ -34,9 +34,9 @@ def queries(client, url):
     return len(statements), response
 
 
-@pytest.mark.parametrize("url", ["/forum/", "/forum/konsultasi/konsultasi-1", "/forum/tindak-lanjut", "thread"])
+@pytest.mark.parametrize("url", ["/forum/", "/forum/konsultasi/konsultasi-1", "/forum/tindak-lanjut", "input"])
 def test_a_second_anonymous_visit_is_served_from_the_cache_with_one_query(client, forum_input, url):
-    url = f"/forum/masukan/{forum_input.id}" if url == "thread" else url
+    url = f"/forum/masukan/{forum_input.id}" if url == "input" else url
     first, page = queries(client, url)
     again, cached = queries(client, url)
     assert first <= 10
@@ -47,9 +47,9 @@ def test_a_second_anonymous_visit_is_served_from_the_cache_with_one_query(client
 def test_a_committed_change_shows_on_the_next_anonymous_visit(client, forum_input, org_member, moderator):
     url = f"/forum/masukan/{forum_input.id}"
     client.get(url)
-    threads.reply(org_member, forum_input, body="Balasan yang baru saja dikirim", now=NOW)
+    input_services.reply(org_member, forum_input, body="Balasan yang baru saja dikirim", now=NOW)
     assert "Balasan yang baru saja dikirim" in client.get(url).text
-    threads.hide(moderator, forum_input, "Berisi data pribadi", now=NOW)
+    input_services.hide(moderator, forum_input, "Berisi data pribadi", now=NOW)
     assert "Berisi data pribadi" in client.get(url).text
 
 
@@ -74,7 +74,7 @@ def test_a_rolled_back_change_leaves_the_revision_and_the_page_alone(client, for
 def test_one_transaction_bumps_the_revision_once(forum_input, org_member):
     before = page_cache.revision("forum")
     with count_queries() as statements:
-        threads.reply(org_member, forum_input, body="Satu balasan", now=NOW)
+        input_services.reply(org_member, forum_input, body="Satu balasan", now=NOW)
     assert page_cache.revision("forum") == before + 1
     assert sum("content_revision" in s for s in statements) == 1
 

@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import count_queries
 from core.extensions import db
 from forum import minutes_services as services
-from forum.models import CANCELLED, DONE, FOLLOW_UP, IN_PROGRESS, PLANNED, Agreement, BeritaAcara, FollowUpAction
+from forum.models import CANCELLED, DONE, FOLLOW_UP, IN_PROGRESS, PLANNED, Agreement, Minutes, FollowUpAction
 
 TODAY = date(2026, 11, 2)
 
@@ -19,11 +19,11 @@ def many_actions(make_consultation, host_unit, other_unit):
     host_id, other_id = host_unit.id, other_unit.id
     for c in range(10):
         consultation = make_consultation(stage=FOLLOW_UP, unit=host_unit if c % 2 else other_unit)
-        berita_acara = BeritaAcara(consultation=consultation, held_at=moment, place="Aula", summary="Ringkasan",
-                                   signatories=[{"name": "A"}], published_at=moment)
-        db.session.add(berita_acara)
+        minutes = Minutes(consultation=consultation, held_at=moment, place="Aula", summary="Ringkasan",
+                          signatories=[{"name": "A"}], published_at=moment)
+        db.session.add(minutes)
         for n in range(1, 31):
-            agreement = Agreement(berita_acara=berita_acara, number=n, text=f"Kesepakatan {c}-{n}")
+            agreement = Agreement(minutes=minutes, number=n, text=f"Kesepakatan {c}-{n}")
             db.session.add(agreement)
             db.session.add(FollowUpAction(agreement=agreement, consultation=consultation,
                                           unit_id=host_id if n % 3 else other_id,

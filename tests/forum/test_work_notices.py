@@ -12,7 +12,7 @@ from core.extensions import db
 from core.outbox import EMAIL, OutboxMessage
 from core.permissions import MODERATOR
 from core.worker import SWEEPS
-from forum import thread_services
+from forum import input_services
 
 from .conftest import NOW, WIB
 
@@ -26,8 +26,8 @@ def mails(prefix=""):
 
 @pytest.fixture
 def forum_input(make_consultation, org_member, organisation):
-    return thread_services.post_input(org_member, make_consultation(), title="Loket tutup terlalu cepat",
-                                      body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
+    return input_services.post_input(org_member, make_consultation(), title="Loket tutup terlalu cepat",
+                                     body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def second_moderator(make_user):
 
 
 def test_every_moderator_is_told_of_a_new_flag(app, forum_input, citizen, moderator, second_moderator):
-    thread_services.flag(citizen, forum_input, "Isinya menyerang pribadi", now=NOW)
+    input_services.flag(citizen, forum_input, "Isinya menyerang pribadi", now=NOW)
     sent = mails("forum-flag:")
     assert sorted(m.payload["to"] for m in sent) == ["moderator2@example.com", "moderator@example.com"]
     assert "Isinya menyerang pribadi" in sent[0].payload["body"] and "/forum/moderasi" in sent[0].payload["body"]
@@ -63,9 +63,9 @@ def test_a_daily_digest_gathers_the_notices_and_leaves_once_a_day(app, monkeypat
     monkeypatch.setitem(app.config, "NOTICE_DIGEST_HOUR", 7)
     moderator.notice_frequency = notices.DAILY
     db.session.commit()
-    thread_services.flag(citizen, forum_input, "Menyerang pribadi", now=NOW)
+    input_services.flag(citizen, forum_input, "Menyerang pribadi", now=NOW)
     other = make_user(email="lain@example.com")
-    thread_services.flag(other, forum_input, "Iklan jualan", now=NOW + timedelta(minutes=5))
+    input_services.flag(other, forum_input, "Iklan jualan", now=NOW + timedelta(minutes=5))
     account_services.register_organisation(
         citizen, name="Komunitas Difabel Kota", kind="komunitas", registration_number=None, description="Uji",
         address=None, email="difabel@example.com", phone=None, website=None, document=DEED,
@@ -86,7 +86,7 @@ def test_a_daily_digest_gathers_the_notices_and_leaves_once_a_day(app, monkeypat
 
     # a notice after today's digest waits for tomorrow's
     third = make_user(email="ketiga@example.com")
-    thread_services.flag(third, forum_input, "Spam lagi", now=tomorrow + timedelta(hours=1))
+    input_services.flag(third, forum_input, "Spam lagi", now=tomorrow + timedelta(hours=1))
     assert notices.send_digests(tomorrow + timedelta(hours=12)) == 0
     assert notices.send_digests(tomorrow + timedelta(days=1)) == 1
     assert [m.key for m in mails("digest:")] == [f"digest:{moderator.id}:2026-11-03", f"digest:{moderator.id}:2026-11-04"]
@@ -95,7 +95,7 @@ def test_a_daily_digest_gathers_the_notices_and_leaves_once_a_day(app, monkeypat
 def test_a_digest_already_sent_by_another_worker_is_not_sent_again(app, forum_input, citizen, moderator):
     moderator.notice_frequency = notices.DAILY
     db.session.commit()
-    thread_services.flag(citizen, forum_input, "Menyerang pribadi", now=NOW)
+    input_services.flag(citizen, forum_input, "Menyerang pribadi", now=NOW)
     tomorrow = datetime(2026, 11, 3, 8, 0, tzinfo=WIB)
     # another worker queued this person's digest for the day a moment ago
     db.session.add(OutboxMessage(kind=EMAIL, key=f"digest:{moderator.id}:2026-11-03", payload={"to": "x"}))

@@ -1,4 +1,4 @@
-"""Pages of the input threads: posting, the thread page, supports, official responses, moderation."""
+"""Pages of the inputs: posting, the input page, supports, official responses, moderation."""
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,8 +13,8 @@ from core.permissions import permission_required
 from core.web import REFUSED, page_number, perform, run_for_form
 
 from . import bp, consultation_services, minutes_services
-from . import thread_services as services
-from .thread_forms import ConvertForm, EditForm, FlagForm, HideForm, InputForm, ReplyForm, ResponseForm
+from . import input_services as services
+from .input_forms import ConvertForm, EditForm, FlagForm, HideForm, InputForm, ReplyForm, ResponseForm
 
 
 def _forum_limit():
@@ -30,8 +30,8 @@ def consultation_url(consultation):
     return url_for("forum.consultation", slug=consultation.slug)
 
 
-def thread_url(forum_input, **kwargs):
-    return url_for("forum.thread", input_id=forum_input.id, **kwargs)
+def input_url(forum_input, **kwargs):
+    return url_for("forum.input_detail", input_id=forum_input.id, **kwargs)
 
 
 # --- the post-input form on the consultation page ------------------------------------------------
@@ -48,7 +48,7 @@ def input_form(consultation, formdata=None):
 
 
 @bp.app_context_processor
-def _thread_helpers():
+def _input_helpers():
     def input_form_for(consultation):
         """The form for the consultation page's partial, or None when this visitor may not post now."""
         if not (current_user.is_authenticated and permissions.can(current_user, "forum.post_input", consultation)
@@ -60,7 +60,7 @@ def _thread_helpers():
         return consultation_services.input_open(consultation, clock.now())
 
     return {"input_form_for": input_form_for, "input_window_open": input_window_open,
-            "forum_thread_url": thread_url}
+            "forum_input_url": input_url}
 
 
 @bp.post("/konsultasi/<slug>/masukan")
@@ -76,13 +76,13 @@ def post_input(slug):
             organisation_id=form.organisation_id.data), form)
         if forum_input is not REFUSED:
             flash(_("Masukan Anda terkirim."), "success")
-            return redirect(thread_url(forum_input))
-    return render_template("forum/thread_new_input.html", consultation=consultation, form=form,
+            return redirect(input_url(forum_input))
+    return render_template("forum/input_new.html", consultation=consultation, form=form,
                            consultation_url=consultation_url(consultation),
                            is_open=consultation_services.input_open(consultation, clock.now())), 400
 
 
-# --- the thread page ------------------------------------------------------------------------------
+# --- the input page ------------------------------------------------------------------------------
 
 def _visible_input(input_id):
     forum_input = services.get_input(input_id)
@@ -91,7 +91,7 @@ def _visible_input(input_id):
     return forum_input
 
 
-def thread_page(forum_input, status=200, page_errors=(), **forms):
+def input_detail_page(forum_input, status=200, page_errors=(), **forms):
     """The input, its pinned official response, the replies and the tools each visitor may use."""
     now = clock.now()
     user = current_user._get_current_object() if current_user.is_authenticated else None
@@ -129,8 +129,8 @@ def thread_page(forum_input, status=200, page_errors=(), **forms):
 
 @bp.get("/masukan/<int:input_id>")
 @cached_for_visitors("forum")
-def thread(input_id):
-    return thread_page(_visible_input(input_id))
+def input_detail(input_id):
+    return input_detail_page(_visible_input(input_id))
 
 
 def _errors(form):
@@ -138,16 +138,16 @@ def _errors(form):
 
 
 def _step(forum_input, action, success, *, form=None, form_name=None, anchor=None):
-    """Run one change from its form; on bad input show the thread page with the errors (400)."""
+    """Run one change from its form; on bad input show the input page with the errors (400)."""
     form = form or ActionForm()
     if not form.validate_on_submit():
         if form_name:
-            return thread_page(forum_input, 400, **{form_name: form})
-        return thread_page(forum_input, 400, page_errors=_errors(form) or [_("Permintaan tidak lengkap.")])
+            return input_detail_page(forum_input, 400, **{form_name: form})
+        return input_detail_page(forum_input, 400, page_errors=_errors(form) or [_("Permintaan tidak lengkap.")])
     perform(lambda: action(form), success=success, form=form if form_name else None)
     if form.errors:  # the refusal names one of the form's fields
-        return thread_page(forum_input, 400, **{form_name: form})
-    return redirect(thread_url(forum_input, _anchor=anchor) if anchor else thread_url(forum_input))
+        return input_detail_page(forum_input, 400, **{form_name: form})
+    return redirect(input_url(forum_input, _anchor=anchor) if anchor else input_url(forum_input))
 
 
 @bp.post("/masukan/<int:input_id>/balas")
@@ -272,7 +272,7 @@ def unhide_reply(reply_id):
 
 @bp.post("/masukan/<int:input_id>/kunci")
 @login_required
-def lock_thread(input_id):
+def lock_input(input_id):
     forum_input = _visible_input(input_id)
     permissions.require(current_user, "forum.moderate", forum_input)
     return _step(forum_input, lambda f: services.lock(_user(), forum_input), _("Utas dikunci."))
@@ -280,7 +280,7 @@ def lock_thread(input_id):
 
 @bp.post("/masukan/<int:input_id>/buka-kunci")
 @login_required
-def unlock_thread(input_id):
+def unlock_input(input_id):
     forum_input = _visible_input(input_id)
     permissions.require(current_user, "forum.moderate", forum_input)
     return _step(forum_input, lambda f: services.unlock(_user(), forum_input), _("Kunci utas dibuka."))

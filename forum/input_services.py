@@ -1,4 +1,4 @@
-"""Input threads: inputs, replies, supports, official responses, moderation.
+"""Inputs: inputs, replies, supports, official responses, moderation.
 
 Each function checks the permission and the rule, writes the change (and the audit event for
 staff actions) and commits once. A refused operation raises NotAllowed or DomainError with a
@@ -63,7 +63,7 @@ def get_flag(flag_id):
     return flag
 
 
-def thread_of(post):
+def input_of(post):
     return post if isinstance(post, ForumInput) else post.input
 
 
@@ -99,7 +99,7 @@ def input_page(consultation, page=None, per_page=None):
 
 
 def reply_page(forum_input, page=1, per_page=None):
-    """A thread's replies, oldest first, with their authors loaded."""
+    """An input's replies, oldest first, with their authors loaded."""
     query = (select(ForumReply).options(selectinload(ForumReply.author))
              .where(ForumReply.input_id == forum_input.id).order_by(ForumReply.created_at, ForumReply.id))
     return db.paginate(query, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
@@ -195,7 +195,7 @@ def post_input(actor, consultation, *, title, body, organisation_id=None, now=No
 
 
 def reply(actor, forum_input, *, body, now=None):
-    """Reply to an input: not on a locked or hidden thread, not after the consultation is completed."""
+    """Reply to an input: not on a locked or hidden input, not after the consultation is completed."""
     permissions.require(actor, "forum.reply", forum_input)
     now = now or clock.now()
     if forum_input.is_locked:
@@ -219,7 +219,7 @@ def edit_post(actor, post, *, body, title=None, now=None):
     if now >= edit_deadline(post):
         raise DomainError(_("Tulisan hanya dapat diubah dalam %(n)s menit setelah dikirim.",
                             n=current_app.config["FORUM_EDIT_MINUTES"]))
-    if thread_of(post).is_locked:
+    if input_of(post).is_locked:
         raise DomainError(_("Utas ini dikunci moderator; tulisan di dalamnya tidak dapat diubah."))
     if isinstance(post, ForumInput):
         post.body = _text(body, "body", minimum=BODY_MIN, maximum=BODY_MAX, label_missing=_("Tuliskan isi masukan."))
@@ -378,12 +378,13 @@ def dismiss_flag(actor, item, *, now=None):
 
 
 def lock(actor, forum_input, *, now=None):
-    """A moderator locks a thread: no new replies or edits."""
+    """A moderator locks an input: no new replies or edits."""
     permissions.require(actor, "forum.moderate", forum_input)
     now = now or clock.now()
     if forum_input.is_locked:
         raise DomainError(_("Utas ini sudah dikunci."))
     forum_input.locked_at, forum_input.locked_by_id = now, actor.id
+    # The audit codes are stored: they keep their old word ("thread" = an input).
     audit.record(actor, "forum.thread_locked", forum_input, now=now)
     db.session.commit()
 
@@ -394,7 +395,7 @@ def unlock(actor, forum_input, *, now=None):
     if not forum_input.is_locked:
         raise DomainError(_("Utas ini tidak dikunci."))
     forum_input.locked_at = forum_input.locked_by_id = None
-    audit.record(actor, "forum.thread_unlocked", forum_input, now=now)
+    audit.record(actor, "forum.thread_unlocked", forum_input, now=now)  # stored code, see lock()
     db.session.commit()
 
 

@@ -1,4 +1,4 @@
-"""Forms of the input threads: input, reply, edit, official response, flag, hide, conversion."""
+"""Forms of the inputs: input, reply, edit, official response, flag, hide, conversion."""
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional

@@ -1,4 +1,4 @@
-"""Input threads: who posts input and when, replies, edits within the window, supports, bounded pages."""
+"""Inputs: who posts input and when, replies, edits within the window, supports, bounded pages."""
 from datetime import timedelta
 
 import pytest
@@ -9,7 +9,7 @@ from core import permissions
 from core.errors import DomainError, NotAllowed
 from core.permissions import CITIZEN, MODERATOR
 from core.extensions import db
-from forum import thread_services as threads
+from forum import input_services
 from forum.models import CLOSED, COMPLETED, Flag, ForumInput, ForumReply, Support
 from tests.conftest import count_queries
 
@@ -20,7 +20,7 @@ def post(actor, consultation, organisation=None, now=NOW, **fields):
     values = dict(title="Persyaratan izin usaha terlalu banyak",
                   body="Mohon jumlah dokumen persyaratan dikurangi; banyak yang sudah ada di OSS.")
     values.update(fields)
-    return threads.post_input(actor, consultation, organisation_id=organisation.id if organisation else None,
+    return input_services.post_input(actor, consultation, organisation_id=organisation.id if organisation else None,
                               now=now, **values)
 
 
@@ -97,7 +97,7 @@ def test_a_moderator_posts_only_for_their_organisation_even_where_citizens_may(m
 @pytest.mark.parametrize("allow_citizen_input", [False, True])
 def test_the_input_form_offers_what_the_rule_allows(client, login, org_member, organisation, make_consultation,
                                                     allow_citizen_input, monkeypatch):
-    monkeypatch.setattr(threads.clock, "now", lambda: NOW)
+    monkeypatch.setattr(input_services.clock, "now", lambda: NOW)
     consultation = make_consultation(allow_citizen_input=allow_citizen_input)
     login(org_member)
     page = client.get(f"/forum/konsultasi/{consultation.slug}").get_data(as_text=True)
@@ -120,9 +120,9 @@ def test_nobody_posts_for_an_organisation_they_do_not_belong_to(org_member, cons
     assert error.value.field == "organisation_id"
 
 
-def test_the_post_form_on_the_consultation_page_creates_the_thread(client, login, org_member, organisation,
+def test_the_post_form_on_the_consultation_page_creates_the_input(client, login, org_member, organisation,
                                                                    consultation, monkeypatch):
-    monkeypatch.setattr(threads.clock, "now", lambda: NOW)
+    monkeypatch.setattr(input_services.clock, "now", lambda: NOW)
     login(org_member)
     response = client.post(f"/forum/konsultasi/{consultation.slug}/masukan", data={
         "organisation_id": organisation.id, "title": "Loket pengaduan tutup terlalu cepat",
@@ -133,7 +133,7 @@ def test_the_post_form_on_the_consultation_page_creates_the_thread(client, login
 
 
 def test_a_bad_input_form_shows_its_errors(client, login, org_member, organisation, consultation, monkeypatch):
-    monkeypatch.setattr(threads.clock, "now", lambda: NOW)
+    monkeypatch.setattr(input_services.clock, "now", lambda: NOW)
     login(org_member)
     response = client.post(f"/forum/konsultasi/{consultation.slug}/masukan",
                            data={"organisation_id": organisation.id, "title": "", "body": ""})
@@ -142,7 +142,7 @@ def test_a_bad_input_form_shows_its_errors(client, login, org_member, organisati
 
 
 def test_the_input_forms_link_to_the_privacy_page(client, login, org_member, organisation, consultation, monkeypatch):
-    monkeypatch.setattr(threads.clock, "now", lambda: NOW)
+    monkeypatch.setattr(input_services.clock, "now", lambda: NOW)
     login(org_member)
     page = client.get(f"/forum/konsultasi/{consultation.slug}").get_data(as_text=True)
     form = page[page.index('id="judul-kirim-masukan"'):]
@@ -163,55 +163,55 @@ def test_a_citizen_cannot_post_through_the_web_by_default(client, login, citizen
 # --- replies --------------------------------------------------------------------------------------
 
 def test_others_reply_and_the_count_follows(forum_input, citizen):
-    threads.reply(citizen, forum_input, body="Setuju, saya juga mengalaminya.", now=NOW)
-    threads.reply(citizen, forum_input, body="Tambahan: di kecamatan juga sama.", now=NOW)
+    input_services.reply(citizen, forum_input, body="Setuju, saya juga mengalaminya.", now=NOW)
+    input_services.reply(citizen, forum_input, body="Tambahan: di kecamatan juga sama.", now=NOW)
     db.session.refresh(forum_input)
     assert forum_input.reply_count == 2
 
 
-def test_no_reply_on_a_locked_thread_or_a_completed_consultation(forum_input, citizen, moderator, make_consultation,
+def test_no_reply_on_a_locked_input_or_a_completed_consultation(forum_input, citizen, moderator, make_consultation,
                                                                  org_member, organisation):
-    threads.lock(moderator, forum_input, now=NOW)
+    input_services.lock(moderator, forum_input, now=NOW)
     with pytest.raises(DomainError):
-        threads.reply(citizen, forum_input, body="Masih boleh?", now=NOW)
+        input_services.reply(citizen, forum_input, body="Masih boleh?", now=NOW)
     done = make_consultation()
     other = post(org_member, done, organisation)
     done.stage = COMPLETED
     db.session.commit()
     with pytest.raises(DomainError):
-        threads.reply(citizen, other, body="Terlambat", now=NOW)
+        input_services.reply(citizen, other, body="Terlambat", now=NOW)
     assert db.session.query(ForumReply).count() == 0
 
 
 def test_an_unverified_account_cannot_reply(forum_input, make_user):
     with pytest.raises(NotAllowed):
-        threads.reply(make_user(verified=False), forum_input, body="Halo semua", now=NOW)
+        input_services.reply(make_user(verified=False), forum_input, body="Halo semua", now=NOW)
 
 
 # --- editing --------------------------------------------------------------------------------------
 
 def test_authors_edit_their_posts_within_the_edit_window(app, forum_input, org_member, citizen):
     minutes = app.config["FORUM_EDIT_MINUTES"]
-    threads.edit_post(org_member, forum_input, title="Judul yang diperbaiki", body="Isi yang sudah diperbaiki.",
+    input_services.edit_post(org_member, forum_input, title="Judul yang diperbaiki", body="Isi yang sudah diperbaiki.",
                       now=NOW + timedelta(minutes=minutes - 1))
     assert forum_input.title == "Judul yang diperbaiki" and forum_input.edited_at is not None
     with pytest.raises(DomainError):
-        threads.edit_post(org_member, forum_input, body="Terlambat diubah sekali.", now=NOW + timedelta(minutes=minutes))
-    answer = threads.reply(citizen, forum_input, body="Balasan pertama", now=NOW)
-    threads.edit_post(citizen, answer, body="Balasan yang diperbaiki", now=NOW + timedelta(minutes=5))
+        input_services.edit_post(org_member, forum_input, body="Terlambat diubah sekali.", now=NOW + timedelta(minutes=minutes))
+    answer = input_services.reply(citizen, forum_input, body="Balasan pertama", now=NOW)
+    input_services.edit_post(citizen, answer, body="Balasan yang diperbaiki", now=NOW + timedelta(minutes=5))
     with pytest.raises(DomainError):
-        threads.edit_post(citizen, answer, body="Lagi", now=NOW + timedelta(minutes=minutes + 1))
+        input_services.edit_post(citizen, answer, body="Lagi", now=NOW + timedelta(minutes=minutes + 1))
     db.session.refresh(answer)
     assert answer.body == "Balasan yang diperbaiki"
 
 
 def test_only_the_author_edits(forum_input, citizen):
     with pytest.raises(NotAllowed):
-        threads.edit_post(citizen, forum_input, body="Bukan tulisan saya.", now=NOW)
+        input_services.edit_post(citizen, forum_input, body="Bukan tulisan saya.", now=NOW)
 
 
 def test_the_edit_route_changes_the_post(client, login, forum_input, org_member, monkeypatch):
-    monkeypatch.setattr(threads.clock, "now", lambda: NOW + timedelta(minutes=1))
+    monkeypatch.setattr(input_services.clock, "now", lambda: NOW + timedelta(minutes=1))
     login(org_member)
     response = client.post(f"/forum/masukan/{forum_input.id}/ubah", data={"body": "Isi baru yang lebih jelas."})
     assert response.status_code == 302
@@ -221,31 +221,31 @@ def test_the_edit_route_changes_the_post(client, login, forum_input, org_member,
 # --- supports -------------------------------------------------------------------------------------
 
 def test_support_once_and_withdraw(forum_input, citizen, host):
-    threads.support(citizen, forum_input, now=NOW)
+    input_services.support(citizen, forum_input, now=NOW)
     with pytest.raises(DomainError):
-        threads.support(citizen, forum_input, now=NOW)
-    threads.support(host, forum_input, now=NOW)
+        input_services.support(citizen, forum_input, now=NOW)
+    input_services.support(host, forum_input, now=NOW)
     db.session.refresh(forum_input)
     assert forum_input.support_count == 2
-    threads.withdraw_support(citizen, forum_input)
+    input_services.withdraw_support(citizen, forum_input)
     with pytest.raises(DomainError):
-        threads.withdraw_support(citizen, forum_input)
+        input_services.withdraw_support(citizen, forum_input)
     db.session.refresh(forum_input)
     assert forum_input.support_count == 1
     assert db.session.query(Support).count() == 1
 
 
 def test_a_support_racing_past_the_check_is_stopped_by_the_unique_constraint(forum_input, citizen, monkeypatch):
-    threads.support(citizen, forum_input, now=NOW)
+    input_services.support(citizen, forum_input, now=NOW)
     # The second request checked before the first committed: only the constraint can stop it.
-    monkeypatch.setattr(threads, "has_supported", lambda user, item: False)
+    monkeypatch.setattr(input_services, "has_supported", lambda user, item: False)
     with pytest.raises(DomainError):
-        threads.support(citizen, forum_input, now=NOW)
+        input_services.support(citizen, forum_input, now=NOW)
     db.session.refresh(forum_input)
     assert forum_input.support_count == 1
 
 
-def test_support_buttons_on_the_thread_page(client, login, forum_input, citizen):
+def test_support_buttons_on_the_input_page(client, login, forum_input, citizen):
     login(citizen)
     assert client.post(f"/forum/masukan/{forum_input.id}/dukung").status_code == 302
     page = client.get(f"/forum/masukan/{forum_input.id}").get_data(as_text=True)
@@ -279,16 +279,16 @@ def test_the_input_list_issues_the_same_queries_for_hundreds_of_inputs(app, cons
         with app.test_request_context(f"/forum/konsultasi/{consultation.slug}"):
             with count_queries() as statements:
                 html = render_template("forum/_input_list.html", consultation=consultation,
-                                       inputs_page=threads.input_page(consultation))
+                                       inputs_page=input_services.input_page(consultation))
         return len(statements), html
 
     items = _bulk_inputs(consultation, [org_member, citizen], organisation, 5)
-    threads.respond(host, items[0], disposition="diterima", reason="Akan kami masukkan ke rancangan.", now=NOW)
+    input_services.respond(host, items[0], disposition="diterima", reason="Akan kami masukkan ke rancangan.", now=NOW)
     small, _ = render_queries()
     more_authors = [make_user() for _ in range(10)]
     inputs = _bulk_inputs(consultation, more_authors, organisation, 300)
     for item in inputs[:40]:
-        db.session.add(threads.OfficialResponse(input_id=item.id, unit_id=consultation.unit_id, disposition="dipertimbangkan",
+        db.session.add(input_services.OfficialResponse(input_id=item.id, unit_id=consultation.unit_id, disposition="dipertimbangkan",
                                                 reason="Sedang dikaji.", responded_by_id=host.id, created_at=NOW,
                                                 updated_at=NOW))
     db.session.commit()
@@ -297,9 +297,9 @@ def test_the_input_list_issues_the_same_queries_for_hundreds_of_inputs(app, cons
     assert "305" in html
 
 
-def test_the_thread_page_issues_the_same_queries_for_hundreds_of_replies(client, login, forum_input, make_user,
+def test_the_input_page_issues_the_same_queries_for_hundreds_of_replies(client, login, forum_input, make_user,
                                                                         moderator, host):
-    threads.respond(host, forum_input, disposition="diterima_sebagian", reason="Sebagian kami terima.", now=NOW)
+    input_services.respond(host, forum_input, disposition="diterima_sebagian", reason="Sebagian kami terima.", now=NOW)
 
     def page_queries():
         with count_queries() as statements:
@@ -309,8 +309,8 @@ def test_the_thread_page_issues_the_same_queries_for_hundreds_of_replies(client,
 
     people = [make_user() for _ in range(3)]
     for i in range(3):
-        threads.reply(people[i], forum_input, body=f"Balasan {i}", now=NOW)
-    threads.flag(people[0], forum_input.replies[0], "Tidak relevan", now=NOW)
+        input_services.reply(people[i], forum_input, body=f"Balasan {i}", now=NOW)
+    input_services.flag(people[0], forum_input.replies[0], "Tidak relevan", now=NOW)
     login(moderator)
     small = page_queries()
     people += [make_user() for _ in range(20)]
@@ -325,7 +325,7 @@ def test_the_thread_page_issues_the_same_queries_for_hundreds_of_replies(client,
 
 def test_the_consultation_page_lists_inputs_and_offers_the_form(client, login, forum_input, org_member, organisation,
                                                                consultation, monkeypatch):
-    monkeypatch.setattr(threads.clock, "now", lambda: NOW)
+    monkeypatch.setattr(input_services.clock, "now", lambda: NOW)
     login(org_member)
     page = client.get(f"/forum/konsultasi/{consultation.slug}").get_data(as_text=True)
     assert forum_input.title in page and organisation.name in page
