@@ -11,7 +11,7 @@ from core.extensions import db
 from core.outbox import EMAIL, OutboxMessage
 from core.permissions import CITIZEN
 from core.worker import SWEEPS
-from forum.models import DONE, FOLLOW_UP, OPEN, PLANNED, Agreement, BeritaAcara, Consultation, FollowUpAction
+from forum.models import DONE, FOLLOW_UP, OPEN, PLANNED, Agreement, Consultation, FollowUpAction, Minutes
 from scorecard import follow_services as following
 from scorecard.models import Follow
 
@@ -51,11 +51,11 @@ def consultation(unit, title, published_at, stage=OPEN, slug=None):
 
 
 def action(cons, target, status=PLANNED, number=1, completed_at=None):
-    ba = cons.berita_acara or BeritaAcara(consultation=cons, held_at=NOW - timedelta(days=30), place="Aula", summary="-")
-    agreement = Agreement(berita_acara=ba, number=number, text=f"Kesepakatan {number}")
+    minutes = cons.minutes or Minutes(consultation=cons, held_at=NOW - timedelta(days=30), place="Aula", summary="-")
+    agreement = Agreement(minutes=minutes, number=number, text=f"Kesepakatan {number}")
     row = FollowUpAction(agreement=agreement, consultation=cons, unit_id=cons.unit_id, target_date=target,
                          status=status, completed_at=completed_at)
-    db.session.add_all([ba, agreement, row])
+    db.session.add_all([minutes, agreement, row])
     db.session.commit()
     return row
 
