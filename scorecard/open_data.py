@@ -14,20 +14,18 @@ gets a leading apostrophe.
 Only numbers leave the aggregates, so no complaint's content, title or reporter (rahasia or not)
 can appear in any of these files.
 """
-import csv
 import hashlib
-import io
 import json
 
 from flask import current_app
 
+from core import csv_export
+from core.csv_export import BOM  # noqa: F401  (the data dictionary says whether files carry it)
 from core.i18n import lazy_gettext as _l
 
 from . import measures
 from .measures import FAMILIES, FAMILY_ORDER, MEASURES
 
-BOM = "\ufeff"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # The columns that describe the unit, before the measures (name: meaning).
 UNIT_COLUMNS = {
@@ -86,23 +84,10 @@ def result_cells(card, measure):
     return cells
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def to_csv(header, rows):
-    """CSV text with the byte-order mark, a header row and one row per dict."""
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(_plain(row.get(name))) for name in header])
-    return out.getvalue()
+    """CSV text with the byte-order mark (Excel then reads the unit names right), a header row and
+    one row per dict."""
+    return csv_export.to_csv(header, ([_plain(row.get(name)) for name in header] for row in rows), bom=True)
 
 
 def units_csv(rows):

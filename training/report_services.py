@@ -4,15 +4,13 @@
 its active, confirmed ASN accounts. Every figure is an aggregate (GROUP BY) over the units of one
 page, so a page costs the same few queries however many people and attempts there are.
 """
-import csv
-import io
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import Unit, User
-from core import audit, clock, permissions
+from core import audit, clock, csv_export, permissions
 from core.errors import DomainError
 from core.extensions import db
 from core.permissions import ASN
@@ -165,25 +163,8 @@ def attempt_summary(users, module):
 
 # --- CSV ---------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def to_csv(header, rows):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([csv_cell(cell) for cell in row])
-    return out.getvalue()
+# The cells and the file: core.csv_export (shared with the scorecard's open data).
+csv_cell, to_csv = csv_export.csv_cell, csv_export.to_csv
 
 
 def completion_csv(unit=None, *, now=None, batch=200):
