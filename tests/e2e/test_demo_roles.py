@@ -15,15 +15,18 @@ from core.extensions import db
 
 PUBLIC_PAGES = ["/", "/tentang", "/forum/", "/forum/?tab=selesai", "/forum/tindak-lanjut", "/forum/cari?q=ktp",
                 "/pengaduan/", "/pelatihan/periksa", "/pengaduan/baru", "/pengaduan/lacak", "/pelatihan/",
-                "/organisasi"]
+                "/organisasi",
+                # Issue 14: the scorecard, its method and data dictionary, the public complaint list.
+                "/rapor", "/rapor/cara-penilaian", "/rapor/data", "/pengaduan/publik"]
 ACCOUNT_PAGES = ["/akun/profil", "/akun/ganti-sandi", "/organisasi/daftar", "/pengaduan/saya",
                  "/pelatihan/sertifikat-saya", "/pelatihan/modul/forum-konsultasi-publik",
-                 "/pelatihan/modul/forum-konsultasi-publik/pelajaran/1"]
+                 "/pelatihan/modul/forum-konsultasi-publik/pelajaran/1", "/rapor/pantauan"]
 STAFF_PAGES = ["/admin/", "/admin/organisasi", "/admin/pengguna", "/admin/pengguna?status=asn_pending",
                "/forum/moderasi", "/forum/moderasi/unit-pasif", "/pelatihan/laporan", "/pelatihan/laporan/belum-selesai",
                "/pengaduan/antrean", "/pengaduan/antrean?due=overdue"]
 ADMIN_PAGES = ["/admin/unit", "/admin/unit/baru", "/admin/audit", "/admin/kalender", "/admin/outbox",
-               "/pelatihan/kelola", "/pelatihan/kelola/impor", "/pelatihan/kelola/kode-etik-asn", "/pelatihan/kelola/kode-etik-asn/pelajaran/baru"]
+               "/pelatihan/kelola", "/pelatihan/kelola/impor", "/pelatihan/kelola/kode-etik-asn", "/pelatihan/kelola/kode-etik-asn/pelajaran/baru",
+               "/admin/rapor"]
 
 
 @pytest.fixture
@@ -82,7 +85,8 @@ def visit_all(page, paths, check_a11y):
 
 def test_visitor_pages_pass_axe(page, demo_city, check_a11y):
     visit_all(page, PUBLIC_PAGES + ["/akun/daftar", "/akun/masuk", "/akun/lupa-sandi", "/akun/verifikasi-ulang",
-                                    f"/organisasi/{demo_city['org']}"], check_a11y)
+                                    f"/organisasi/{demo_city['org']}", f"/rapor/unit/{demo_city['unit']}",
+                                    f"/pengaduan/publik/unit/{demo_city['unit']}"], check_a11y)
     response = page.goto("/tidak-ada-halaman")
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Halaman tidak ditemukan")
@@ -117,7 +121,8 @@ def test_each_demo_role_sees_its_menus_and_its_pages_pass_axe(page, demo_city, c
     if role == "admin":
         pages += ADMIN_PAGES + [f"/admin/unit/{demo_city['unit']}"]
     if role == "org_member":
-        pages += [f"/organisasi/{demo_city['org']}"]  # the contact's view, with its members table
+        pages += [f"/organisasi/{demo_city['org']}",  # the contact's view, with its members table
+                  "/pengaduan/pengawalan"]  # the organisation's accompanied complaints
     visit_all(page, pages, check_a11y)
 
     # The same frame in English.
