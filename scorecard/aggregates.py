@@ -132,40 +132,40 @@ def compute_complaints(days, now):
     if not complaints:
         return {}
     disputed, paused = _complaint_events([c.id for c in complaints], every=days is None)
-    first = min(local_day(c.received_at) for c in complaints)
-    last = max([local_day(c.resolved_at) for c in complaints if c.resolved_at] + [first])
-    index = WorkingDayIndex(first, last)
+    # The zone is looked up once: this loop runs over every complaint in a full rebuild.
+    zone = clock.local_zone()
+    received_days = [c.received_at.astimezone(zone).date() for c in complaints]
+    resolved_days = [c.resolved_at.astimezone(zone).date() if c.resolved_at else None for c in complaints]
+    first = min(received_days)
+    index = WorkingDayIndex(first, max([d for d in resolved_days if d] + [first]))
     figures = defaultdict(int)
-    for c in complaints:
-        day, unit = local_day(c.received_at), c.unit_id or NO_UNIT
-
-        def add(key, value=1):
-            figures[unit, day, key] += value
-        add("c.received")
-        add(f"c.received.class:{c.classification}")
-        add(f"c.received.cat:{c.category}")
+    for c, day, resolved_day in zip(complaints, received_days, resolved_days):
+        unit = c.unit_id or NO_UNIT
+        keys = ["c.received", f"c.received.class:{c.classification}", f"c.received.cat:{c.category}"]
         if c.confidential:
-            add("c.confidential")
+            keys.append("c.confidential")
         if c.status == REJECTED:
-            add("c.rejected")
-        if c.resolved_at is not None:
-            add("c.resolved")
+            keys.append("c.rejected")
+        if resolved_day is not None:
+            keys.append("c.resolved")
             if c.resolved_at <= c.due_at:
-                add("c.resolved_on_time")
-            spent = max(0, index.between(day, local_day(c.resolved_at)) - paused.get(c.id, 0))
-            add(f"c.days:{min(spent, DAY_BUCKETS)}")
+                keys.append("c.resolved_on_time")
+            spent = max(0, index.between(day, resolved_day) - paused.get(c.id, 0))
+            keys.append(f"c.days:{min(spent, DAY_BUCKETS)}")
         elif c.status in OPEN_STATUSES and c.due_at < now:
-            add("c.open_past_due")
+            keys.append("c.open_past_due")
         if c.verified_at is not None:
-            add("c.verified")
+            keys.append("c.verified")
             if c.verified_at <= c.verify_due_at:
-                add("c.verified_on_time")
+                keys.append("c.verified_on_time")
         if c.forwarded_at is not None:
-            add("c.forwarded_auto" if c.forward_reason == FORWARD_SLA else "c.forwarded_manual")
+            keys.append("c.forwarded_auto" if c.forward_reason == FORWARD_SLA else "c.forwarded_manual")
         if c.rating:
-            add(f"c.rating:{c.rating}")
+            keys.append(f"c.rating:{c.rating}")
         if c.id in disputed:
-            add("c.disputed")
+            keys.append("c.disputed")
+        for key in keys:
+            figures[unit, day, key] += 1
     return figures
 
 

@@ -1,5 +1,9 @@
 """How a measure's value reads on a page: numbers in the visitor's language, units in words."""
-from flask_babel import format_decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
+
+from babel import Locale
+from flask_babel import get_locale
 
 from core.i18n import gettext as _
 
@@ -7,11 +11,22 @@ from . import bp
 from .measures import COUNT, DAY_BUCKETS, DAYS, PERCENT, RATING
 
 
+@lru_cache(maxsize=None)
+def _separators(locale_name):
+    symbols = Locale.parse(locale_name).number_symbols
+    symbols = symbols.get("latn", symbols)  # Babel >= 2.14 keys the symbols by numbering system
+    return symbols["decimal"], symbols["group"]
+
+
 def number(value, decimals=0):
+    """As Babel's format_decimal(value, "#,##0.0…") gives it (the same half-even rounding of the
+    decimal text), without its per-call pattern parsing: a city table shows over a thousand numbers."""
     if value is None:
         return "–"
-    pattern = "#,##0" if not decimals else "#,##0." + "0" * decimals
-    return format_decimal(value, format=pattern)
+    decimal, group = _separators(str(get_locale()))
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    text = f"{rounded:,.{decimals}f}"
+    return text.translate({ord(","): group, ord("."): decimal})
 
 
 def value_text(measure, value):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import clock
+from core import clock, page_cache
 from core.extensions import db
 from core.types import UTCDateTime
 
@@ -112,3 +112,9 @@ class Follow(db.Model):
         UniqueConstraint("user_id", "unit_id", name="uq_scorecard_follow"),
         Index("ix_scorecard_follow_week", "last_week", "user_id"),
     )
+
+
+# A refresh (or an admin's change of the scoring) gives the scorecard pages a new revision, so
+# visitors get them from the page cache in between. The accompaniment counts are read live
+# (services.add_accompaniment): for visitors they lag by at most the minute in the cache's key.
+page_cache.track("scorecard", DailyFigure, MonthlyFigure, SnapshotFigure, RefreshState, Setting)

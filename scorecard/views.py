@@ -8,6 +8,7 @@ from core import clock
 from core.extensions import db
 from forum.models import DISPOSITIONS
 from core.i18n import gettext as _
+from core.page_cache import cached_for_visitors
 from core.web import page_number
 
 from . import bp, measures, open_data, periods, score, services
@@ -36,6 +37,7 @@ SORT_DIRECTIONS = {"naik": False, "turun": True}
 
 
 @bp.get("", endpoint="index")
+@cached_for_visitors("scorecard")
 def city():
     period, errors = _period_or_errors()
     sort = request.args.get("urut", "skor")
@@ -69,6 +71,7 @@ def city():
 
 
 @bp.get("/unit/<int:unit_id>", endpoint="unit")
+@cached_for_visitors("scorecard")
 def unit_page(unit_id):
     unit = db.session.get(Unit, unit_id)
     if unit is None:
@@ -96,6 +99,7 @@ def unit_page(unit_id):
 
 
 @bp.get("/cara-penilaian", endpoint="method")
+@cached_for_visitors("scorecard")
 def method():
     settings = score.load_settings()
     return render_template("scorecard/method.html", measures=measures, families=measures.FAMILIES,

@@ -1,0 +1,61 @@
+"""Visitors get the scorecard pages from the page cache until the figures or the scoring change:
+a refresh or an admin's new threshold shows on the next visit, never a page from before it."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from core.permissions import ADMIN
+from scorecard import services
+
+from tests.conftest import NOW, count_queries
+
+PERIOD = "periode=rentang&dari=2026-11-01&sampai=2026-12-01"
+TOKEN = re.compile(r'name="csrf_token" value="[^"]+"')
+
+
+def visit(client, url):
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+@pytest.fixture
+def paths(unit):
+    return ["/rapor?" + PERIOD, f"/rapor/unit/{unit.id}?" + PERIOD, "/rapor/cara-penilaian"]
+
+
+def test_a_second_visit_is_served_from_the_cache_with_one_query(client, file, unit, moderator, rebuild, paths):
+    file(unit=unit, moderator=moderator)
+    rebuild()
+    for path in paths:
+        first, page = visit(client, path)
+        again, cached = visit(client, path)
+        assert again == 1 < first  # the scorecard's revision, nothing else
+        assert TOKEN.sub("", cached) == TOKEN.sub("", page)
+
+
+def test_a_refresh_shows_its_new_figures_on_the_next_visit(client, file, unit, moderator, rebuild):
+    path = f"/rapor/unit/{unit.id}?" + PERIOD
+    file(unit=unit, moderator=moderator)
+    rebuild(now=NOW + timedelta(days=20))
+    before = visit(client, path)[1]
+    for hours in (1, 2):
+        file(at=NOW + timedelta(hours=hours), unit=unit, moderator=moderator)
+    rebuild(now=NOW + timedelta(days=20))
+    after = visit(client, path)[1]
+    received = re.compile(r"Pengaduan diterima.{0,400}?>(\d+)<", re.S)
+    assert (received.search(before).group(1), received.search(after).group(1)) == ("1", "3")
+
+
+def test_an_admins_new_threshold_shows_on_the_next_visit(client, file, unit, moderator, rebuild, make_user):
+    file(unit=unit, moderator=moderator)
+    rebuild()
+    before = visit(client, "/rapor/cara-penilaian")[1]
+    admin = make_user(ADMIN, email="admin@example.com")
+    submitted = {key: "" for key in services.score.defaults()}
+    submitted["zone.green"] = "91"
+    services.update_settings(admin, submitted, now=NOW)
+    after = visit(client, "/rapor/cara-penilaian")[1]
+    assert "91" not in before and "91" in after
