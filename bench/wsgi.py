@@ -6,7 +6,7 @@ Nothing here is registered on the application's blueprints: the floor exists onl
 import os
 import sys
 
-from flask import request
+from flask import g, request
 from sqlalchemy import event, select
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -15,11 +15,28 @@ if ROOT not in sys.path:
 
 from app import create_app  # noqa: E402
 from complaints.models import Complaint  # noqa: E402
-from core.extensions import db  # noqa: E402
+from core.extensions import cache, db  # noqa: E402
 
 _url = os.environ.get("BENCH_DB_URL") or "sqlite:///" + os.path.join(ROOT, "bench", "data", "bench.sqlite")
+_overrides = {}
+if os.environ.get("BENCH_PAGE_CACHE_SECONDS"):  # 0: every visitor's page rendered (the uncached table)
+    _overrides["PAGE_CACHE_SECONDS"] = int(os.environ["BENCH_PAGE_CACHE_SECONDS"])
 app = create_app(SQLALCHEMY_DATABASE_URI=_url, SECRET_KEY="bench-secret-key-not-for-production",
-                 RATELIMIT_ENABLED=False, OUTBOX_DELIVER_IMMEDIATELY=False)
+                 RATELIMIT_ENABLED=False, OUTBOX_DELIVER_IMMEDIATELY=False, **_overrides)
+
+# X-Bench-Cache says what the page cache did for the response (hit, miss, or nothing: signed in,
+# a POST, a page it does not serve), so the realistic-traffic run can report its hit rate.
+_cache_get = cache.get
+
+
+def _counting_get(key, *args, **kwargs):
+    value = _cache_get(key, *args, **kwargs)
+    if str(key).startswith("page:"):
+        g.bench_cache = "hit" if value is not None else "miss"
+    return value
+
+
+cache.get = _counting_get
 
 # Sync workers serve one request at a time, so one counter per process is exact.
 _statements = [0]
@@ -38,6 +55,8 @@ def _reset_counter():
 @app.after_request
 def _report_counter(response):
     response.headers["X-Bench-SQL"] = str(_statements[0])
+    response.headers["X-Bench-Cache"] = g.get("bench_cache", "none")
+    response.headers["X-Bench-Method"] = request.method
     return response
 
 
