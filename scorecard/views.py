@@ -1,5 +1,6 @@
 """The public scorecard pages: the city, one unit, and how the score is computed. No login."""
 from flask import Response, abort, current_app, render_template, request
+from markupsafe import Markup
 from sqlalchemy import select
 
 from accounts.models import Unit
@@ -36,6 +37,16 @@ def _common(period, errors):
 SORT_DIRECTIONS = {"naik": False, "turun": True}
 
 
+def _body(name, render):
+    """The part of a scorecard page every viewer sees alike, rendered by `render()`.
+
+    Kept as a fragment (core.page_cache.cached_fragment) under the scorecard's revision: its figures
+    change only with a refresh or a new setting, so signed-in people, whose pages are rendered each
+    time for their own tools, do not recompute the whole city for every page.
+    """
+    return Markup(render())
+
+
 @bp.get("", endpoint="index")
 @cached_for_visitors("scorecard")
 def city():
@@ -47,7 +58,14 @@ def city():
     if direction not in SORT_DIRECTIONS:
         errors["arah"] = _("Pilih urutan naik atau turun.")
     if errors:
-        return render_template("scorecard/city.html", **_common(period, errors), sort=sort, direction=direction), 400
+        body = render_template("scorecard/_city_body.html", **_common(period, errors), sort=sort, direction=direction)
+        return render_template("scorecard/city.html", body=Markup(body)), 400
+    page = page_number()
+    body = _body(f"rapor.city:{request.full_path}", lambda: _city_body(period, sort, direction, page))
+    return render_template("scorecard/city.html", body=body)
+
+
+def _city_body(period, sort, direction, page):
     settings = score.load_settings()
     figures = services.period_figures(period.start, period.end)
     snapshot = services.snapshot_figures()
@@ -57,14 +75,13 @@ def city():
     ranking = services.sort_rows(rows, "skor", True)
     ordered = services.sort_rows(rows, sort, SORT_DIRECTIONS[direction])
     per_page = current_app.config["SCORECARD_UNITS_PER_PAGE"]
-    page = page_number()
     pages = max(1, -(-len(ordered) // per_page))
     if page > pages:
         abort(404)
     return render_template(
-        "scorecard/city.html", **_common(period, {}), card=card, rows=ordered[(page - 1) * per_page:page * per_page],
-        ranking=ranking, page=page, pages=pages, sort=sort, direction=direction, settings=settings,
-        categories=services.breakdown(city_figures, "c.received.cat"),
+        "scorecard/_city_body.html", **_common(period, {}), card=card,
+        rows=ordered[(page - 1) * per_page:page * per_page], ranking=ranking, page=page, pages=pages, sort=sort,
+        direction=direction, settings=settings, categories=services.breakdown(city_figures, "c.received.cat"),
         classifications=services.breakdown(city_figures, "c.received.class"),
         trend=services.unit_trend(None, _today(), settings=settings), category_labels=CATEGORIES,
         unit_count=len(rows), zone_counts={z: sum(1 for r in rows if r.zone == z) for z in score.ZONES})
@@ -78,7 +95,13 @@ def unit_page(unit_id):
         abort(404)
     period, errors = _period_or_errors()
     if errors:
-        return render_template("scorecard/unit.html", **_common(period, errors), unit=unit), 400
+        body = render_template("scorecard/_unit_body.html", **_common(period, errors), unit=unit)
+        return render_template("scorecard/unit.html", unit=unit, period=period, body=Markup(body)), 400
+    body = _body(f"rapor.unit:{request.full_path}", lambda: _unit_body(unit, period))
+    return render_template("scorecard/unit.html", unit=unit, period=period, body=body)
+
+
+def _unit_body(unit, period):
     settings = score.load_settings()
     card = services.unit_card(unit.id, period, settings=settings)
     trend = services.unit_trend(unit.id, _today(), settings=settings)
@@ -89,7 +112,7 @@ def unit_page(unit_id):
         modules = dict(db.session.execute(select(TrainingModule.id, TrainingModule.title)
                                           .where(TrainingModule.id.in_(module_ids))).all())
     return render_template(
-        "scorecard/unit.html", **_common(period, {}), unit=unit, card=card, trend=trend, settings=settings,
+        "scorecard/_unit_body.html", **_common(period, {}), unit=unit, card=card, trend=trend, settings=settings,
         weakest=card.weakest(), lacking=card.lacking(), modules=modules,
         categories=services.breakdown(card.figures, "c.received.cat"),
         classifications=services.breakdown(card.figures, "c.received.class"),
