@@ -6,12 +6,11 @@ NotAllowed) with a sentence for the user; nothing is written then.
 """
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from core import audit, clock, notices, permissions, uploads
+from core import audit, clock, notices, permissions, signed_tokens, uploads
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
@@ -50,7 +49,7 @@ def normalise_email(email):
 
 
 def _serializer(salt):
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    return signed_tokens.timed(salt)
 
 
 def get_user(user_id):
@@ -158,9 +157,9 @@ def verify_email(token, *, now=None):
     """Mark the address verified from a signed, expiring link. Idempotent."""
     try:
         data = _serializer(VERIFY_SALT).loads(token, max_age=current_app.config["EMAIL_TOKEN_MAX_AGE"])
-    except SignatureExpired:
+    except signed_tokens.SignatureExpired:
         raise InvalidToken(_("Tautan verifikasi sudah kedaluwarsa. Minta tautan baru di bawah ini.")) from None
-    except BadSignature:
+    except signed_tokens.BadSignature:
         raise InvalidToken(_("Tautan verifikasi tidak sah.")) from None
     user = db.session.get(User, data.get("uid"))
     if user is None or user.email != data.get("email"):
@@ -223,9 +222,9 @@ def user_for_reset_token(token):
     """The user a reset link belongs to; the link dies once the password changes."""
     try:
         data = _serializer(RESET_SALT).loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
-    except SignatureExpired:
+    except signed_tokens.SignatureExpired:
         raise InvalidToken(_("Tautan atur ulang kata sandi sudah kedaluwarsa. Minta tautan baru.")) from None
-    except BadSignature:
+    except signed_tokens.BadSignature:
         raise InvalidToken(_("Tautan atur ulang kata sandi tidak sah.")) from None
     user = db.session.get(User, data.get("uid"))
     if user is None or user.security_stamp != data.get("stamp") or not user.is_active:

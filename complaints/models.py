@@ -186,6 +186,8 @@ class Complaint(db.Model):
         Index("ix_complaint_retention", "identity_erased_at", "status", "closed_at"),
         # A unit's public list, newest first (complaints/public_list.py).
         Index("ix_complaint_unit_received", "unit_id", "received_at"),
+        # The scorecard's incremental refresh reads the complaints changed after its watermark.
+        Index("ix_complaint_updated_at", "updated_at"),
     )
 
     @property

@@ -17,20 +17,25 @@ from . import encryption, outbox
 from .extensions import mail
 
 
-def send_email(to, subject, template, *, locale="id", key=None, subject_obj=None, private=False, **context):
+def send_email(to, subject, template, *, locale="id", key=None, subject_obj=None, private=False, headers=None,
+               **context):
     """Queue one message; `subject` is a lazy_gettext string, rendered in `locale`.
 
     `key` makes the message unique (a reminder sent once); by default every call is a new one.
     `private` (a complaint's reporter): the address is kept encrypted in the outbox, so neither
     the admin's outbox page nor a database dump shows it; only delivery reads it.
+    `headers`: extra header lines ({name: value}), e.g. a digest's List-Unsubscribe.
     """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = str(subject)
         body = render_template(f"emails/{template}.txt", **context)
         html = render_template("emails/layout.html", body=body, subject=subject)
     address = {"to_encrypted": encryption.encrypt(to)} if private else {"to": to}
+    payload = {**address, "subject": subject, "body": body, "html": html}
+    if headers:
+        payload["headers"] = dict(headers)
     return outbox.enqueue(outbox.EMAIL, key=key or f"email:{uuid.uuid4().hex}", subject=subject_obj,
-                          payload={**address, "subject": subject, "body": body, "html": html})
+                          payload=payload)
 
 
 def recipient(payload):
@@ -40,7 +45,7 @@ def recipient(payload):
 def deliver_email(payload, key=None):
     """Send one queued e-mail now (called by the outbox, which passes the message's key)."""
     message = Message(subject=payload["subject"], recipients=[recipient(payload)], body=payload["body"],
-                      html=payload.get("html"))
+                      html=payload.get("html"), extra_headers=payload.get("headers"))
     if current_app.config.get("MAIL_SUPPRESS_SEND") and not current_app.testing:
         current_app.logger.warning("E-mail not sent (MAIL_SERVER unset) to %s: %s\n%s",
                                    payload.get("to", "(private)"), payload["subject"], payload["body"])

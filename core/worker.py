@@ -163,5 +163,6 @@ def run(once=False, now=None, sweeps=True):
     return Worker(now=now, sweeps=sweeps).run(once=once)
 
 
-# Core's own sweeps (staged uploads, daily digests) register themselves as the pillars' do.
+# Imported only so core's own sweeps (staged uploads, daily digests) register as the pillars' do: a
+# `flask worker` may load nothing else that imports them; at the end, since they import this module.
 from . import notices, uploads  # noqa: E402,F401

@@ -6,6 +6,7 @@ from core import admin_bp, admin_menu
 from core.i18n import lazy_gettext as _l
 from core.i18n import gettext as _
 from core.permissions import permission_required
+from core.web import run_or_answer
 
 from . import measures, score, services
 
@@ -28,10 +29,9 @@ def settings_page():
     if request.method == "GET":
         return _page()
     submitted = {key: request.form.get(key, "") for key in score.defaults()}
-    try:
-        changes = services.update_settings(current_user, submitted)
-    except services.SettingsError as e:
-        return _page(submitted, e.errors, status=400)
+    # Refused: the page again with each message next to its field (SettingsError.errors), a 400.
+    changes = run_or_answer(lambda: services.update_settings(current_user, submitted),
+                            lambda error: _page(submitted, error.errors, status=400))
     if changes:
         flash(_("Pengaturan penilaian disimpan. Nilai rapor langsung dihitung dengan pengaturan baru."), "success")
     else:

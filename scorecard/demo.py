@@ -73,25 +73,16 @@ def seed(users, now=None, months=11):
 
 
 def _certify_hosts(now):
-    """The consultation hosts' passed attempts and certificates for every mandatory module."""
+    """The consultation hosts pass every mandatory module (training's demo makes each certificate)."""
     from accounts.models import User
-    from training import certificate_services, report_services
-    from training.models import QuizAttempt
+    from training import report_services
+    from training.demo import certify
     hosts = db.session.scalars(select(User).where(User.email.in_(
         ("asn.dinkes@demo.kota-contoh.id", "asn.dpmptsp@demo.kota-contoh.id")))).all()
     passed_at = now - timedelta(days=60)
-    with links_context():
-        for user in hosts:
-            for module in report_services.mandatory_modules():
-                questions = [q for q in module.questions if q.active][:module.questions_per_quiz]
-                attempt = QuizAttempt(user_id=user.id, module_id=module.id, started_at=passed_at - timedelta(minutes=15),
-                                      submitted_at=passed_at, question_ids=[q.id for q in questions],
-                                      option_order={str(q.id): [o.id for o in q.options] for q in questions},
-                                      answers={str(q.id): [o.id for o in q.options if o.correct] for q in questions},
-                                      score=100, passed=True)
-                db.session.add(attempt)
-                db.session.flush()
-                certificate_services.issue(attempt, now=passed_at)
+    for user in hosts:
+        for module in report_services.mandatory_modules():
+            certify(user, module, passed_at)
     db.session.commit()
 
 

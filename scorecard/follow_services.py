@@ -1,16 +1,24 @@
 """Civil society watching a unit: following ("Pantau unit"), the weekly digest, the unit's Atom feed.
 
 - `follow` / `unfollow` (each one transaction, audited; following twice is one follow, not
-  following is not an error), `is_following`, `followed_units_query` (the person's list).
+  following is not an error), `is_following`, `followed_units_query` (the person's list, with
+  whether each unit is still active).
+- `unsubscribe_token` / `unsubscribe_by_token`: the digest's "stop following" links, which work
+  without signing in. The token is signed (SECRET_KEY, its own salt) and names the person and
+  follow rows, so it never expires yet stops only those rows: a unit followed again later has a
+  new row that an old e-mail cannot touch.
 - `changes(unit_id, since, until)`: what happened at a unit in a window — complaints that became
   overdue and are still open, complaints forwarded to the national system, follow-up actions that
   became overdue, consultations published. Counts for complaints (a rahasia complaint counts, and
   nothing of any complaint's content or reporter is read); titles only of public consultations.
 - `send_weekly_digests` (a worker sweep): once a week, after SCORECARD_DIGEST_WEEKDAY at
   SCORECARD_DIGEST_HOUR local time, each follower gets ONE e-mail for every unit they follow with
-  what changed since their last digest and how the unit's 12-month score moved. The outbox key
-  `rapor-digest:<user>:<ISO week>` is unique, so two workers send one digest; on PostgreSQL the
-  person's follow rows are taken FOR UPDATE SKIP LOCKED, so a second worker passes them by.
+  what changed since their last digest and how the unit's 12-month score moved. A deactivated
+  unit is left out (its follow stays, shown as such on the person's list, until they stop it).
+  Each unit has its stop link; the List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058
+  one-click) stop all of the person's follows. The outbox key `rapor-digest:<user>:<ISO week>`
+  is unique, so two workers send one digest; on PostgreSQL the person's follow rows are taken
+  FOR UPDATE SKIP LOCKED, so a second worker passes them by.
 - `feed_events(unit_id, now)`: the Atom feed's entries over the last SCORECARD_FEED_WEEKS weeks.
 """
 from dataclasses import dataclass, field
@@ -23,8 +31,8 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Unit, User
 from complaints.models import OPEN_STATUSES, Complaint
-from core import audit, clock, permissions, worker
-from core.errors import DomainError
+from core import audit, clock, permissions, signed_tokens, worker
+from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
@@ -37,8 +45,9 @@ from . import periods, services
 from .aggregates import local_day
 from .models import Follow
 
-__all__ = ["follow", "unfollow", "is_following", "followed_units_query", "changes", "digest_moment",
-           "week_label", "send_weekly_digests", "feed_events", "current_score"]
+__all__ = ["follow", "unfollow", "is_following", "followed_units_query", "unsubscribe_token",
+           "unsubscription", "unsubscribe_by_token", "changes", "digest_moment", "week_label",
+           "send_weekly_digests", "feed_events", "current_score"]
 
 
 # --- following -----------------------------------------------------------------------------------
@@ -87,9 +96,76 @@ def is_following(user, unit_id):
 
 
 def followed_units_query(user):
-    """select of the Units `user` follows, by name (for db.paginate)."""
+    """select of the Units `user` follows, by name (for db.paginate); a deactivated one stays listed
+    (Unit.is_active says so) until they stop following it."""
     return (select(Unit).join(Follow, Follow.unit_id == Unit.id)
             .where(Follow.user_id == user.id).order_by(Unit.name, Unit.id))
+
+
+# --- stopping from the digest, without signing in -----------------------------------------------
+
+UNSUBSCRIBE_SALT = "scorecard.digest-unsubscribe"
+
+
+def _since(moment):
+    # Whole seconds: what a follow row's created_at reads back as on every database.
+    return int(moment.timestamp())
+
+
+def unsubscribe_token(user_id, follows):
+    """The signed, lasting token of a digest's link that stops these follow rows of this person.
+
+    Each row is named by its id and the second it began: SQLite may give a deleted row's id to the
+    next follow, which an old e-mail must not stop.
+    """
+    named = sorted([row.id, _since(row.created_at)] for row in follows)
+    return signed_tokens.lasting(UNSUBSCRIBE_SALT).dumps({"u": user_id, "f": named})
+
+
+def _bad_token():
+    return NotFound(_("Tautan berhenti memantau ini tidak sah. Salin tautan lengkap dari e-mail ringkasan, "
+                      "atau masuk dan buka daftar unit yang Anda pantau."))
+
+
+@dataclass
+class Unsubscription:
+    user: User
+    follows: list  # [(Follow, Unit)] of the token that still exist, by unit name
+
+    @property
+    def units(self):
+        return [unit for _row, unit in self.follows]
+
+
+def unsubscription(token, *, for_update=False):
+    """The person and the follow rows (still there) a token names; NotFound when it is not one of ours."""
+    try:
+        data = signed_tokens.lasting(UNSUBSCRIBE_SALT).loads(token)
+        user_id = int(data["u"])
+        began = {int(follow_id): int(second) for follow_id, second in data["f"]}
+    except (signed_tokens.BadData, KeyError, TypeError, ValueError):
+        raise _bad_token() from None
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise _bad_token()  # the account is gone, and its follows with it
+    query = (select(Follow, Unit).join(Unit, Unit.id == Follow.unit_id)
+             .where(Follow.user_id == user_id, Follow.id.in_(list(began))).order_by(Unit.name, Unit.id))
+    if for_update:
+        query = query.with_for_update(of=Follow)
+    rows = [(row, unit) for row, unit in db.session.execute(query) if began[row.id] == _since(row.created_at)]
+    return Unsubscription(user, rows)
+
+
+def unsubscribe_by_token(token, *, now=None):
+    """Stop the follows a digest's link names, without signing in: the signed token stands for the
+    person, so it is audited as their own unfollow. Stopped already is not an error. Returns the units."""
+    found = unsubscription(token, for_update=True)
+    now = now or clock.now()
+    for row, unit in found.follows:
+        db.session.delete(row)
+        audit.record(found.user, "scorecard.unit_unfollowed", unit, now=now, via="email")
+    db.session.commit()
+    return found.units
 
 
 # --- what changed at a unit ----------------------------------------------------------------------
@@ -163,7 +239,9 @@ class UnitDigest:
     changes: Changes
     score_before: int | None
     score_now: int | None
+    follow: Follow | None = None
     url: str = ""
+    unsubscribe_url: str = ""
 
     @property
     def score_moved(self):
@@ -189,8 +267,10 @@ def send_weekly_digests(now=None):
     if now < moment:
         return 0
     week = week_label(now)
-    # A person who began to follow after this week's moment waits for next week's digest.
-    due = (or_week(week), Follow.created_at < moment)
+    # A person who began to follow after this week's moment waits for next week's digest; a
+    # deactivated unit has nothing more to report.
+    due = (or_week(week), Follow.created_at < moment,
+           Follow.unit_id.in_(select(Unit.id).where(Unit.is_active.is_(True))))
     people = db.session.scalars(select(Follow.user_id).where(*due).distinct().order_by(Follow.user_id)).all()
     db.session.rollback()  # end the read; each person below is one transaction
     sent = 0
@@ -212,19 +292,29 @@ def send_weekly_digests(now=None):
             unit = units[row.unit_id]
             score_now = current_score(unit.id, now)
             found = changes(unit.id, row.last_digest_at or row.created_at, now)
-            item = UnitDigest(unit, found, row.last_score, score_now)
+            item = UnitDigest(unit, found, row.last_score, score_now, follow=row)
             if found or item.score_moved:
                 digests.append(item)
             row.last_digest_at, row.last_score, row.last_week = now, score_now, week
         if digests and person is not None and person.active:
+            # The header's link stops every unit the person follows, not only those in this e-mail:
+            # a mail client's "unsubscribe" means no more of these digests.
+            every_follow = db.session.execute(select(Follow.id, Follow.created_at).where(Follow.user_id == user_id)).all()
             with links_context():
                 for item in digests:
                     item.url = url_for("scorecard.unit", unit_id=item.unit.id, _external=True)
+                    item.unsubscribe_url = url_for("scorecard.unsubscribe", _external=True,
+                                                   token=unsubscribe_token(user_id, [item.follow]))
+                stop_all = unsubscribe_token(user_id, every_follow)
+                one_click = url_for("scorecard.unsubscribe_one_click", token=stop_all, _external=True)
                 send_email(person.email, _l("Pantauan unit minggu ini (%(n)s unit)", n=len(digests)),
                            "scorecard_digest", locale=person.locale, key=key, user=person, digests=digests,
                            consultation_url=lambda slug: url_for("forum.consultation", slug=slug, _external=True),
                            following_url=url_for("scorecard.following", _external=True),
-                           national=current_app.config["NATIONAL_SYSTEM_NAME"])
+                           unsubscribe_all_url=url_for("scorecard.unsubscribe", token=stop_all, _external=True),
+                           national=current_app.config["NATIONAL_SYSTEM_NAME"],
+                           headers={"List-Unsubscribe": f"<{one_click}>",
+                                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
         try:
             db.session.commit()
         except IntegrityError:  # another worker sent this person's digest a moment ago

@@ -1,14 +1,15 @@
-"""Following a unit (the buttons, the person's list of followed units) and each unit's Atom feed."""
+"""Following a unit (the buttons, the person's list of followed units, the digest's links that stop
+following without signing in) and each unit's Atom feed."""
 import re
 from datetime import datetime, time, timedelta
 from xml.etree import ElementTree as ET
 
-from flask import Response, abort, current_app, redirect, render_template, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from accounts.models import Unit
 from core import clock
-from core.extensions import db
+from core.extensions import csrf, db
 from core.i18n import gettext as _
 from core.web import paginate, perform, safe_next
 
@@ -56,6 +57,30 @@ def unfollow(unit_id):
 def followed():
     page = paginate(following.followed_units_query(current_user))
     return render_template("scorecard/following.html", page=page)
+
+
+# --- stopping from the digest e-mail, without signing in --------------------------------------------
+# The token in the URL stands for the person (follow_services.unsubscribe_by_token); a forged or
+# mangled one is the site's 404 page with a sentence saying what to do instead.
+
+@bp.route("/pantauan/berhenti/<token>", methods=["GET", "POST"], endpoint="unsubscribe")
+def unsubscribe(token):
+    """The digest's link: a page naming the units, whose button (a form with its CSRF token) stops them."""
+    if request.method == "POST":
+        stopped = following.unsubscribe_by_token(token, now=clock.now())
+        return render_template("scorecard/unsubscribe.html", token=token, stopped=stopped, units=[])
+    found = following.unsubscription(token)
+    return render_template("scorecard/unsubscribe.html", token=token, stopped=None, units=found.units)
+
+
+@bp.route("/pantauan/berhenti/<token>/satu-klik", methods=["GET", "POST"], endpoint="unsubscribe_one_click")
+@csrf.exempt  # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" with no page, so no CSRF token
+def unsubscribe_one_click(token):
+    """The List-Unsubscribe header's URL: a POST stops at once; a GET (an older client) opens the page."""
+    if request.method == "GET":
+        return redirect(url_for("scorecard.unsubscribe", token=token))
+    stopped = following.unsubscribe_by_token(token, now=clock.now())
+    return Response(_("Anda berhenti memantau %(n)s unit.", n=len(stopped)) + "\n", mimetype="text/plain")
 
 
 # --- the Atom feed ---------------------------------------------------------------------------------

@@ -76,6 +76,9 @@ def world(users, make_user, make_unit, make_organisation):
         {"uid": other_member.id, "email": other_member.email})
     reset_token = account_services._serializer(account_services.RESET_SALT).dumps(
         {"uid": other_member.id, "stamp": other_member.security_stamp})
+    from scorecard import follow_services
+    followed = follow_services.follow(users[CITIZEN], unit)
+    unsubscribe_token = follow_services.unsubscribe_token(users[CITIZEN].id, [followed])
     with current_app.test_request_context():
         complaint, reporter_key = complaint_services.file_complaint(
             title="Jalan rusak di depan kantor lurah", description="Aspal terkelupas sepanjang dua puluh meter.",
@@ -93,7 +96,7 @@ def world(users, make_user, make_unit, make_organisation):
             "attachment": complaint.attachments[0].id, "unit": unit.id, "org": org.id, "open_org": open_org.id, "pending_org": pending_org.id,
             "membership": request_.id, "accompaniment": accompaniment, "accompanied_code": accompanied_code,
             "active_accompaniment": active_accompaniment, "pending_asn": pending_asn.id, "user": other_member.id,
-            "verify_token": verify_token, "reset_token": reset_token}
+            "verify_token": verify_token, "reset_token": reset_token, "unsubscribe_token": unsubscribe_token}
 
 
 def complaint_accompaniments(users, unit, complaint, org):
@@ -224,6 +227,11 @@ MATRIX = [
     ("POST", "scorecard.unfollow", {"unit_id": "unit"}, signed_in(302)),
     ("GET", "scorecard.following", {}, signed_in(200)),
     ("GET", "scorecard.unit_feed", {"unit_id": "unit"}, every(200)),
+    # the digest e-mail's links stop the citizen's follow with no session: the signed token is the permission
+    ("GET", "scorecard.unsubscribe", {"token": "unsubscribe_token"}, every(200)),
+    ("POST", "scorecard.unsubscribe", {"token": "unsubscribe_token"}, every(200)),
+    ("GET", "scorecard.unsubscribe_one_click", {"token": "unsubscribe_token"}, every(302)),  # to the page above
+    ("POST", "scorecard.unsubscribe_one_click", {"token": "unsubscribe_token"}, every(200)),
     ("GET", "admin.scorecard_settings", {}, admin_only(200)),
     ("POST", "admin.scorecard_settings", {}, admin_only(302)),  # an empty form restores every default
     # accounts
@@ -473,8 +481,13 @@ def test_every_route_is_in_the_matrix(app):
     assert listed - routes == set(), "matrix rows for routes that do not exist"
 
 
+# POSTs that carry no CSRF token by design: the JSON API (no session), and the digest's one-click
+# unsubscribe, which a mail client POSTs with no page (RFC 8058; its signed token is the permission).
+CSRF_EXEMPT = {"complaints_api.file_complaint", "scorecard.unsubscribe_one_click"}
+
+
 @pytest.mark.parametrize("method,endpoint,args", sorted({(m, e, tuple(a.items())) for m, e, a, _ in MATRIX
-                                                        if m == "POST" and not e.endswith("_api.file_complaint")}))
+                                                        if m == "POST" and e not in CSRF_EXEMPT}))
 def test_a_post_without_csrf_token_is_refused(app, client, login, users, world, csrf_enabled, method, endpoint, args):
     login(users[ADMIN])
     response = client.post(build_url(app, endpoint, dict(args), world), data={"reason": "x", "note": "x"})

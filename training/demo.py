@@ -26,8 +26,17 @@ def seed(users, now=None):
     passed_at = now - timedelta(days=40)
     db.session.add_all([LessonProgress(user_id=asn.id, module_id=module.id, lesson_id=lesson.id, read_at=passed_at)
                         for lesson in module.lessons])
+    certify(asn, module, passed_at)
+    db.session.commit()
+
+
+def certify(user, module, passed_at):
+    """A full-marks attempt at `module` submitted at `passed_at`, and its certificate (the caller commits).
+
+    Goes through the certificate service, so a demo certificate is made as a real one is.
+    """
     questions = [q for q in module.questions if q.active][:module.questions_per_quiz]
-    attempt = QuizAttempt(user_id=asn.id, module_id=module.id, started_at=passed_at - timedelta(minutes=12),
+    attempt = QuizAttempt(user_id=user.id, module_id=module.id, started_at=passed_at - timedelta(minutes=12),
                           submitted_at=passed_at, question_ids=[q.id for q in questions],
                           option_order={str(q.id): [o.id for o in q.options] for q in questions},
                           answers={str(q.id): [o.id for o in q.options if o.correct] for q in questions},
@@ -35,8 +44,7 @@ def seed(users, now=None):
     db.session.add(attempt)
     db.session.flush()
     with links_context():
-        certificate_services.issue(attempt, now=passed_at)
-    db.session.commit()
+        return certificate_services.issue(attempt, now=passed_at)
 
 
 @seed_step(order=40)

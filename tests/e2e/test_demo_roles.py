@@ -1,5 +1,7 @@
 """A newcomer on the demo site: each demo role logs in, sees its own menus, and every page it can
 open passes axe (no serious or critical violation), in Bahasa Indonesia and in English."""
+import csv
+import io
 import re
 
 import pytest
@@ -155,3 +157,60 @@ def test_on_a_phone_each_row_shows_its_status_and_deadline(page, demo_city):
             assert on_screen(page, first_row_cell(page, column)), f"{path}: {column} is off screen"
     page.goto("/pelatihan/sertifikat-saya")
     assert on_screen(page, page.get_by_role("link", name=re.compile("Unduh PDF")).first)
+
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": PHONE_WIDTH, "height": 740}
+
+
+def downloaded_csv(page, link_name):
+    """Click the page's link `link_name` and read the file the browser saved: (header, rows)."""
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=link_name).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    with open(download.path(), "rb") as saved:
+        raw = saved.read()
+    assert raw.startswith("\ufeff".encode())  # the byte-order mark Excel needs
+    header, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    return header, rows
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_visitor_reads_the_scorecard_and_downloads_its_csv(page, demo_city, check_a11y, size):
+    """Issue 14's "done when": the city's and a unit's scorecard on a 360 px phone and on a desktop,
+    with no serious axe violation, and the CSV behind each downloads with a line per unit (per month)."""
+    from scorecard import open_data
+    page.set_viewport_size(size)
+    # A unit with a year of demo history, so its scorecard has figures in every month.
+    unit = db.session.scalar(select(Unit).where(Unit.short_name == "Disdukcapil"))
+
+    assert page.goto("/rapor").status == 200
+    check_a11y(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    table = page.locator("table.sc-units")
+    shown = {int(re.search(r"/rapor/unit/(\d+)", href).group(1))
+             for href in table.locator("tbody th a").evaluate_all("links => links.map(a => a.getAttribute('href'))")}
+    assert unit.id in shown
+    header, rows = downloaded_csv(page, "tabel semua unit (CSV)")
+    assert header == open_data.columns()
+    in_file = [int(row[0]) for row in rows]
+    assert len(in_file) == len(set(in_file))  # one line per unit
+    active = set(db.session.scalars(select(Unit.id).where(Unit.is_active.is_(True))))
+    assert shown <= set(in_file) == active  # each unit on the page, and every active unit, once
+    name_of = dict(zip(in_file, (row[header.index("unit")] for row in rows)))
+    assert name_of[unit.id] == unit.name
+
+    assert page.goto(f"/rapor/unit/{unit.id}").status == 200
+    check_a11y(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    header, rows = downloaded_csv(page, "Tren per bulan (CSV)")
+    assert header == open_data.trend_columns()
+    assert len(rows) == 12  # the twelve months of the page's trend chart, oldest first
+    months = [row[0] for row in rows]
+    assert months == sorted(months) and len(set(months)) == 12
+    # The file's complaints received per month are the numbers beside the page's trend chart.
+    chart = page.locator("table.sc-data", has=page.locator("caption", has_text="yang diterima dan diselesaikan"))
+    charted = [text.strip() for text in chart.locator("tbody tr td:first-of-type").all_text_contents()]
+    assert [row[header.index("c.received")] for row in rows] == charted
+    assert sum(int(n) for n in charted) > 0

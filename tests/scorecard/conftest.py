@@ -8,6 +8,9 @@ from scorecard import aggregates
 
 from tests.conftest import NOW  # Monday 2 November 2026, 10:00 WIB
 
+# November 2026, as the pages and the CSV read a custom range from the query string.
+PERIOD = "periode=rentang&dari=2026-11-01&sampai=2026-12-01"
+
 
 @pytest.fixture
 def unit(make_unit):
@@ -63,3 +66,16 @@ def rebuild():
     def do(now=NOW + timedelta(days=60)):
         return aggregates.refresh(now=now, full=True)
     return do
+
+
+@pytest.fixture
+def figures(file, resolve, unit, other_unit, moderator, rebuild):
+    """make(n): n complaints filed on NOW, alternately to `other_unit` and `unit`, two in three resolved
+    within 1 to 4 days and rated 1 to 5; then the figures rebuilt as of NOW + 20 days."""
+    def make(n):
+        for i in range(n):
+            complaint = file(unit=unit if i % 2 else other_unit, moderator=moderator)
+            if i % 3:
+                resolve(complaint, moderator, NOW + timedelta(days=1 + i % 4), rating=1 + i % 5)
+        rebuild(now=NOW + timedelta(days=20))
+    return make

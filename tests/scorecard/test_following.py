@@ -1,4 +1,5 @@
 """Following a unit ("Pantau unit"), the weekly digest to followers, and each unit's Atom feed."""
+import re
 import threading
 from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
@@ -6,6 +7,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from sqlalchemy import select, text
 
+from core import signed_tokens
 from core.audit import AuditEvent
 from core.extensions import db
 from core.outbox import EMAIL, OutboxMessage
@@ -278,6 +280,185 @@ def test_two_workers_at_once_send_one_digest(app, monkeypatch, citizen, make_use
 
 def test_the_weekly_digest_is_registered_with_the_worker():
     assert "scorecard.follow_services:send_weekly_digests" in SWEEPS
+
+
+# --- a deactivated unit ----------------------------------------------------------------------------
+
+def test_a_deactivated_units_follow_sends_no_digest_and_shows_as_such_on_the_list(app, monkeypatch, client, login,
+                                                                                 citizen, unit, other_unit):
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: None)
+    following.follow(citizen, unit, now=NOW - timedelta(days=7))
+    following.follow(citizen, other_unit, now=NOW - timedelta(days=7))
+    consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=1))
+    consultation(other_unit, "Rancangan standar pelayanan puskesmas", NOW - timedelta(days=1), slug="k-puskesmas")
+    other_unit.is_active = False
+    db.session.commit()
+
+    assert following.send_weekly_digests(NOW) == 1
+    body = digests()[0].payload["body"]
+    assert "Rancangan standar pelayanan KTP" in body
+    assert other_unit.name not in body and "puskesmas" not in body
+    left_out = db.session.scalar(select(Follow).where(Follow.unit_id == other_unit.id))
+    assert left_out.last_week is None and left_out.last_digest_at is None  # passed by, not consumed
+
+    # Someone who follows only deactivated units gets no e-mail at all.
+    following.unfollow(citizen, unit, now=NOW)
+    assert following.send_weekly_digests(NOW + timedelta(days=7)) == 0
+    assert len(digests()) == 1
+
+    login(citizen)
+    listing = client.get("/rapor/pantauan").get_data(as_text=True)
+    item = listing[listing.index(other_unit.name):]
+    assert "unit tidak aktif lagi" in item[:400]
+    assert f"/rapor/unit/{other_unit.id}/berhenti-pantau" in listing
+    assert client.post(f"/rapor/unit/{other_unit.id}/berhenti-pantau").status_code == 302
+    assert db.session.query(Follow).count() == 0
+
+
+def test_an_active_unit_is_not_marked_inactive_on_the_list(client, login, citizen, unit):
+    following.follow(citizen, unit, now=NOW)
+    login(citizen)
+    assert "unit tidak aktif lagi" not in client.get("/rapor/pantauan").get_data(as_text=True)
+
+
+# --- stopping from the e-mail, without signing in ----------------------------------------------------
+
+UNSUBSCRIBE_LINK = re.compile(r"https?://\S+/rapor/pantauan/berhenti/[A-Za-z0-9_.\-]+")
+
+
+def unit_links(body):
+    """{unit name: the digest's stop link under that unit's heading}."""
+    links = {}
+    for section in body.split("== ")[1:]:
+        name = section.split(" ==")[0]
+        links[name] = UNSUBSCRIBE_LINK.search(section.split("Berhenti memantau unit ini:")[1]).group(0)
+    return links
+
+
+def path_of(url):
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
+@pytest.fixture
+def followed_both(monkeypatch, citizen, unit, other_unit):
+    """The citizen follows both units since last week, and each opened a consultation: a digest of both."""
+    monkeypatch.setattr(following, "current_score", lambda unit_id, now: None)
+    following.follow(citizen, unit, now=NOW - timedelta(days=7))
+    following.follow(citizen, other_unit, now=NOW - timedelta(days=7))
+    consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=1))
+    consultation(other_unit, "Rancangan standar pelayanan puskesmas", NOW - timedelta(days=1), slug="k-puskesmas")
+
+
+def unfollow_events():
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == "scorecard.unit_unfollowed")
+                              .order_by(AuditEvent.id)).all()
+
+
+def test_a_digests_link_stops_following_that_unit_without_signing_in(app, client, citizen, unit, other_unit,
+                                                                    make_user, followed_both):
+    neighbour = make_user(CITIZEN, email="tetangga@example.com")
+    following.follow(neighbour, unit, now=NOW - timedelta(days=7))
+    assert following.send_weekly_digests(NOW) == 2
+    mine = next(m for m in digests() if m.payload["to"] == "warga@example.com")
+    link = unit_links(mine.payload["body"])[unit.name]
+
+    page = client.get(path_of(link))  # a visitor: the link needs no session
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert unit.name in text and other_unit.name not in text
+    assert f'action="{path_of(link)}"' in text and 'name="csrf_token"' in text
+    assert db.session.query(Follow).count() == 3  # a GET (a mail scanner following links) changes nothing
+
+    done = client.post(path_of(link))
+    assert done.status_code == 200 and "Anda berhenti memantau unit berikut" in done.get_data(as_text=True)
+    assert not following.is_following(citizen, unit.id)
+    assert following.is_following(citizen, other_unit.id)  # only the unit of that link
+    assert following.is_following(neighbour, unit.id)  # nobody else's follow
+    event, = unfollow_events()
+    assert (event.actor_id, event.object_id, event.data) == (citizen.id, unit.id, {"via": "email"})
+
+    again = client.post(path_of(link))  # a second click: said kindly, nothing recorded
+    assert again.status_code == 200 and "sudah tidak memantau" in again.get_data(as_text=True)
+    assert len(unfollow_events()) == 1
+
+
+def test_the_digest_carries_one_click_unsubscribe_headers_that_stop_every_follow(app, client, csrf_enabled, citizen,
+                                                                                unit, other_unit, make_user,
+                                                                                followed_both, deliver_outbox,
+                                                                                sent_mail):
+    neighbour = make_user(CITIZEN, email="tetangga@example.com")
+    following.follow(neighbour, other_unit, now=NOW - timedelta(days=7))
+    assert following.send_weekly_digests(NOW) == 2
+    deliver_outbox()
+    mail = next(m for m in sent_mail if m.recipients == ["warga@example.com"])
+    raw = mail.as_string()
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+    header = mail.extra_headers["List-Unsubscribe"]
+    assert header.startswith("<http") and header.endswith("/satu-klik>")
+    one_click = path_of(header[1:-1])
+
+    # The mail client's POST (RFC 8058) carries no CSRF token and no session, and must work.
+    response = client.post(one_click, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert db.session.scalars(select(Follow.user_id)).all() == [neighbour.id]  # both of mine, not theirs
+    assert len(unfollow_events()) == 2
+    # The confirm page's form stays behind CSRF: without the token it is refused.
+    page_link = unit_links(mail.body)[unit.name]
+    assert client.post(path_of(page_link)).status_code == 400
+    # An older client opens the header's URL in a browser: it lands on the confirm page.
+    assert client.get(one_click).status_code == 302
+
+
+def test_a_forged_or_foreign_token_is_a_friendly_404_and_changes_nothing(app, client, citizen, unit, make_user):
+    row = following.follow(citizen, unit, now=NOW)
+    good = following.unsubscribe_token(citizen.id, [row])
+    payload = {"u": citizen.id, "f": [[row.id, int(row.created_at.timestamp())]]}
+    forged = [
+        good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB"),  # a changed signature
+        signed_tokens.lasting("email-verify").dumps(payload),  # another use's salt
+        signed_tokens.timed("scorecard.digest-unsubscribe").dumps(payload),  # timed: another format
+        "not-a-token",
+    ]
+    with app.test_request_context():
+        app_secret = app.config["SECRET_KEY"]
+    from itsdangerous import URLSafeSerializer
+    forged.append(URLSafeSerializer(app_secret + "-other", salt="scorecard.digest-unsubscribe").dumps(payload))
+    for token in forged:
+        for method, suffix in (("GET", ""), ("POST", ""), ("POST", "/satu-klik")):
+            response = client.open(f"/rapor/pantauan/berhenti/{token}{suffix}", method=method)
+            assert response.status_code == 404, (token, method, suffix)
+            if suffix == "":
+                assert "Tautan berhenti memantau ini tidak sah" in response.get_data(as_text=True)
+    assert following.is_following(citizen, unit.id) and unfollow_events() == []
+
+
+def test_a_token_stops_only_its_own_persons_rows_and_not_a_later_follow(app, client, citizen, unit, make_user):
+    other = make_user(CITIZEN, email="lain@example.com")
+    theirs = following.follow(other, unit, now=NOW)
+    mine = following.follow(citizen, unit, now=NOW)
+    # A token of mine naming their row (as if ids were guessed into it) stops nothing of theirs.
+    client.post(f"/rapor/pantauan/berhenti/{following.unsubscribe_token(citizen.id, [theirs])}/satu-klik")
+    assert following.is_following(other, unit.id) and following.is_following(citizen, unit.id)
+    old_link = f"/rapor/pantauan/berhenti/{following.unsubscribe_token(citizen.id, [mine])}/satu-klik"
+    assert client.post(old_link).status_code == 200
+    following.follow(citizen, unit, now=NOW + timedelta(days=1))  # followed again later: a new row
+    assert client.post(old_link).status_code == 200
+    assert following.is_following(citizen, unit.id)  # an old e-mail cannot stop the new follow
+
+
+def test_the_link_never_expires_whatever_the_token_lifetimes(app, monkeypatch, client, citizen, unit):
+    """The token carries no moment (made today or in fifty years it is the same string), and the
+    account tokens' lifetimes (EMAIL_TOKEN_MAX_AGE, RESET_TOKEN_MAX_AGE) do not reach it."""
+    monkeypatch.setitem(app.config, "EMAIL_TOKEN_MAX_AGE", 1)
+    monkeypatch.setitem(app.config, "RESET_TOKEN_MAX_AGE", 1)
+    row = following.follow(citizen, unit, now=NOW)
+    token = following.unsubscribe_token(citizen.id, [row])
+    real_time = __import__("time").time
+    monkeypatch.setattr("time.time", lambda: real_time() + 50 * 365 * 86400)
+    assert following.unsubscribe_token(citizen.id, [row]) == token
+    assert client.get(f"/rapor/pantauan/berhenti/{token}").status_code == 200
+    assert client.post(f"/rapor/pantauan/berhenti/{token}").status_code == 200
+    assert not following.is_following(citizen, unit.id)
 
 
 # --- the Atom feed -----------------------------------------------------------------------------------

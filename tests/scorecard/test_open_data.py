@@ -16,21 +16,10 @@ from core.permissions import ADMIN, CITIZEN, ORG_MEMBER
 from scorecard import measures, open_data, periods, services
 
 from tests.conftest import NOW, count_queries
+from tests.scorecard.conftest import PERIOD
 
-PERIOD = "periode=rentang&dari=2026-11-01&sampai=2026-12-01"
 API_PERIOD = "from=2026-11-01&to=2026-12-01"
 SECRET = "Pungutan liar petugas loket"
-
-
-@pytest.fixture
-def figures(file, resolve, unit, other_unit, moderator, rebuild):
-    def make(n):
-        for i in range(n):
-            complaint = file(unit=unit if i % 2 else other_unit, moderator=moderator)
-            if i % 3:
-                resolve(complaint, moderator, NOW + timedelta(days=1 + i % 4), rating=1 + i % 5)
-        rebuild(now=NOW + timedelta(days=20))
-    return make
 
 
 @pytest.fixture

@@ -1,26 +1,13 @@
 """The public pages: periods, sorting, query budgets, charts, no JavaScript needed."""
 import re
-from datetime import timedelta
 
 import pytest
 
 from core.permissions import ADMIN
 from scorecard import measures
 
-from tests.conftest import count_queries, NOW
-
-PERIOD = "periode=rentang&dari=2026-11-01&sampai=2026-12-01"
-
-
-@pytest.fixture
-def figures(file, resolve, unit, other_unit, moderator, rebuild):
-    def make(n):
-        for i in range(n):
-            complaint = file(unit=unit if i % 2 else other_unit, moderator=moderator)
-            if i % 3:
-                resolve(complaint, moderator, NOW + timedelta(days=1 + i % 4), rating=1 + i % 5)
-        rebuild(now=NOW + timedelta(days=20))
-    return make
+from tests.conftest import count_queries
+from tests.scorecard.conftest import PERIOD
 
 
 @pytest.mark.parametrize("query,field,message", [
