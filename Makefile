@@ -13,8 +13,11 @@ run: install translations db
 	$(BIN)/flask worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# One pytest worker per core (pytest-xdist); each test file stays on one worker, so a file's
+# browser and live server start once. TEST_WORKERS=0 runs in this process (for pdb).
+TEST_WORKERS ?= auto
 test: install translations browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The virtual environment is rebuilt when either requirements file changes.
 install: $(VENV)/.installed

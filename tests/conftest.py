@@ -13,7 +13,7 @@ import flask_migrate
 import pytest
 from flask.testing import FlaskClient
 from flask_mail import email_dispatched
-from sqlalchemy import event, text
+from sqlalchemy import Integer, event, text
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -259,3 +259,42 @@ def flashes(client):
     """The (category, message) pairs flashed to this browser and not yet shown."""
     with client.session_transaction() as session:
         return list(session.get("_flashes", []))
+
+
+# --- the demo city, seeded once per run ----------------------------------------------------------
+
+_demo_rows = {}  # table name -> rows, as `flask demo seed` left them the first time in this run
+
+
+@pytest.fixture
+def demo_city_rows(app):
+    """The demo city as `flask demo seed` builds it, for tests that use the city rather than test
+    the seeding (that is tests/core/test_cli.py's test_demo_seed_builds_a_city_once).
+
+    Seeding files eleven months of complaints through the real services, about half a minute; a
+    dozen tests need the city. The first use in a run seeds it through the command and keeps every
+    table's rows; later uses put the same rows back in one transaction."""
+    if not _demo_rows:
+        result = app.test_cli_runner().invoke(args=["demo", "seed"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        with db.engine.connect() as conn:
+            for table in db.metadata.sorted_tables:
+                _demo_rows[table.name] = [dict(row) for row in conn.execute(table.select()).mappings()]
+        return
+    db.session.remove()
+    with db.engine.begin() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        # Foreign keys and the append-only triggers stay out of the way of rows put back as they were.
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica" if postgres
+                             else "PRAGMA defer_foreign_keys = ON")
+        for table in db.metadata.sorted_tables:
+            if _demo_rows[table.name]:
+                conn.execute(table.insert(), _demo_rows[table.name])
+        if postgres:  # the emptied tables restarted their ids at 1
+            for table in db.metadata.sorted_tables:
+                for column in table.primary_key.columns:
+                    if isinstance(column.type, Integer) and len(table.primary_key.columns) == 1:
+                        conn.execute(text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                            f"coalesce(max(\"{column.name}\"), 0) + 1, false) FROM \"{table.name}\""))

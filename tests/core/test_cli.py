@@ -34,10 +34,23 @@ def test_demo_seed_builds_a_city_once(app):
     assert db.session.scalar(select(func.count(User.id))) == users  # nothing seeded twice
 
 
-def test_every_demo_account_can_log_in(app, client):
+def test_every_demo_account_can_log_in(client, demo_city_rows):
     from accounts.demo import DEMO_PASSWORD, USERS
-    app.test_cli_runner().invoke(args=["demo", "seed"])
     for _role, email, *_ in USERS:
         response = client.post("/akun/masuk", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
         client.post("/akun/keluar")
+
+
+def test_the_demo_city_put_back_for_a_later_test_is_the_seeded_one_and_takes_new_rows(client, demo_city_rows):
+    # In the file's order test_every_demo_account_can_log_in seeded the city in this process, so here
+    # the rows are put back: they must be the same, and new ids must go on from the highest.
+    from tests.conftest import _demo_rows
+    for table in db.metadata.sorted_tables:
+        assert db.session.scalar(select(func.count()).select_from(table)) == len(_demo_rows[table.name]), table.name
+    highest = max(row["id"] for row in _demo_rows["user"])
+    response = client.post("/akun/daftar", data={
+        "full_name": "Warga Baru", "email": "warga.baru@example.com", "password": "kopi-pagi-di-teras",
+        "password_confirm": "kopi-pagi-di-teras", "account_type": "citizen", "agree": "y"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.id).where(User.email == "warga.baru@example.com")) == highest + 1

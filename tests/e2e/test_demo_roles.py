@@ -32,9 +32,7 @@ ADMIN_PAGES = ["/admin/unit", "/admin/unit/baru", "/admin/audit", "/admin/kalend
 
 
 @pytest.fixture
-def demo_city(app):
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
-    assert result.exit_code == 0, result.output
+def demo_city(demo_city_rows):
     return {
         "org": db.session.scalar(select(Organisation.id).where(Organisation.status == "verified")),
         "pending_org": db.session.scalar(select(Organisation.id).where(Organisation.status == "pending")),

@@ -349,11 +349,9 @@ def test_deleting_a_lesson_leaves_its_questions_without_a_lesson_to_reread(admin
     assert module.questions[0].lesson_id is None
 
 
-def test_the_shipped_modules_and_the_demo_keep_the_checks_on(app):
+def test_the_shipped_modules_and_the_demo_keep_the_checks_on(demo_city_rows):
     from core import clock
     from training.models import Certificate
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
-    assert result.exit_code == 0, result.output
     modules = TrainingModule.query.all()
     assert len(modules) == 7
     assert {(m.review_policy, m.retake_wait_minutes, m.reading_time_check) for m in modules} == {(AFTER_PASS, 10, True)}
