@@ -1,26 +1,47 @@
-"""Public pages served from a cache to visitors who are not logged in.
+"""Public pages served from a cache to visitors who are not logged in, and fragments of pages
+served from it to everyone.
 
-A forum page looks the same to every anonymous visitor until something in the forum changes, yet
+A forum page looks the same to every anonymous visitor until something it shows changes, yet
 rendering one (twenty inputs, dates, translations) costs ten times a bare query. So:
 
-- Every model a scope's pages show is registered with `track(scope, *models)`. A transaction that
-  inserts, changes or deletes such a row bumps the scope's counter in `content_revision`, as its
-  last statement before COMMIT (so the change and the new revision are committed together, and the
-  counter's row lock is held only for the commit itself).
-- `@cached_for_visitors(scope)` serves a GET from the cache under the key (scope, revision,
+- Every model a scope's pages show is registered with `track(scope, *models, keys={Model: fn})`.
+  A transaction that inserts, changes or deletes such a row bumps counters in `content_revision`,
+  as its last statement before COMMIT (so the change and the new revisions are committed together,
+  and the counters' row locks are held only for the commit itself). Three kinds of counter, all
+  rows of the same table:
+  * the scope's own (`revision(scope)`, e.g. "forum"): bumped by every change in the scope. Pages
+    keyed on the whole scope (the default) use it, as before.
+  * object keys (`object_key("forum:input", 12)` gives "forum:input:12"): `fn(row)` names the keys
+    a changed row touches (its input, its consultation, a list it appears in). A page that depends
+    on a few objects is keyed on their counters only, so one new reply re-renders one thread and
+    not the whole forum. `fn` sees the row as flushed; it should read columns (ids), not lazy
+    relationships.
+  * the whole-scope key (`whole_scope_key(scope)`, "forum:*"): bumped when a change cannot name its
+    objects — a bulk `update()`/`delete()` statement (do_orm_execute sees the table, not the rows)
+    or a row of a model tracked without `keys`. Every keyed read includes this counter, so such a
+    change invalidates every keyed page and fragment of the scope, and a keyed page can never
+    outlive a change it could not be told about.
+- `@cached_for_visitors(scope, keys=fn)` serves a GET from the cache under the key (revisions,
   language, current minute, full path) when the visitor's session holds nothing personal: not
-  logged in, no flashed message, no complaint reporter pass. Any change gives a new revision, so
-  a visitor never sees a page older than the last committed change; the minute in the key bounds
-  what depends on the clock alone (an input window that just closed) to one minute, like the pages'
-  own minute-precision times. Names of people, organisations and units are not tracked: a renamed
+  logged in, no flashed message, no complaint reporter pass. `fn(**view_kwargs)` gives the keys the
+  page depends on (default: the whole scope). Any change gives a new revision, so a visitor never
+  sees a page older than the last committed change; the minute in the key bounds what depends on
+  the clock alone (an input window that just closed) to one minute, like the pages' own
+  minute-precision times. Names of people, organisations and units are not tracked: a renamed
   organisation shows within PAGE_CACHE_SECONDS.
+- `cached_fragment(name, scope, keys, render)` keeps a part of a page every viewer sees alike (the
+  replies of a thread, the inputs table of a consultation) under the revisions of its keys, for
+  FRAGMENT_CACHE_SECONDS, and serves it to signed-in people too, whose pages are otherwise rendered
+  each time for their own tools. A fragment holds no per-viewer content: the viewer's buttons and
+  form tokens are rendered outside it (one that rendered a token is not stored).
 - The language switch in the layout carries a CSRF token, which belongs to one visitor. While a
   page is rendered for the cache, the layout's `csrf_token()` writes a placeholder, and each
   response gets the visitor's own token in its place. A page that rendered any other token (a
   form's hidden_tag), wrote to the session, or answered other than 200 HTML is not stored.
 
 The cache is Flask-Caching: per process by default (CACHE_TYPE=SimpleCache), shared through
-Redis with CACHE_TYPE=RedisCache and CACHE_REDIS_URL. PAGE_CACHE_SECONDS=0 turns it off.
+Redis with CACHE_TYPE=RedisCache and CACHE_REDIS_URL. PAGE_CACHE_SECONDS=0 turns it off, fragments
+included.
 """
 from functools import wraps
 from itertools import chain
@@ -29,53 +50,106 @@ from flask import current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import BigInteger, String, event, select
+from markupsafe import Markup
+from sqlalchemy import BigInteger, String, cast, event, literal, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import clock
 from .extensions import cache, db
 
 CSRF_PLACEHOLDER = "page-cache-csrf-token-placeholder"
+KEY_LENGTH = 64
 _PENDING = "content_revision_scopes"
 _RENDERING = "page_cache_rendering"
 _scope_of = {}  # mapped class -> scope
+_keys_of = {}  # mapped class -> fn(row) giving the object keys the row touches
 
 
 class ContentRevision(db.Model):
-    """How many committed transactions have changed the pages of a scope (e.g. "forum")."""
+    """How many committed transactions have changed the pages of a scope (e.g. "forum") or of one
+    object key (e.g. "forum:input:12")."""
     __tablename__ = "content_revision"
 
-    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-def track(scope, *models):
-    """Changes to rows of these models give `scope`'s pages a new revision."""
+def track(scope, *models, keys=None):
+    """Changes to rows of these models give `scope`'s pages a new revision; `keys={Model: fn}` also
+    bumps the object keys `fn(row)` returns (see the module's docstring)."""
     for model in models:
         _scope_of[model] = scope
+    for model, keys_of in (keys or {}).items():
+        _scope_of[model] = scope
+        _keys_of[model] = keys_of
+
+
+def object_key(prefix, object_id):
+    """"forum:input" and 12 give "forum:input:12"; given a SQL expression (a scalar subquery), the
+    same key computed by the database, so a view keyed by a slug needs no query of its own."""
+    if isinstance(object_id, (int, str)):
+        return f"{prefix}:{object_id}"
+    return literal(f"{prefix}:") + cast(object_id, String)
+
+
+def whole_scope_key(scope):
+    """The counter of changes that could not name their objects; part of every keyed read."""
+    return f"{scope}:*"
 
 
 def revision(scope):
     return db.session.scalar(select(ContentRevision.revision).where(ContentRevision.scope == scope)) or 0
 
 
+def revisions(keys):
+    """The counters of these keys, read in one statement, as a sorted tuple of (key, revision).
+
+    Keys never bumped are absent, and a key given as a SQL expression appears under the key it
+    resolved to; either way, any change to a counter or to what a key resolves to changes the tuple.
+    """
+    keys = list(keys)
+    if not keys:
+        return ()
+    rows = db.session.execute(select(ContentRevision.scope, ContentRevision.revision)
+                              .where(ContentRevision.scope.in_(keys))).all()
+    return tuple(sorted((scope, number) for scope, number in rows))
+
+
+def _page_keys(scope, keys):
+    """What a page or fragment of `scope` depending on `keys` reads: the whole-scope counter and the keys."""
+    return [whole_scope_key(scope), *keys]
+
+
 # --- noting changes in the session, bumping at commit ---------------------------------------------
 
-def _note(session, classes):
-    scopes = {_scope_of[cls] for cls in classes if cls in _scope_of}
-    if scopes:
-        session.info.setdefault(_PENDING, set()).update(scopes)
+def _note(session, keys):
+    if keys:
+        session.info.setdefault(_PENDING, set()).update(keys)
+
+
+def _keys_touched_by(obj):
+    cls = type(obj)
+    scope = _scope_of.get(cls)
+    if scope is None:
+        return ()
+    keys_of = _keys_of.get(cls)
+    if keys_of is None:  # cannot say which pages: all of them
+        return (scope, whole_scope_key(scope))
+    return (scope, *(key for key in keys_of(obj) if key))
 
 
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session, _flush_context):
-    _note(session, {type(obj) for obj in chain(session.new, session.dirty, session.deleted)})
+    _note(session, {key for obj in chain(session.new, session.dirty, session.deleted)
+                    for key in _keys_touched_by(obj)})
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_statement(state):
+    # A bulk statement names a table, not rows: it bumps the scope and its whole-scope counter.
     if state.is_insert or state.is_update or state.is_delete:
-        _note(state.session, {mapper.class_ for mapper in state.all_mappers})
+        scopes = {_scope_of[mapper.class_] for mapper in state.all_mappers if mapper.class_ in _scope_of}
+        _note(state.session, {key for scope in scopes for key in (scope, whole_scope_key(scope))})
 
 
 @event.listens_for(Session, "before_commit")
@@ -85,12 +159,11 @@ def _bump_revisions(session):
     if not (session.info.get(_PENDING) or session.new or session.dirty or session.deleted):
         return
     session.flush()  # what is still pending is noted too, and every other lock is taken first
-    scopes = session.info.pop(_PENDING, None)
-    if not scopes:
+    keys = session.info.pop(_PENDING, None)
+    if not keys:
         return
     connection = session.connection()
-    for scope in sorted(scopes):
-        connection.execute(_bump_statement(connection.dialect.name, scope))
+    connection.execute(_bump_statement(connection.dialect.name, sorted(keys)))
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -101,19 +174,21 @@ def _forget(session, transaction):
         session.info.pop(_PENDING, None)
 
 
-def _bump_statement(dialect, scope):
+def _bump_statement(dialect, keys):
+    """One statement for every counter of the transaction, taken in sorted order (no deadlock)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = ContentRevision.__table__
-    return insert(table).values(scope=scope, revision=1).on_conflict_do_update(
+    return insert(table).values([{"scope": key, "revision": 1} for key in keys]).on_conflict_do_update(
         index_elements=[table.c.scope], set_={"revision": table.c.revision + 1})
 
 
 # --- serving pages -------------------------------------------------------------------------------
 
 def init_app(app):
+    app.config.setdefault("FRAGMENT_CACHE_SECONDS", 60)
     cache.init_app(app)
     # Flask-WTF offers csrf_token() both as a global (macros) and from a context processor (pages).
     app.jinja_env.globals["csrf_token"] = _csrf_token_for_page
@@ -140,22 +215,30 @@ def _cacheable_request():
             and not current_user.is_authenticated and set(session.keys()) <= _NEUTRAL_SESSION_KEYS)
 
 
+def _minute():
+    return clock.now().strftime("%Y%m%d%H%M")
+
+
 def _key(parts):
-    return "page:{}:{}:{}:{}".format(":".join(map(str, parts)), get_locale(), clock.now().strftime("%Y%m%d%H%M"),
-                                     request.full_path)
+    return "page:{}:{}:{}:{}".format(":".join(map(str, parts)), get_locale(), _minute(), request.full_path)
 
 
-def cached_for_visitors(scope):
+def cached_for_visitors(scope, keys=None):
     """Serve the view's page from the cache to anonymous visitors (see the module's docstring).
 
-    The page shows rows of models tracked under `scope`, whose revision is part of the key.
+    The page shows rows of models tracked under `scope`. Without `keys` the scope's revision is part
+    of the cache key; with `keys`, `keys(**view_kwargs)` gives the object keys the page depends on,
+    and their revisions (with the whole-scope counter) are.
     """
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not _cacheable_request():
                 return view(*args, **kwargs)
-            key = _key((scope, revision(scope)))
+            if keys is None:
+                key = _key((scope, revision(scope)))
+            else:
+                key = _key((scope, revisions(_page_keys(scope, keys(**kwargs)))))
             stored = cache.get(key)
             if stored is not None:
                 body, headers = stored
@@ -180,3 +263,35 @@ def _storable(response):
     token_rendered = current_app.config["WTF_CSRF_FIELD_NAME"] in g
     return (response.status_code == 200 and response.mimetype == "text/html" and not token_rendered
             and not session.modified and "Set-Cookie" not in response.headers)
+
+
+# --- fragments -----------------------------------------------------------------------------------
+
+def cached_fragment(name, scope, keys, render):
+    """The HTML `render()` returns, kept under (name, revisions of `keys` and of the whole scope,
+    language, minute) for FRAGMENT_CACHE_SECONDS and served to every viewer.
+
+    `name` says which fragment and of what (e.g. "forum-replies:12:2:moderator" for page 2 of input
+    12 as moderators see it); the fragment must look the same to everyone who gets that name.
+    """
+    config = current_app.config
+    if config["PAGE_CACHE_SECONDS"] <= 0 or config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
+        return Markup(render())
+    key = "fragment:{}:{}:{}:{}".format(name, revisions(_page_keys(scope, keys)), get_locale(), _minute())
+    stored = cache.get(key)
+    if stored is not None:
+        return Markup(stored)
+    rendering_page = g.get(_RENDERING)
+    g.setdefault(_RENDERING, True)
+    try:
+        body = str(render())
+    finally:
+        if not rendering_page:
+            g.pop(_RENDERING, None)
+    # A token in a fragment would be one viewer's: such a fragment is served but never stored.
+    token = g.get(config["WTF_CSRF_FIELD_NAME"])
+    if CSRF_PLACEHOLDER not in body and not (token and token in body):
+        cache.set(key, body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
+    elif not rendering_page:
+        body = _with_visitor_token(body)
+    return Markup(body)
