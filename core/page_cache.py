@@ -37,7 +37,7 @@ rendering one (twenty inputs, dates, translations) costs ten times a bare query.
 - The language switch in the layout carries a CSRF token, which belongs to one visitor. While a
   page is rendered for the cache, the layout's `csrf_token()` writes a placeholder, and each
   response gets the visitor's own token in its place. A page that rendered any other token (a
-  form's hidden_tag), wrote to the session, or answered other than 200 HTML is not stored.
+  form's hidden_tag), wrote to the session, or answered other than 200 HTML or JSON is not stored.
 
 The cache is Flask-Caching: per process by default (CACHE_TYPE=SimpleCache), shared through
 Redis with CACHE_TYPE=RedisCache and CACHE_REDIS_URL. PAGE_CACHE_SECONDS=0 turns it off, fragments
@@ -259,9 +259,13 @@ def cached_for_visitors(scope, keys=None):
     return decorator
 
 
+# Pages, and the open-data JSON that shows the same figures (e.g. /api/v1/rapor).
+_STORED_TYPES = frozenset({"text/html", "application/json"})
+
+
 def _storable(response):
     token_rendered = current_app.config["WTF_CSRF_FIELD_NAME"] in g
-    return (response.status_code == 200 and response.mimetype == "text/html" and not token_rendered
+    return (response.status_code == 200 and response.mimetype in _STORED_TYPES and not token_rendered
             and not session.modified and "Set-Cookie" not in response.headers)
 
 

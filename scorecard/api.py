@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from core import openapi
 from core.extensions import csrf
 from core.i18n import gettext as _
+from core.page_cache import cached_for_visitors
 from core.openapi import FieldErrors
 
 from . import api_bp as bp
@@ -106,6 +107,7 @@ def _period(errors):
                 "the city's, and the settings in force; the same figures as /rapor and /rapor.csv. "
                 "Column meanings: /rapor/data. Only counts: never a complaint's content.",
     responses={200: ("the figures", Rapor), 400: ("refused parameters (from, to, unit)", FieldErrors)})
+@cached_for_visitors("scorecard")
 def rapor():
     errors = {}
     period = _period(errors)

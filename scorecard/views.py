@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from accounts.models import Unit
 from complaints.models import CATEGORIES, CLASSIFICATIONS
-from core import clock
+from core import clock, page_cache
 from core.extensions import db
 from forum.models import DISPOSITIONS
 from core.i18n import gettext as _
@@ -44,7 +44,7 @@ def _body(name, render):
     change only with a refresh or a new setting, so signed-in people, whose pages are rendered each
     time for their own tools, do not recompute the whole city for every page.
     """
-    return Markup(render())
+    return page_cache.cached_fragment(name, "scorecard", (), render)
 
 
 @bp.get("", endpoint="index")

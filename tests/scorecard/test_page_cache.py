@@ -59,3 +59,42 @@ def test_an_admins_new_threshold_shows_on_the_next_visit(client, file, unit, mod
     services.update_settings(admin, submitted, now=NOW)
     after = visit(client, "/rapor/cara-penilaian")[1]
     assert "91" not in before and "91" in after
+
+
+def test_signed_in_people_get_the_figures_from_a_fragment_until_a_refresh(client, login, file, unit, moderator,
+                                                                          rebuild, make_user):
+    path = f"/rapor/unit/{unit.id}?" + PERIOD
+    file(unit=unit, moderator=moderator)
+    rebuild(now=NOW + timedelta(days=20))
+    login(make_user(email="pemantau@example.com"))
+    first, before = visit(client, path)
+    again, _ = visit(client, path)
+    assert again < first  # the figures, charts and tables came from the fragment
+    file(at=NOW + timedelta(hours=1), unit=unit, moderator=moderator)
+    rebuild(now=NOW + timedelta(days=20))
+    after = visit(client, path)[1]
+    received = re.compile(r"Pengaduan diterima.{0,400}?>(\d+)<", re.S)
+    assert (received.search(before).group(1), received.search(after).group(1)) == ("1", "2")
+
+
+def test_with_the_page_cache_off_signed_in_pages_render_their_figures_each_time(app, client, login, file, unit,
+                                                                                moderator, rebuild, make_user,
+                                                                                monkeypatch):
+    file(unit=unit, moderator=moderator)
+    rebuild()
+    login(make_user(email="pemantau@example.com"))
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    first = visit(client, "/rapor?" + PERIOD)[0]
+    assert visit(client, "/rapor?" + PERIOD)[0] == first
+
+
+def test_the_open_data_json_is_served_from_the_cache_until_a_refresh(client, file, unit, moderator, rebuild):
+    path = "/api/v1/rapor?from=2026-11-01&to=2026-12-01"
+    file(unit=unit, moderator=moderator)
+    rebuild(now=NOW + timedelta(days=20))
+    first, before = visit(client, path)
+    again, cached = visit(client, path)
+    assert again == 1 < first and cached == before
+    file(at=NOW + timedelta(hours=1), unit=unit, moderator=moderator)
+    rebuild(now=NOW + timedelta(days=20))
+    assert visit(client, path)[1] != before
