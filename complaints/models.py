@@ -2,6 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock, page_cache
@@ -339,5 +340,29 @@ class Accompaniment(db.Model):
         return f"<Accompaniment {self.id} complaint={self.complaint_id} org={self.organisation_id} {self.status}>"
 
 
-# What a complaint's public tracking page shows.
-page_cache.track("complaints", Complaint, ComplaintEvent, ComplaintAttachment)
+# Content keys (core.page_cache): a complaint's tracking page shows its own rows only, so one change
+# re-renders that page, not every complaint's; a public list shows the complaints of its unit (the
+# city's list all of them).
+CITY_LIST_KEY = "complaints:list"
+
+
+def complaint_key(complaint_id):
+    return page_cache.object_key("complaints:complaint", complaint_id)
+
+
+def unit_list_key(unit_id):
+    return page_cache.object_key("complaints:unit", unit_id)
+
+
+def _complaint_touches(complaint):
+    # A complaint routed to another unit leaves the old unit's list as well as joining the new one's.
+    units = {complaint.unit_id, *sa_inspect(complaint).attrs.unit_id.history.deleted}
+    return [complaint_key(complaint.id), CITY_LIST_KEY, *(unit_list_key(u) for u in units if u is not None)]
+
+
+def _shown_on_its_complaints_page(row):
+    return [complaint_key(row.complaint_id)]
+
+
+page_cache.track("complaints", keys={Complaint: _complaint_touches, ComplaintEvent: _shown_on_its_complaints_page,
+                                     ComplaintAttachment: _shown_on_its_complaints_page})

@@ -10,6 +10,7 @@ from core.page_cache import cached_for_visitors
 from core.web import paginate
 
 from . import bp, public_list, public_list_services
+from .models import CITY_LIST_KEY, unit_list_key
 from .forms import HideFromListForm, PublicListFilterForm, ShowOnListForm
 from .views import _staff_step, _user
 
@@ -27,13 +28,13 @@ def _list_page(unit=None):
 
 
 @bp.get("/publik", endpoint="public_list")
-@cached_for_visitors("complaints")
+@cached_for_visitors("complaints", keys=lambda: [CITY_LIST_KEY])
 def public_list_page():
     return _list_page()
 
 
 @bp.get("/publik/unit/<int:unit_id>")
-@cached_for_visitors("complaints")
+@cached_for_visitors("complaints", keys=lambda unit_id: [unit_list_key(unit_id)])
 def public_unit_list(unit_id):
     unit = db.session.get(Unit, unit_id)
     if unit is None:

@@ -23,7 +23,8 @@ from . import accompaniment_services, bp, public_list, services, visibility
 from .forms import (AccompanimentNoteForm, ComplaintForm, DisputeForm, ForwardForm, HideFromListForm, MessageForm,
                     NoteForm, QueueFilterForm, RatingForm, RejectForm, ReplyForm, ResolveForm, RerouteForm,
                     ShowOnListForm, TrackForm, VerifyForm)
-from .models import AWAITING_REPORTER, OPEN_STATUSES, STATUS_LABELS, Complaint, ComplaintAttachment, ComplaintEvent
+from .models import (AWAITING_REPORTER, OPEN_STATUSES, STATUS_LABELS, Complaint, ComplaintAttachment, ComplaintEvent,
+                     complaint_key)
 
 GRANTS = "reporter_of"  # session key: tracking codes whose reporter link this browser opened
 MAX_GRANTS = 20
@@ -107,8 +108,14 @@ def track_lookup():
     return render_template("complaints/track_lookup.html", form=form), 400 if request.args else 200
 
 
+def _tracking_page_keys(code):
+    # The complaint's key, resolved by the database in the same statement that reads the revisions.
+    complaint_id = select(Complaint.id).where(Complaint.tracking_code == services.normalise_code(code))
+    return [complaint_key(complaint_id.scalar_subquery())]
+
+
 @bp.get("/lacak/<code>")
-@cached_for_visitors("complaints")
+@cached_for_visitors("complaints", keys=_tracking_page_keys)
 def track(code):
     complaint = services.get_by_code(code)
     # The same page for everyone, the reporter and the handlers too (it is cached for visitors).

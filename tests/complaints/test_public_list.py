@@ -373,3 +373,30 @@ def test_the_list_makes_the_same_few_queries_for_three_rows_or_a_full_page(clien
     assert max(many.values()) <= 6, many
     login(moderator)  # a signed-in page is not served from the cache and loads its user
     assert max(measure().values()) <= 6
+
+
+# --- the page cache: a unit's list is rendered again for its own complaints only --------------------
+
+def list_statements(client, path):
+    with count_queries() as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+def test_a_change_renders_again_the_lists_it_shows_on_and_no_other(client, listed, moderator, unit, make_unit,
+                                                                   fixed_now):
+    other_unit = make_unit(name="Dinas Perhubungan", short_name="Dishub")
+    mine, theirs = listed(), listed(to=other_unit, title="Lampu lalu lintas mati")
+    pages = {"city": LIST, "mine": f"{LIST}/unit/{unit.id}", "theirs": f"{LIST}/unit/{other_unit.id}"}
+    for path in [*pages.values()] * 2:  # a visitor's first requests set up the session cookie (not stored)
+        list_statements(client, path)
+    services.start_progress(moderator, theirs)
+    cached = {name: list_statements(client, path) == 1 for name, path in pages.items()}
+    assert cached == {"city": False, "mine": True, "theirs": False}
+    # Rerouted: it leaves one unit's list and joins the other's; both are rendered again.
+    for path in pages.values():
+        list_statements(client, path)
+    services.reroute(moderator, mine, unit_id=other_unit.id, reason="Bukan kewenangan unit ini")
+    page = client.get(pages["theirs"]).get_data(as_text=True)
+    assert mine.tracking_code in page
+    assert mine.tracking_code not in client.get(pages["mine"]).get_data(as_text=True)
