@@ -1,13 +1,15 @@
 """Issue 15: what every page pays whoever asks for it: the frame's links are built once per script
 root, the translations catalogue is looked up once per request, and the language switch still
 brings a person back to the page they were on, in the language they chose."""
+import pytest
 from flask_babel import force_locale
 
 from werkzeug.routing import MapAdapter
 
 import core.i18n
 from core.i18n import gettext, lazy_gettext, lazy_ngettext, ngettext
-from core.permissions import CITIZEN
+from core.permissions import ASN, CITIZEN
+from tests.conftest import count_queries
 
 
 def counting(monkeypatch, module, name):
@@ -75,3 +77,15 @@ def test_the_translation_functions_follow_force_locale_within_a_request(app):
 def test_outside_an_app_a_string_is_its_own_translation():
     assert gettext("Beranda") == "Beranda"
     assert gettext("Halo %(name)s", name="Budi") == "Halo Budi"
+
+
+@pytest.mark.parametrize("role", [CITIZEN, ASN])
+def test_the_signed_in_person_is_read_once_by_key_and_nothing_else(app, client, login, users, role):
+    login(users[role])
+    client.get("/tentang")
+    with count_queries() as statements:
+        page = client.get("/tentang").get_data(as_text=True)
+    assert users[role].full_name in page
+    assert len(statements) == 1, statements  # the about page itself reads nothing
+    assert 'FROM "user"' in statements[0] or "FROM user" in statements[0]
+    assert "JOIN" not in statements[0].upper()
