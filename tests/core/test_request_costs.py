@@ -76,7 +76,7 @@ def test_the_translation_functions_follow_force_locale_within_a_request(app):
 
 def test_outside_an_app_a_string_is_its_own_translation():
     assert gettext("Beranda") == "Beranda"
-    assert gettext("Halo %(name)s", name="Budi") == "Halo Budi"
+    assert gettext("Pemerintah %(city)s", city="Kota Contoh") == "Pemerintah Kota Contoh"
 
 
 @pytest.mark.parametrize("role", [CITIZEN, ASN])
