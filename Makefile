@@ -59,7 +59,7 @@ wrk:
 	else echo "wrk is missing and we are not root: sudo apt-get install wrk"; exit 1; fi
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k _p:1c,2 -o translations/messages.pot --no-location --sort-output --project platform .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k lazy_ngettext:1,2 -k lazy_npgettext:1c,2,3 -k _p:1c,2 -o translations/messages.pot --no-location --sort-output --project platform .
 
 update-messages: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

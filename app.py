@@ -182,6 +182,9 @@ def _register_template_helpers(app):
         from flask_babel import get_locale
         return str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
 
+    from core import layout
+    layout.init_app(app)
+
     from core.i18n import format_day, format_moment, install_template_gettext
     from core.markdown import render as render_markdown
     app.jinja_env.filters["markdown"] = render_markdown

@@ -1,6 +1,5 @@
 """Administration pages: units, users, organisation verification, the audit log."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -9,6 +8,7 @@ from core import admin_menu, permissions
 from core.audit import AuditEvent
 from core.extensions import db
 from core.forms import ActionForm
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.permissions import ASN, permission_required
 from core.web import REFUSED, paginate, perform, run_for_form

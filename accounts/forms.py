@@ -1,6 +1,5 @@
 """Forms for accounts, organisations and their administration (Flask-WTF: CSRF on each)."""
 from flask import current_app
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField,
@@ -8,6 +7,7 @@ from wtforms import (BooleanField, EmailField, PasswordField, RadioField, Select
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from core import notices
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.permissions import ROLES
 

@@ -8,7 +8,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
+from core.i18n import gettext as _
+
 
 MIN_APPOINTMENT_AGE = 18
 EARLIEST_BIRTH_YEAR = 1940

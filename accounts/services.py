@@ -5,7 +5,6 @@ once, and then sends its e-mails. A rule that forbids the operation raises Domai
 NotAllowed) with a sentence for the user; nothing is written then.
 """
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
@@ -13,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from core import audit, clock, notices, permissions, signed_tokens, uploads
 from core.errors import DomainError, NotFound
 from core.extensions import db
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ADMIN, ASN, CITIZEN, MODERATOR, ORG_MEMBER, ROLES

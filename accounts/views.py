@@ -1,6 +1,5 @@
 """Pages for people: register, verify, log in and out, passwords, profile, organisations."""
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
@@ -9,6 +8,7 @@ from core import permissions
 from core.extensions import form_value, limiter
 from core.forms import ActionForm
 from core.i18n import before_full_stop
+from core.i18n import gettext as _
 from core.uploads import send_stored
 from core.web import REFUSED, paginate, perform, run_for_form, safe_next
 

@@ -17,7 +17,6 @@ withdraws or ends the current one first.
 """
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +24,7 @@ from accounts.models import ORG_VERIFIED, Organisation
 from core import audit, calendar, clock, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 
 from . import services

@@ -2,11 +2,11 @@
 either side's end, and the organisation's list of accompanied complaints. The rules live in
 accompaniment_services; what each viewer sees, in visibility."""
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from core import permissions
+from core.i18n import gettext as _
 from core.web import REFUSED, paginate, perform
 
 from . import accompaniment_services as accompaniments

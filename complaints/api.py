@@ -4,13 +4,12 @@ It uses no session and no cookies, so it needs no CSRF token and never acts as a
 person: every complaint filed here is a visitor's. Error messages follow Accept-Language.
 """
 from flask import abort, current_app, jsonify, request, url_for
-from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from core import clock, openapi
 from core.extensions import csrf, db, limiter
+from core.i18n import gettext as _
 from core.i18n import select_locale
 from core.openapi import Error, FieldErrors
 from core.web import MAX_PAGE, parse_page, run_for_api
@@ -19,7 +18,7 @@ from . import api_bp as bp
 from . import public_list, services, visibility
 from .api_schemas import Categories, ComplaintFiled, ComplaintIn, ComplaintOut, PublicList, Units, flat_errors
 from .forms import ComplaintApiForm, PublicListFilterForm
-from .models import CATEGORIES, CLASSIFICATIONS, Complaint
+from .models import CATEGORIES, CLASSIFICATIONS
 
 csrf.exempt(bp)
 
@@ -131,7 +130,7 @@ def file_complaint():
                    responses={200: ("status and public timeline", ComplaintOut), 404: ("no such code", Error)})
 def get_complaint(code):
     # One statement: the complaint with its unit and its few events.
-    complaint = services.get_by_code(code, joinedload(Complaint.unit), joinedload(Complaint.events))
+    complaint = services.get_public_by_code(code)
     return jsonify(public_view(complaint))
 
 

@@ -1,8 +1,8 @@
 """The JSON API's bodies as marshmallow schemas: the view validates with them and the OpenAPI
 document (core/openapi.py) is generated from them, so the two cannot disagree."""
-from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.input_guard import MAX_ID
 

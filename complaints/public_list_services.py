@@ -4,11 +4,11 @@ Moderators decide it (the rule "complaint.moderate"), not the unit whose complai
 shows. The reason is for staff: it goes to the complaint's internal timeline and the audit log,
 never to the public page. Each function commits once.
 """
-from flask_babel import gettext as _
 
 from core import clock, permissions
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import gettext as _
 
 from .models import REJECTED
 from .services import _event, _staff_audit

@@ -1,11 +1,11 @@
 """The public list of complaints (the city's, and one unit's) and the moderators' control over it."""
 from flask import abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import login_required
 
 from accounts.models import Unit
 from core import clock
 from core.extensions import db
+from core.i18n import gettext as _
 from core.page_cache import cached_for_visitors
 from core.web import paginate
 

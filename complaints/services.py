@@ -12,14 +12,15 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, joinedload
 
 from accounts.models import Unit, User
 from core import audit, calendar, clock, encryption, outbox, permissions, uploads
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ADMIN, ASN, MODERATOR
@@ -60,6 +61,29 @@ def get_by_code(code, *options):
     if complaint is None:
         raise NotFound(_("Tidak ada pengaduan dengan kode itu. Periksa kembali kode pelacakan Anda."))
     return complaint
+
+
+# The reporter's contact is stored encrypted and decrypted as a row is read: a page that does not
+# show it leaves it unread.
+WITHOUT_REPORTER_CONTACT = (defer(Complaint.reporter_name), defer(Complaint.reporter_email),
+                            defer(Complaint.reporter_phone))
+
+
+def get_public_by_code(code, *, linked=None):
+    """The complaint with this tracking code as its public page shows it, in one statement: its unit
+    and its whole timeline are read with it (the viewer's view filters the timeline), the
+    reporter's contact is not read. `linked`: a model with a `complaint_id` whose row (or None) is
+    read in the same statement (the forum input a complaint was made from); then the answer is
+    (complaint, that row). NotFound when no complaint has the code."""
+    entities = (Complaint,) if linked is None else (Complaint, linked)
+    statement = select(*entities).options(*WITHOUT_REPORTER_CONTACT, joinedload(Complaint.unit),
+                                          joinedload(Complaint.events))
+    if linked is not None:
+        statement = statement.outerjoin(linked, linked.complaint_id == Complaint.id)
+    row = db.session.execute(statement.where(Complaint.tracking_code == normalise_code(code))).unique().first()
+    if row is None:
+        raise NotFound(_("Tidak ada pengaduan dengan kode itu. Periksa kembali kode pelacakan Anda."))
+    return row[0] if linked is None else tuple(row)
 
 
 def key_hash(key):

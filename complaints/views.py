@@ -3,7 +3,6 @@ import secrets
 from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -12,6 +11,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.extensions import db, limiter
 from core.forms import ActionForm
+from core.i18n import gettext as _
 from core.i18n import select_locale
 from core.page_cache import cached_for_visitors
 from core.permissions import ReporterPass, permission_required
@@ -117,12 +117,12 @@ def _tracking_page_keys(code):
 @bp.get("/lacak/<code>")
 @cached_for_visitors("complaints", keys=_tracking_page_keys)
 def track(code):
-    complaint = services.get_by_code(code)
+    # A complaint a moderator made from a forum input links back to it.
+    complaint, forum_input = services.get_public_by_code(code, linked=ForumInput)
     # The same page for everyone, the reporter and the handlers too (it is cached for visitors).
     view = visibility.view_for(complaint, visibility.PUBLIC)
-    # A complaint a moderator made from a forum input links back to it.
-    forum_input = db.session.scalar(select(ForumInput).where(ForumInput.complaint_id == complaint.id))
-    return render_template("complaints/track.html", complaint=complaint, view=view, events=view.timeline(),
+    return render_template("complaints/track.html", complaint=complaint, view=view,
+                           events=view.timeline(loaded=complaint.events),
                            now=clock.now(), is_reporter=reporter_actor(complaint) is not None,
                            forum_input=forum_input)
 

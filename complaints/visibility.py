@@ -159,8 +159,11 @@ class ComplaintView:
             return event.message
         return None
 
-    def timeline(self, *options):
-        """The events this viewer sees, oldest first, in one query (loader `options` as for select())."""
+    def timeline(self, *options, loaded=None):
+        """The events this viewer sees, oldest first, in one query (loader `options` as for select()),
+        or with none when the complaint's events were `loaded` with it (all of them)."""
+        if loaded is not None:
+            return [event for event in sorted(loaded, key=lambda e: (e.created_at, e.id)) if self.sees(event)]
         query = select(ComplaintEvent).options(*options).where(ComplaintEvent.complaint_id == self.complaint.id)
         if self.viewer in (REPORTER, ACCOMPANIER):
             query = query.where(ComplaintEvent.public.is_(True) | ComplaintEvent.kind.in_(ACCOMPANIMENT_EVENTS))

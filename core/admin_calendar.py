@@ -2,7 +2,6 @@
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import admin_bp as bp
@@ -10,6 +9,7 @@ from . import admin_menu, calendar, clock
 from .calendar import MAX_YEAR, MIN_YEAR
 from .forms import CalendarDateForm
 from .i18n import format_day, lazy_gettext as _l
+from .i18n import gettext as _
 from .permissions import permission_required
 from .web import REFUSED, perform, run_for_form
 

@@ -1,6 +1,5 @@
 """Admin page for the outbox: what waits, what failed and why, and a retry for failed messages."""
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, select
 
@@ -8,6 +7,7 @@ from . import admin_bp as bp
 from . import admin_menu, outbox
 from .extensions import db
 from .forms import ActionForm
+from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
 from .outbox import FAILED, PENDING, SENT, OutboxMessage
 from .permissions import permission_required

@@ -12,7 +12,6 @@ from types import MappingProxyType
 import holidays
 from blinker import Namespace
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import Date, ForeignKey, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from . import audit, clock, permissions
 from .errors import DomainError
 from .extensions import db
+from .i18n import gettext as _
 from .types import UTCDateTime
 
 HOLIDAY, WORKING_DAY = "holiday", "working_day"

@@ -1,9 +1,10 @@
 """Domain errors raised by services, and the site's error pages (HTML or JSON)."""
 from flask import g, jsonify, make_response, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
+
+from .i18n import gettext as _
 
 # How long a page asks the visitor (and a client's retry) to wait when the database is away.
 UNAVAILABLE_RETRY_AFTER = 30

@@ -1,8 +1,14 @@
-"""Which language a request is served in: Bahasa Indonesia unless the person chose otherwise."""
+"""Which language a request is served in: Bahasa Indonesia unless the person chose otherwise.
+
+The translation functions every pillar uses (`_`, `ngettext`, their lazy twins; the same signatures
+as flask_babel's) look the request's catalogue up once and keep it on flask.g: Flask-Babel's own
+would ask for the context, the domain and the locale again on each of a page's hundreds of calls.
+"""
 from functools import lru_cache
 
+from babel import support
 from blinker import Namespace
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from babel import dates as babel_dates
 from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
@@ -36,38 +42,73 @@ def select_timezone():
     return current_app.config["APP_TIMEZONE"]
 
 
-# --- Template helpers that are cheap enough to call in a loop -------------------------------------
-# Flask-Babel's template gettext looks up the context, the domain and the locale on every call
-# (about 20 µs); a page with 20 inputs makes over a hundred calls. The catalogue for a locale
-# never changes while the process runs, so it is looked up once per locale. get_locale() is still
-# asked on every call, so force_locale() (e-mails in the recipient's language) keeps working.
-_catalogues = {}
+# --- Translation ----------------------------------------------------------------------------------
+# Flask-Babel keeps the request's locale on g._flask_babel (`babel_locale`); force_locale() (an
+# e-mail in its recipient's language) puts another Locale object there for a while, refresh()
+# removes it. The catalogue kept on g is tied to the Locale object it was fetched for, so both are
+# honoured while a call costs two attribute reads.
+_NO_CATALOGUE = support.NullTranslations()  # outside an app context, as Flask-Babel: the msgid itself
 
 
 def _translations():
-    locale = get_locale()
+    """The catalogue of the current language: fetched once per request (again only under force_locale)."""
     try:
-        return _catalogues[locale]
-    except KeyError:
-        _catalogues[locale] = catalogue = get_translations()
-        return catalogue
+        locale, catalogue = g.i18n_catalogue
+        if locale is g._flask_babel.babel_locale:
+            return catalogue
+    except AttributeError:  # the first call of the request, or the locale was reset
+        pass
+    except RuntimeError:  # no app context (module import, a bare script)
+        return _NO_CATALOGUE
+    locale = get_locale()
+    if locale is None:
+        return _NO_CATALOGUE
+    catalogue = get_translations()
+    g.i18n_catalogue = (locale, catalogue)
+    return catalogue
 
 
 def gettext(string, **variables):
-    """flask_babel.gettext through the catalogue cache above."""
     text = _translations().ugettext(string)
     return text % variables if variables else text
 
 
+_ = gettext
+
+
+def ngettext(singular, plural, num, **variables):
+    """Singular or plural by `num` (which the text may show as %(num)d)."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context, string, **variables):
+    text = _translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
+def npgettext(context, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    return _translations().unpgettext(context, singular, plural, num) % variables
+
+
 def lazy_gettext(string, **variables):
-    """A label translated when shown (model and form labels): flask_babel's LazyString on gettext above."""
+    """A label translated when shown (model and form labels)."""
     return LazyString(gettext, string, **variables)
 
 
-def lazy_pgettext(context, string):
+def lazy_ngettext(singular, plural, num, **variables):
+    return LazyString(ngettext, singular, plural, num, **variables)
+
+
+def lazy_pgettext(context, string, **variables):
     """A label whose English depends on where it stands ("Pengaduan": the menu's "Complaints", a
     complaint's type "Complaint"), translated when shown."""
-    return LazyString(lambda: _translations().upgettext(context, string))
+    return LazyString(pgettext, context, string, **variables)
+
+
+def lazy_npgettext(context, singular, plural, num, **variables):
+    return LazyString(npgettext, context, singular, plural, num, **variables)
 
 
 def before_full_stop(text):
@@ -78,12 +119,12 @@ def before_full_stop(text):
 
 
 def install_template_gettext(app):
-    """Replace the i18n callables Flask-Babel gave Jinja with ones that reuse the catalogue."""
+    """Templates' `_`, gettext, ngettext... are the functions above (Jinja formats the variables)."""
     app.jinja_env.install_gettext_callables(
-        gettext=gettext,
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=lambda string: _translations().ugettext(string),
+        ngettext=lambda singular, plural, num: _translations().ungettext(singular, plural, num),
+        pgettext=lambda context, string: _translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, num: _translations().unpgettext(context, singular, plural, num),
         newstyle=True)
 
 

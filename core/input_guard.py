@@ -15,10 +15,10 @@ import re
 
 from flask import jsonify, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from .errors import error_response
+from .i18n import gettext as _
 
 MAX_JSON_DEPTH = 100
 MAX_ID = 2**31 - 1  # Integer columns are int4 on PostgreSQL

@@ -9,10 +9,10 @@ actor (None) is refused, so a caller who forgets to say who acts never gets the 
 from functools import wraps
 from typing import NamedTuple
 
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from .errors import NotAllowed
+from .i18n import gettext as _
 
 CITIZEN, ORG_MEMBER, ASN, MODERATOR, ADMIN = "citizen", "org_member", "asn", "moderator", "admin"
 ROLES = (CITIZEN, ORG_MEMBER, ASN, MODERATOR, ADMIN)

@@ -21,7 +21,6 @@ import time
 import warnings
 
 from flask import current_app, send_file
-from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 from . import worker
 from .errors import DomainError
 from .extensions import db
+from .i18n import gettext as _
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 SIGNATURES = ((b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG), (b"%PDF-", PDF))

@@ -13,12 +13,12 @@ that disappears is deleted while nobody has attempted the module's quiz, and onl
 import json
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, exists, func, select
 
 from core import audit, clock, permissions
 from core.errors import DomainError, NotFound
 from core.extensions import db
+from core.i18n import gettext as _
 from core.input_guard import unstorable
 
 from .models import (AFTER_PASS, AUDIENCES, EXPORT_FORMAT, MULTIPLE, QUESTION_KINDS, REVIEW_POLICIES, SINGLE, Lesson,

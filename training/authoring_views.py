@@ -2,12 +2,12 @@
 import re
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import admin_menu
 from core.extensions import db
 from core.forms import ActionForm
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.permissions import permission_required
 from core.web import REFUSED, perform, run_for_form, safe_next

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +18,7 @@ from accounts.signals import asn_confirmed
 from core import audit, clock, permissions, worker
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.permissions import ASN

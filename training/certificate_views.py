@@ -1,10 +1,10 @@
 """Certificate pages: the learner's list, public verification (page and JSON), the PDF, revocation."""
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import Schema, fields
 
 from core import clock, openapi, permissions
+from core.i18n import gettext as _
 from core.page_cache import cached_for_visitors
 from core.web import REFUSED, paginate, run_for_form
 

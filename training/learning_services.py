@@ -16,8 +16,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -26,6 +24,8 @@ from accounts.models import User
 from core import audit, clock, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import gettext as _
+from core.i18n import ngettext
 
 from . import certificate_services
 from .models import (AFTER_LAST_ATTEMPT, AUDIENCES, MULTIPLE, Certificate, Lesson, LessonProgress, LessonVisit,

@@ -1,11 +1,11 @@
 """The learner's pages: the catalogue, a module, its lessons, the quiz and its result."""
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import clock, permissions
 from core.errors import NotAllowed
 from core.forms import ActionForm
+from core.i18n import gettext as _
 from core.web import REFUSED, perform
 
 from . import bp

@@ -7,10 +7,10 @@ file carries the same list, and the authoring form edits it as one line per sour
 """
 from datetime import date
 
-from flask_babel import gettext as _
 
 from core import clock
 from core.errors import DomainError
+from core.i18n import gettext as _
 
 MAX_SOURCES = 30
 MAX_SOURCE_TEXT = 300

@@ -5,7 +5,6 @@ its active, confirmed ASN accounts. Every figure is an aggregate (GROUP BY) over
 page, so a page costs the same few queries however many people and attempts there are.
 """
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +12,7 @@ from accounts.models import Unit, User
 from core import audit, clock, csv_export, permissions
 from core.errors import DomainError
 from core.extensions import db
+from core.i18n import gettext as _
 from core.permissions import ASN
 
 from .models import Certificate, QuizAttempt, TrainingModule
