@@ -3,7 +3,7 @@ from flask import abort, render_template, request
 from flask_login import login_required
 
 from accounts.models import Unit
-from core import clock
+from core import clock, page_cache
 from core.extensions import db
 from core.i18n import gettext as _
 from core.page_cache import cached_for_visitors
@@ -20,11 +20,16 @@ def _list_page(unit=None):
     now = clock.now()
     if not form.validate():
         # A bad filter is a message next to its field (400), never a guess at what was meant.
-        return render_template("complaints/public_list.html", form=form, unit=unit, page=None, rows=[],
-                               now=now), 400
-    page = paginate(public_list.list_query(now=now, **form.filters()))
-    return render_template("complaints/public_list.html", form=form, unit=unit, page=page,
-                           rows=public_list.rows(page.items, now=now), now=now)
+        return render_template("complaints/public_list.html", form=form, unit=unit, body=None), 400
+
+    def render_list():
+        page = paginate(public_list.list_query(now=now, **form.filters()))
+        return render_template("complaints/_public_list_body.html", form=form, unit=unit, page=page,
+                               rows=public_list.rows(page.items, now=now))
+    # The same rows for every viewer: signed-in people get them from the fragment too.
+    key = unit_list_key(unit.id) if unit else CITY_LIST_KEY
+    body = page_cache.cached_fragment(f"complaints-public-list:{request.full_path}", "complaints", [key], render_list)
+    return render_template("complaints/public_list.html", form=form, unit=unit, body=body)
 
 
 @bp.get("/publik", endpoint="public_list")

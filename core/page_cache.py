@@ -46,7 +46,7 @@ included.
 from functools import wraps
 from itertools import chain
 
-from flask import current_app, g, make_response, request, session
+from flask import current_app, g, has_request_context, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -61,6 +61,7 @@ CSRF_PLACEHOLDER = "page-cache-csrf-token-placeholder"
 KEY_LENGTH = 64
 _PENDING = "content_revision_scopes"
 _RENDERING = "page_cache_rendering"
+_REVISIONS_READ = "page_cache_revisions_read"
 _scope_of = {}  # mapped class -> scope
 _keys_of = {}  # mapped class -> fn(row) giving the object keys the row touches
 
@@ -110,9 +111,18 @@ def revisions(keys):
     keys = list(keys)
     if not keys:
         return ()
+    # A page missing from the cache reads its keys, then its fragments read the same keys again:
+    # within one request the first read serves (until this request commits a change).
+    read = request.environ.setdefault(_REVISIONS_READ, {}) if has_request_context() else {}
+    memo_key = tuple(keys) if all(isinstance(key, str) for key in keys) else None
+    if memo_key is not None and memo_key in read:
+        return read[memo_key]
     rows = db.session.execute(select(ContentRevision.scope, ContentRevision.revision)
                               .where(ContentRevision.scope.in_(keys))).all()
-    return tuple(sorted((scope, number) for scope, number in rows))
+    result = tuple(sorted((scope, number) for scope, number in rows))
+    if memo_key is not None:
+        read[memo_key] = result
+    return result
 
 
 def _page_keys(scope, keys):
@@ -162,6 +172,8 @@ def _bump_revisions(session):
     keys = session.info.pop(_PENDING, None)
     if not keys:
         return
+    if has_request_context():
+        request.environ.pop(_REVISIONS_READ, None)
     connection = session.connection()
     connection.execute(_bump_statement(connection.dialect.name, sorted(keys)))
 

@@ -400,3 +400,16 @@ def test_a_change_renders_again_the_lists_it_shows_on_and_no_other(client, liste
     page = client.get(pages["theirs"]).get_data(as_text=True)
     assert mine.tracking_code in page
     assert mine.tracking_code not in client.get(pages["mine"]).get_data(as_text=True)
+
+
+def test_signed_in_people_get_the_rows_from_a_fragment_that_a_change_renders_again(client, login, listed, moderator,
+                                                                                   unit, make_user, fixed_now):
+    complaint = listed()
+    login(make_user(CITIZEN, email="pemantau@example.com"))
+    path = f"{LIST}/unit/{unit.id}"
+    status_cell = re.compile(r'data-label="Status">([^<]+)<')
+    first = list_statements(client, path)
+    assert list_statements(client, path) < first  # the rows came from the fragment
+    assert status_cell.findall(client.get(path).get_data(as_text=True)) == ["Diverifikasi"]
+    services.start_progress(moderator, complaint)
+    assert status_cell.findall(client.get(path).get_data(as_text=True)) == ["Diproses"]
