@@ -32,8 +32,9 @@ rendering one (twenty inputs, dates, translations) costs ten times a bare query.
 - `cached_fragment(name, scope, keys, render)` keeps a part of a page every viewer sees alike (the
   replies of a thread, the inputs table of a consultation) under the revisions of its keys, for
   FRAGMENT_CACHE_SECONDS, and serves it to signed-in people too, whose pages are otherwise rendered
-  each time for their own tools. A fragment holds no per-viewer content: the viewer's buttons and
-  form tokens are rendered outside it (one that rendered a token is not stored).
+  each time for their own tools. A fragment holds no per-viewer content: `csrf_token()` writes the
+  placeholder there too (each response gets the viewer's token in its place, as below), the
+  viewer's own buttons are rendered outside it, and one that rendered a form's token is not stored.
 - The language switch in the layout carries a CSRF token, which belongs to one visitor. While a
   page is rendered for the cache, the layout's `csrf_token()` writes a placeholder, and each
   response gets the visitor's own token in its place. A page that rendered any other token (a
@@ -280,7 +281,7 @@ def cached_fragment(name, scope, keys, render):
     key = "fragment:{}:{}:{}:{}".format(name, revisions(_page_keys(scope, keys)), get_locale(), _minute())
     stored = cache.get(key)
     if stored is not None:
-        return Markup(stored)
+        return Markup(stored if g.get(_RENDERING) else _with_visitor_token(stored))
     rendering_page = g.get(_RENDERING)
     g.setdefault(_RENDERING, True)
     try:
@@ -288,10 +289,9 @@ def cached_fragment(name, scope, keys, render):
     finally:
         if not rendering_page:
             g.pop(_RENDERING, None)
-    # A token in a fragment would be one viewer's: such a fragment is served but never stored.
+    # csrf_token() wrote a placeholder, which each viewer's response replaces with their own token;
+    # a form's own token (hidden_tag) would be one viewer's: such a fragment is served, never stored.
     token = g.get(config["WTF_CSRF_FIELD_NAME"])
-    if CSRF_PLACEHOLDER not in body and not (token and token in body):
+    if not (token and token in body):
         cache.set(key, body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
-    elif not rendering_page:
-        body = _with_visitor_token(body)
-    return Markup(body)
+    return Markup(body if rendering_page else _with_visitor_token(body))

@@ -99,8 +99,8 @@ def input_page(consultation, page=None, per_page=None):
 
 
 def reply_page(forum_input, page=1, per_page=None):
-    """An input's replies, oldest first, with their authors loaded."""
-    query = (select(ForumReply).options(selectinload(ForumReply.author))
+    """An input's replies, oldest first, with their authors loaded (in the same statement)."""
+    query = (select(ForumReply).options(joinedload(ForumReply.author))
              .where(ForumReply.input_id == forum_input.id).order_by(ForumReply.created_at, ForumReply.id))
     return db.paginate(query, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
 
@@ -112,14 +112,13 @@ def has_supported(user, forum_input):
         Support.input_id == forum_input.id, Support.user_id == user.id)) > 0
 
 
-def open_flags_for(forum_input, replies):
-    """Open flags on the input and on the given replies, as {("input"|"reply", id): [flag, ...]}."""
-    reply_ids = [r.id for r in replies]
-    condition = Flag.input_id == forum_input.id
-    if reply_ids:
-        condition = condition | Flag.reply_id.in_(reply_ids)
-    flags = db.session.scalars(select(Flag).options(selectinload(Flag.user))
-                               .where(condition, Flag.resolved_at.is_(None)).order_by(Flag.id)).all()
+def open_flags_for(forum_input):
+    """Open flags on the input and on any of its replies, as {("input"|"reply", id): [flag, ...]}; one
+    statement, for the input's moderator tools and every page of its replies alike."""
+    reply_ids = select(ForumReply.id).where(ForumReply.input_id == forum_input.id)
+    flags = db.session.scalars(select(Flag).options(joinedload(Flag.user))
+                               .where((Flag.input_id == forum_input.id) | Flag.reply_id.in_(reply_ids),
+                                      Flag.resolved_at.is_(None)).order_by(Flag.id)).all()
     grouped = {}
     for flag in flags:
         key = ("reply", flag.reply_id) if flag.reply_id else ("input", flag.input_id)
@@ -129,6 +128,17 @@ def open_flags_for(forum_input, replies):
 
 def can_edit(user, post, now):
     return permissions.can(user, "forum.edit_post", post) and not post.is_hidden and now < edit_deadline(post)
+
+
+def editable_replies(user, forum_input, now, replies=None):
+    """The replies of `user` on this input they may still edit: among `replies` when given, else one
+    query (usually answering none)."""
+    if replies is None:
+        since = now - timedelta(minutes=current_app.config["FORUM_EDIT_MINUTES"])
+        replies = db.session.scalars(select(ForumReply).where(
+            ForumReply.input_id == forum_input.id, ForumReply.author_id == user.id,
+            ForumReply.created_at > since)).all()
+    return [post for post in replies if can_edit(user, post, now)]
 
 
 def edit_deadline(post):
