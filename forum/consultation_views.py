@@ -2,22 +2,23 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError
 from core.forms import ActionForm
 from core.i18n import format_moment
-from core.page_cache import cached_for_visitors
+from core.page_cache import cached_for_visitors, cached_fragment
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored
-from core.web import REFUSED, paginate, perform, run_for_form
+from core.web import REFUSED, page_number, paginate, perform, run_for_form
 
 from . import bp, input_services
 from . import consultation_services as services
 from .consultation_forms import (AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm,
                                  RescheduleForm)
-from .models import DRAFT, STAGE_LABELS
+from .models import CONSULTATIONS, DRAFT, FOLLOW_UP, STAGE_LABELS, Consultation, consultation_key, inputs_key
 
 FORM_FIELDS = ("title", "unit_id", "topic_type", "description", "format", "opens_at", "closes_at", "meeting_at",
                "place", "online_link", "allow_citizen_input")
@@ -31,7 +32,7 @@ def _user():
 # --- the list ------------------------------------------------------------------------------------
 
 @bp.get("/")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=lambda: [CONSULTATIONS])
 def index():
     now = clock.now()
     tab = request.args.get("tab") or services.TAB_NOW
@@ -52,7 +53,12 @@ def index():
         status = 200
     query = services.listing_query(tab=tab, now=now, user=_user() if current_user.is_authenticated else None,
                                    **filters)
-    return render_template("forum/index.html", page=paginate(query), form=form, tab=tab, now=now,
+    if tab == services.TAB_DRAFTS:  # the drafts a person may see are their own
+        listing = render_template("forum/_consultation_items.html", page=paginate(query), tab=tab)
+    else:
+        listing = cached_fragment(f"forum-list:{tab}:{filters}:{page_number()}", "forum", [CONSULTATIONS],
+                                  lambda: render_template("forum/_consultation_items.html", page=paginate(query), tab=tab))
+    return render_template("forum/index.html", listing=listing, form=form, tab=tab, now=now,
                            may_create=may_create), status
 
 
@@ -119,6 +125,15 @@ def _registration_form(formdata=None):
     return form
 
 
+def inputs_fragment(consultation):
+    """The consultation's list of inputs (one page), the same for every viewer: kept under the list's
+    own key, so a reply or a support on an input elsewhere leaves it alone."""
+    page = input_services.requested_input_page()
+    return cached_fragment(f"forum-inputs:{consultation.id}:{page}", "forum", [inputs_key(consultation.id)],
+                           lambda: render_template("forum/_input_items.html",
+                                                   inputs_page=input_services.input_page(consultation, page)))
+
+
 def consultation_page(consultation, status=200, **forms):
     now = clock.now()
     manage = permissions.can(current_user, "consultation.manage", consultation)
@@ -129,20 +144,28 @@ def consultation_page(consultation, status=200, **forms):
     if manage:
         defaults["document_form"] = DocumentForm(formdata=None, prefix="dokumen")
     defaults.update(forms)
-    input_page = getattr(input_services, "input_page", None)
+    participants = services.participants(consultation) if manage else []
+    # A manager has the registrants loaded already: their own registration is among them.
+    me = (next((p for p in participants if p.user_id == current_user.id), None) if manage
+          else services.participant_of(consultation, current_user))
     return render_template(
         "forum/consultation.html", consultation=consultation, now=now, manage=manage,
         composition=services.composition(consultation),
-        participants=services.participants(consultation) if manage else [],
-        me=services.participant_of(consultation, current_user),
+        participants=participants, me=me,
         input_open=services.input_open(consultation, now),
         meeting_passed=services.meeting_passed(consultation, now),
-        inputs_page=input_page(consultation) if input_page else None,
+        inputs_html=inputs_fragment(consultation),
         **defaults), status
 
 
+def _consultation_page_keys(slug):
+    """The consultation, its list of inputs and the berita acara, found by the slug in the same statement."""
+    consultation_id = select(Consultation.id).where(Consultation.slug == slug).scalar_subquery()
+    return [consultation_key(consultation_id), inputs_key(consultation_id), FOLLOW_UP]
+
+
 @bp.get("/konsultasi/<slug>")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=_consultation_page_keys)
 def consultation(slug):
     return consultation_page(services.get_visible(slug, current_user))
 

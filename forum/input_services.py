@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -71,11 +72,27 @@ def input_of(post):
 INPUT_PAGE_ARG = "halaman_masukan"
 
 
-def _requested_input_page():
+def requested_input_page():
     if not has_request_context():
         return 1
     # A number past any list's end answers 404 (paginate's error_out); anything else shows page 1.
     return min(parse_page(request.args.get(INPUT_PAGE_ARG)) or 1, MAX_PAGE)
+
+
+class IdsWithCount(Pagination):
+    """A page of ids whose statement also counts every row (a window count): one statement, not two.
+    Only a page with no rows asks for the count apart."""
+
+    def _query_items(self):
+        rows = db.session.execute(self._query_args["select"].add_columns(func.count().over())
+                                  .limit(self.per_page).offset(self._query_offset)).all()
+        self._counted = rows[0][1] if rows else None
+        return [row[0] for row in rows]
+
+    def _query_count(self):
+        if self._counted is not None:
+            return self._counted
+        return db.session.scalar(select(func.count()).select_from(self._query_args["select"].order_by(None).subquery()))
 
 
 def input_page(consultation, page=None, per_page=None):
@@ -84,12 +101,12 @@ def input_page(consultation, page=None, per_page=None):
     Without `page`, the page named by the request's `halaman_masukan` argument. The page's ids come
     from the (consultation_id, created_at, id) index alone; only those rows are then joined to
     their author, organisation and response, so page 500 costs what page 1 does (an OFFSET over
-    the joined rows would join every skipped row too). Three statements: count, ids, rows.
+    the joined rows would join every skipped row too). Two statements: ids with the count, rows.
     """
     order = (ForumInput.created_at.desc(), ForumInput.id.desc())
     ids = select(ForumInput.id).where(ForumInput.consultation_id == consultation.id).order_by(*order)
-    pagination = db.paginate(ids, page=page or _requested_input_page(),
-                             per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
+    pagination = IdsWithCount(select=ids, page=page or requested_input_page(),
+                              per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
     if pagination.items:
         pagination.items = db.session.scalars(
             select(ForumInput).options(joinedload(ForumInput.author), joinedload(ForumInput.organisation),

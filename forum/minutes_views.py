@@ -7,7 +7,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.extensions import login_manager
 from core.forms import ActionForm
-from core.page_cache import cached_for_visitors
+from core.page_cache import cached_for_visitors, cached_fragment
 from core.uploads import PDF, send_stored
 from core.web import REFUSED, page_number, perform, run_for_form
 
@@ -15,7 +15,7 @@ from . import bp
 from . import consultation_services
 from . import minutes_services as services
 from .minutes_forms import AGREEMENT_ROWS, SIGNATORY_ROWS, ActionUpdateForm, MinutesForm, ScanForm, TrackerFilterForm
-from .models import ACTION_STATUS_LABELS
+from .models import ACTION_STATUS_LABELS, CONSULTATIONS, FOLLOW_UP
 
 
 def consultation_url(consultation):
@@ -197,7 +197,7 @@ def minutes_publish(slug):
 # --- follow-up actions ------------------------------------------------------------------------------
 
 @bp.get("/tindak-lanjut")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=lambda: [FOLLOW_UP, CONSULTATIONS])
 def tracker():
     form = TrackerFilterForm(request.args)
     form.unit_id.choices = _unit_choices(_("Semua unit"))
@@ -207,10 +207,15 @@ def tracker():
     if form.validate():
         unit_id, status, overdue = form.unit_id.data, form.status.data or None, form.overdue.data == "1"
     elif request.args:
-        return render_template("forum/tracker.html", form=form, page=None, today=today), 400
-    page = services.tracker_page(unit_id=unit_id, status=status, overdue=overdue, today=today, page=page_number())
-    return render_template("forum/tracker.html", form=form, page=page, today=today,
-                           status_labels=ACTION_STATUS_LABELS)
+        return render_template("forum/tracker.html", form=form, today=today), 400
+    number = page_number()
+    # The table is the same for everyone (and shows consultation titles): a fragment under both keys.
+    table = cached_fragment(
+        f"forum-tracker:{unit_id}:{status}:{overdue}:{number}:{today}", "forum", [FOLLOW_UP, CONSULTATIONS],
+        lambda: render_template("forum/_tracker_table.html", today=today, status_labels=ACTION_STATUS_LABELS,
+                                page=services.tracker_page(unit_id=unit_id, status=status, overdue=overdue,
+                                                           today=today, page=number)))
+    return render_template("forum/tracker.html", form=form, table=table, today=today)
 
 
 def _action_page(action, form=None, status=200):
@@ -223,7 +228,7 @@ def _action_page(action, form=None, status=200):
 
 
 @bp.get("/tindak-lanjut/<int:action_id>")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=lambda action_id: [FOLLOW_UP, CONSULTATIONS])
 def action(action_id):
     return _action_page(services.get_action(action_id))
 
