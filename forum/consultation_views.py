@@ -41,25 +41,39 @@ def index():
     may_create = permissions.can(current_user, "consultation.create")
     if tab == services.TAB_DRAFTS and not may_create:
         abort(404)
-    form = ListFilterForm(request.args)
-    form.unit_id.choices = [("", _("Semua unit"))] + [(u.id, u.display_name) for u in active_units()]
-    form.stage.choices = [("", _("Semua tahap"))] + [(k, v) for k, v in STAGE_LABELS.items() if k != DRAFT]
-    if request.args and not form.validate():
+    # The filter form with the list below it is the same for everyone asking the same: a fragment.
+    # Only a request with filters builds the form (and reads the units) to check them every time.
+    form = _list_filter_form() if request.args else None
+    if form is not None and not form.validate():
         filters = {}
         status = 400
-    else:
+    elif form is not None:
         filters = {"unit_id": form.unit_id.data, "topic_type": form.topic_type.data or None,
                    "stage": form.stage.data or None}
         status = 200
+    else:
+        filters = {"unit_id": None, "topic_type": None, "stage": None}
+        status = 200
     query = services.listing_query(tab=tab, now=now, user=_user() if current_user.is_authenticated else None,
                                    **filters)
+
+    def render():
+        return render_template("forum/_consultation_items.html", page=paginate(query), tab=tab,
+                               form=form or _list_filter_form())
     if tab == services.TAB_DRAFTS:  # the drafts a person may see are their own
-        listing = render_template("forum/_consultation_items.html", page=paginate(query), tab=tab)
+        listing = render()
     else:
-        listing = cached_fragment(f"forum-list:{tab}:{filters}:{page_number()}", "forum", [CONSULTATIONS],
-                                  lambda: render_template("forum/_consultation_items.html", page=paginate(query), tab=tab))
-    return render_template("forum/index.html", listing=listing, form=form, tab=tab, now=now,
-                           may_create=may_create), status
+        # Unit names come along untracked, like the other names (see core.page_cache).
+        listing = cached_fragment(f"forum-list:{tab}:{request.query_string.decode()}", "forum", [CONSULTATIONS],
+                                  render)
+    return render_template("forum/index.html", listing=listing, tab=tab, now=now, may_create=may_create), status
+
+
+def _list_filter_form():
+    form = ListFilterForm(request.args)
+    form.unit_id.choices = [("", _("Semua unit"))] + [(u.id, u.display_name) for u in active_units()]
+    form.stage.choices = [("", _("Semua tahap"))] + [(k, v) for k, v in STAGE_LABELS.items() if k != DRAFT]
+    return form
 
 
 # --- create and edit -----------------------------------------------------------------------------

@@ -199,23 +199,31 @@ def minutes_publish(slug):
 @bp.get("/tindak-lanjut")
 @cached_for_visitors("forum", keys=lambda: [FOLLOW_UP, CONSULTATIONS])
 def tracker():
-    form = TrackerFilterForm(request.args)
-    form.unit_id.choices = _unit_choices(_("Semua unit"))
     today = services.local_today()
+    # The filter form and the table are the same for everyone asking the same (the table shows
+    # consultation titles): one fragment. Only a request with filters builds the form to check them.
+    form = _tracker_filter_form() if request.args else None
     unit_id = status = None
     overdue = False
-    if form.validate():
+    if form is not None:
+        if not form.validate():
+            return render_template("forum/tracker.html", listing=render_template(
+                "forum/_tracker_table.html", form=form, page=None, today=today)), 400
         unit_id, status, overdue = form.unit_id.data, form.status.data or None, form.overdue.data == "1"
-    elif request.args:
-        return render_template("forum/tracker.html", form=form, today=today), 400
     number = page_number()
-    # The table is the same for everyone (and shows consultation titles): a fragment under both keys.
-    table = cached_fragment(
-        f"forum-tracker:{unit_id}:{status}:{overdue}:{number}:{today}", "forum", [FOLLOW_UP, CONSULTATIONS],
-        lambda: render_template("forum/_tracker_table.html", today=today, status_labels=ACTION_STATUS_LABELS,
+    listing = cached_fragment(
+        f"forum-tracker:{request.query_string.decode()}:{today}", "forum", [FOLLOW_UP, CONSULTATIONS],
+        lambda: render_template("forum/_tracker_table.html", form=form or _tracker_filter_form(), today=today,
+                                status_labels=ACTION_STATUS_LABELS,
                                 page=services.tracker_page(unit_id=unit_id, status=status, overdue=overdue,
                                                            today=today, page=number)))
-    return render_template("forum/tracker.html", form=form, table=table, today=today)
+    return render_template("forum/tracker.html", listing=listing)
+
+
+def _tracker_filter_form():
+    form = TrackerFilterForm(request.args)
+    form.unit_id.choices = _unit_choices(_("Semua unit"))
+    return form
 
 
 def _action_page(action, form=None, status=200):
