@@ -275,23 +275,37 @@ def cached_fragment(name, scope, keys, render):
     `name` says which fragment and of what (e.g. "forum-replies:12:2:moderator" for page 2 of input
     12 as moderators see it); the fragment must look the same to everyone who gets that name.
     """
+    return cached_fragments(scope, keys, {name: render})[name]
+
+
+def cached_fragments(scope, keys, renders):
+    """Several fragments of one page that depend on the same keys ({name: render}): one revision
+    read and one cache round trip for all of them. Returns {name: Markup}."""
     config = current_app.config
     if config["PAGE_CACHE_SECONDS"] <= 0 or config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
-        return Markup(render())
-    key = "fragment:{}:{}:{}:{}".format(name, revisions(_page_keys(scope, keys)), get_locale(), _minute())
-    stored = cache.get(key)
-    if stored is not None:
-        return Markup(stored if g.get(_RENDERING) else _with_visitor_token(stored))
+        return {name: Markup(render()) for name, render in renders.items()}
+    suffix = ":{}:{}:{}".format(revisions(_page_keys(scope, keys)), get_locale(), _minute())
+    cache_keys = {name: f"fragment:{name}{suffix}" for name in renders}
+    stored = dict(zip(renders, cache.get_many(*cache_keys.values())))
     rendering_page = g.get(_RENDERING)
+    fragments = {}
+    for name, render in renders.items():
+        body = stored[name]
+        if body is None:
+            body = _render_fragment(render, rendering_page)
+            # csrf_token() wrote a placeholder, which each viewer's response replaces with their own
+            # token; a form's own token (hidden_tag) would be one viewer's: never stored.
+            token = g.get(config["WTF_CSRF_FIELD_NAME"])
+            if not (token and token in body):
+                cache.set(cache_keys[name], body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
+        fragments[name] = Markup(body if rendering_page else _with_visitor_token(body))
+    return fragments
+
+
+def _render_fragment(render, rendering_page):
     g.setdefault(_RENDERING, True)
     try:
-        body = str(render())
+        return str(render())
     finally:
         if not rendering_page:
             g.pop(_RENDERING, None)
-    # csrf_token() wrote a placeholder, which each viewer's response replaces with their own token;
-    # a form's own token (hidden_tag) would be one viewer's: such a fragment is served, never stored.
-    token = g.get(config["WTF_CSRF_FIELD_NAME"])
-    if not (token and token in body):
-        cache.set(key, body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
-    return Markup(body if rendering_page else _with_visitor_token(body))

@@ -10,7 +10,7 @@ from core import clock, permissions
 from core.errors import NotFound
 from core.extensions import limiter
 from core.forms import ActionForm
-from core.page_cache import cached_for_visitors, cached_fragment
+from core.page_cache import cached_for_visitors, cached_fragments
 from core.permissions import permission_required
 from core.web import REFUSED, page_number, perform, run_for_form
 
@@ -99,19 +99,25 @@ def _viewer_kind(user, moderator):
     return "moderator" if moderator else ("member" if user is not None else "visitor")
 
 
-def replies_fragment(forum_input, page, viewer, flags):
-    """One page of the input's replies as everyone of `viewer`'s kind sees it, kept under the input's
-    revision: a new reply elsewhere, or a support, leaves it alone. Returns the HTML and the replies
-    when they were loaded for it (None when the fragment came from the cache)."""
+def shared_fragments(forum_input, page, viewer, flags):
+    """The parts of the input page every viewer of `viewer`'s kind sees alike, kept under the input's
+    keys: its trail, and one page of its replies. A new reply elsewhere, or a support, leaves them
+    alone. Returns the trail's and the replies' HTML, and the replies when they were loaded for it
+    (None when the fragment came from the cache)."""
     loaded = []
 
-    def render():
-        replies = services.reply_page(forum_input, page)
-        loaded.extend(replies.items)
-        return render_template("forum/_replies.html", replies=replies, viewer=viewer, flags=flags)
-    html = cached_fragment(f"forum-replies:{forum_input.id}:{page}:{viewer}", "forum",
-                           _input_page_keys(forum_input.id), render)
-    return html, (loaded if loaded else None)
+    def replies():
+        replies_page = services.reply_page(forum_input, page)
+        loaded.extend(replies_page.items)
+        return render_template("forum/_replies.html", replies=replies_page, viewer=viewer, flags=flags)
+
+    def trail():
+        return render_template("forum/_trail.html", trail=minutes_services.trail_for_input(forum_input))
+
+    names = {"trail": f"forum-trail:{forum_input.id}", "replies": f"forum-replies:{forum_input.id}:{page}:{viewer}"}
+    html = cached_fragments("forum", _input_page_keys(forum_input.id),
+                            {names["trail"]: trail, names["replies"]: replies})
+    return html[names["trail"]], html[names["replies"]], (loaded if loaded else None)
 
 
 def with_edit_forms(html, user, forum_input, now, replies):
@@ -151,7 +157,8 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
         defaults["convert_form"].unit_id.choices = (
             [("", _("Tidak tahu"))] + [(u.id, u.display_name) for u in active_units()] if moderator else [])
     flags = services.open_flags_for(forum_input) if moderator else {}
-    replies_html, replies = replies_fragment(forum_input, page_number(), _viewer_kind(user, moderator), flags)
+    trail_html, replies_html, replies = shared_fragments(forum_input, page_number(), _viewer_kind(user, moderator),
+                                                         flags)
     if user is not None:
         replies_html = with_edit_forms(replies_html, user, forum_input, now, replies)
     return render_template(
@@ -162,7 +169,7 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
         edit_deadline=services.edit_deadline,
         can_edit=lambda post: user is not None and services.can_edit(user, post, now),
         can_reply=can_reply,
-        trail=minutes_services.trail_for_input(forum_input), page_errors=list(page_errors),
+        trail_html=trail_html, page_errors=list(page_errors),
         **defaults), status
 
 
