@@ -9,7 +9,7 @@ from core import clock, permissions
 from core.errors import DomainError
 from core.forms import ActionForm
 from core.i18n import format_moment
-from core.page_cache import cached_for_visitors, cached_fragment
+from core.page_cache import cached_for_visitors, cached_fragment, cached_fragments
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored
 from core.web import REFUSED, page_number, paginate, perform, run_for_form
@@ -139,13 +139,24 @@ def _registration_form(formdata=None):
     return form
 
 
-def inputs_fragment(consultation):
-    """The consultation's list of inputs (one page), the same for every viewer: kept under the list's
-    own key, so a reply or a support on an input elsewhere leaves it alone."""
+def shared_fragments(consultation, manage):
+    """The parts of the consultation page every viewer sees alike (managers see the composition with
+    their advice), kept under the consultation's keys: the published berita acara, the composition of
+    participants, and one page of the inputs. One revision read for the three."""
     page = input_services.requested_input_page()
-    return cached_fragment(f"forum-inputs:{consultation.id}:{page}", "forum", [inputs_key(consultation.id)],
-                           lambda: render_template("forum/_input_items.html",
-                                                   inputs_page=input_services.input_page(consultation, page)))
+    names = {"minutes": f"forum-minutes:{consultation.id}",
+             "composition": f"forum-composition:{consultation.id}:{int(bool(manage))}",
+             "inputs": f"forum-inputs:{consultation.id}:{page}"}
+    renders = {
+        names["minutes"]: lambda: render_template("forum/minutes_summary.html", consultation=consultation),
+        names["composition"]: lambda: render_template("forum/consultation_composition.html", consultation=consultation,
+                                                      manage=manage, composition=services.composition(consultation)),
+        names["inputs"]: lambda: render_template("forum/_input_items.html",
+                                                 inputs_page=input_services.input_page(consultation, page)),
+    }
+    html = cached_fragments("forum", [consultation_key(consultation.id), inputs_key(consultation.id), FOLLOW_UP],
+                            renders)
+    return {part: html[name] for part, name in names.items()}
 
 
 def consultation_page(consultation, status=200, **forms):
@@ -164,11 +175,10 @@ def consultation_page(consultation, status=200, **forms):
           else services.participant_of(consultation, current_user))
     return render_template(
         "forum/consultation.html", consultation=consultation, now=now, manage=manage,
-        composition=services.composition(consultation),
+        shared=shared_fragments(consultation, manage),
         participants=participants, me=me,
         input_open=services.input_open(consultation, now),
         meeting_passed=services.meeting_passed(consultation, now),
-        inputs_html=inputs_fragment(consultation),
         **defaults), status
 
 
