@@ -18,7 +18,8 @@ from . import bp, input_services
 from . import consultation_services as services
 from .consultation_forms import (AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm,
                                  RescheduleForm)
-from .models import CONSULTATIONS, DRAFT, FOLLOW_UP, STAGE_LABELS, Consultation, consultation_key, inputs_key
+from .models import (CONSULTATION_LIST_KEY, DRAFT, FOLLOW_UP_KEY, STAGE_LABELS, Consultation, consultation_key,
+                     inputs_key)
 
 FORM_FIELDS = ("title", "unit_id", "topic_type", "description", "format", "opens_at", "closes_at", "meeting_at",
                "place", "online_link", "allow_citizen_input")
@@ -32,7 +33,7 @@ def _user():
 # --- the list ------------------------------------------------------------------------------------
 
 @bp.get("/")
-@cached_for_visitors("forum", keys=lambda: [CONSULTATIONS])
+@cached_for_visitors("forum", keys=lambda: [CONSULTATION_LIST_KEY])
 def index():
     now = clock.now()
     tab = request.args.get("tab") or services.TAB_NOW
@@ -64,8 +65,8 @@ def index():
         listing = render()
     else:
         # Unit names come along untracked, like the other names (see core.page_cache).
-        listing = cached_fragment(f"forum-list:{tab}:{request.query_string.decode()}", "forum", [CONSULTATIONS],
-                                  render)
+        listing = cached_fragment(f"forum-list:{tab}:{request.query_string.decode()}", "forum",
+                                  [CONSULTATION_LIST_KEY], render)
     return render_template("forum/index.html", listing=listing, tab=tab, now=now, may_create=may_create), status
 
 
@@ -154,7 +155,7 @@ def shared_fragments(consultation, manage):
         names["inputs"]: lambda: render_template("forum/_input_items.html",
                                                  inputs_page=input_services.input_page(consultation, page)),
     }
-    html = cached_fragments("forum", [consultation_key(consultation.id), inputs_key(consultation.id), FOLLOW_UP],
+    html = cached_fragments("forum", [consultation_key(consultation.id), inputs_key(consultation.id), FOLLOW_UP_KEY],
                             renders)
     return {part: html[name] for part, name in names.items()}
 
@@ -185,7 +186,7 @@ def consultation_page(consultation, status=200, **forms):
 def _consultation_page_keys(slug):
     """The consultation, its list of inputs and the berita acara, found by the slug in the same statement."""
     consultation_id = select(Consultation.id).where(Consultation.slug == slug).scalar_subquery()
-    return [consultation_key(consultation_id), inputs_key(consultation_id), FOLLOW_UP]
+    return [consultation_key(consultation_id), inputs_key(consultation_id), FOLLOW_UP_KEY]
 
 
 @bp.get("/konsultasi/<slug>")

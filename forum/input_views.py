@@ -17,7 +17,7 @@ from core.web import REFUSED, page_number, perform, run_for_form
 from . import bp, consultation_services, minutes_services
 from . import input_services as services
 from .input_forms import ConvertForm, EditForm, FlagForm, HideForm, InputForm, ReplyForm, ResponseForm
-from .models import FOLLOW_UP, ForumInput, consultation_key, input_key
+from .models import FOLLOW_UP_KEY, ForumInput, consultation_key, input_key
 
 
 def _forum_limit():
@@ -151,7 +151,8 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
                                                  disposition=response.disposition if response else None,
                                                  reason=response.reason if response else None)
     if moderator:
-        defaults["convert_form"] = ConvertForm(formdata=None, prefix="convert", unit_id=forum_input.consultation.unit_id)
+        defaults["convert_form"] = ConvertForm(formdata=None, prefix="convert",
+                                               unit_id=forum_input.consultation.unit_id)
     defaults.update(forms)
     if "convert_form" in defaults:  # only moderators convert: nobody else needs the units
         defaults["convert_form"].unit_id.choices = (
@@ -177,7 +178,7 @@ def _input_page_keys(input_id):
     """What an input's page shows: the input (replies, supports, response, flags), its consultation
     (title, stage, response deadline) and the berita acara trail."""
     consultation_id = select(ForumInput.consultation_id).where(ForumInput.id == input_id).scalar_subquery()
-    return [input_key(input_id), consultation_key(consultation_id), FOLLOW_UP]
+    return [input_key(input_id), consultation_key(consultation_id), FOLLOW_UP_KEY]
 
 
 @bp.get("/masukan/<int:input_id>")

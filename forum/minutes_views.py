@@ -15,7 +15,7 @@ from . import bp
 from . import consultation_services
 from . import minutes_services as services
 from .minutes_forms import AGREEMENT_ROWS, SIGNATORY_ROWS, ActionUpdateForm, MinutesForm, ScanForm, TrackerFilterForm
-from .models import ACTION_STATUS_LABELS, CONSULTATIONS, FOLLOW_UP
+from .models import ACTION_STATUS_LABELS, CONSULTATION_LIST_KEY, FOLLOW_UP_KEY
 
 
 def consultation_url(consultation):
@@ -197,7 +197,7 @@ def minutes_publish(slug):
 # --- follow-up actions ------------------------------------------------------------------------------
 
 @bp.get("/tindak-lanjut")
-@cached_for_visitors("forum", keys=lambda: [FOLLOW_UP, CONSULTATIONS])
+@cached_for_visitors("forum", keys=lambda: [FOLLOW_UP_KEY, CONSULTATION_LIST_KEY])
 def tracker():
     today = services.local_today()
     # The filter form and the table are the same for everyone asking the same (the table shows
@@ -212,7 +212,7 @@ def tracker():
         unit_id, status, overdue = form.unit_id.data, form.status.data or None, form.overdue.data == "1"
     number = page_number()
     listing = cached_fragment(
-        f"forum-tracker:{request.query_string.decode()}:{today}", "forum", [FOLLOW_UP, CONSULTATIONS],
+        f"forum-tracker:{request.query_string.decode()}:{today}", "forum", [FOLLOW_UP_KEY, CONSULTATION_LIST_KEY],
         lambda: render_template("forum/_tracker_table.html", form=form or _tracker_filter_form(), today=today,
                                 status_labels=ACTION_STATUS_LABELS,
                                 page=services.tracker_page(unit_id=unit_id, status=status, overdue=overdue,
@@ -236,7 +236,7 @@ def _action_page(action, form=None, status=200):
 
 
 @bp.get("/tindak-lanjut/<int:action_id>")
-@cached_for_visitors("forum", keys=lambda action_id: [FOLLOW_UP, CONSULTATIONS])
+@cached_for_visitors("forum", keys=lambda action_id: [FOLLOW_UP_KEY, CONSULTATION_LIST_KEY])
 def action(action_id):
     return _action_page(services.get_action(action_id))
 

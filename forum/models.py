@@ -400,8 +400,8 @@ class Follow(db.Model):
 # bumps the keys of the objects whose pages show it (core/page_cache.py), so a new reply re-renders
 # its own thread, not the whole forum. The berita acara and its follow-up share one key: they change
 # rarely, and the consultation page, the input trail and the tracker all show them.
-CONSULTATIONS = "forum:consultations"  # the consultation list
-FOLLOW_UP = "forum:follow-up"  # minutes, agreements, follow-up actions and their progress
+CONSULTATION_LIST_KEY = "forum:consultations"  # the consultation list
+FOLLOW_UP_KEY = "forum:follow-up"  # minutes, agreements, follow-up actions and their progress
 
 
 def consultation_key(consultation_id):
@@ -446,7 +446,7 @@ def _flag_keys(flag):
 
 
 page_cache.track("forum", keys={
-    Consultation: lambda c: [consultation_key(c.id), CONSULTATIONS, FOLLOW_UP],
+    Consultation: lambda c: [consultation_key(c.id), CONSULTATION_LIST_KEY, FOLLOW_UP_KEY],
     ConsultationDocument: lambda d: [consultation_key(d.consultation_id)],
     Participant: lambda p: [consultation_key(p.consultation_id)],
     ForumInput: lambda i: [input_key(i.id), inputs_key(i.consultation_id)],
@@ -454,8 +454,8 @@ page_cache.track("forum", keys={
     Support: _input_of,
     OfficialResponse: _response_keys,
     Flag: _flag_keys,
-    Minutes: lambda m: [FOLLOW_UP],
-    Agreement: lambda a: [FOLLOW_UP],
-    FollowUpAction: lambda a: [FOLLOW_UP],
-    ActionProgress: lambda p: [FOLLOW_UP],
+    Minutes: lambda m: [FOLLOW_UP_KEY],
+    Agreement: lambda a: [FOLLOW_UP_KEY],
+    FollowUpAction: lambda a: [FOLLOW_UP_KEY],
+    ActionProgress: lambda p: [FOLLOW_UP_KEY],
 })

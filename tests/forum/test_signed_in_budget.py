@@ -10,7 +10,8 @@ ROLES = ["citizen", "org_member", "host", "moderator"]
 
 
 def urls(consultation, busy_input):
-    return {"list": "/forum/", "list page 1": "/forum/?page=1", "consultation": f"/forum/konsultasi/{consultation.slug}",
+    return {"list": "/forum/", "list page 1": "/forum/?page=1",
+            "consultation": f"/forum/konsultasi/{consultation.slug}",
             "consultation page 3": f"/forum/konsultasi/{consultation.slug}?halaman_masukan=3",
             "input": f"/forum/masukan/{busy_input.id}", "input page 2": f"/forum/masukan/{busy_input.id}?page=2",
             "tracker": "/forum/tindak-lanjut"}
