@@ -11,7 +11,7 @@ rendering one (twenty inputs, dates, translations) costs ten times a bare query.
   rows of the same table:
   * the scope's own (`revision(scope)`, e.g. "forum"): bumped by every change in the scope. Pages
     keyed on the whole scope (the default) use it, as before.
-  * object keys (`object_key("forum:input", 12)` gives "forum:input:12"): `fn(row)` names the keys
+  * object keys (`object_key(prefix, 12)` gives prefix:12, e.g. forum:input:12): `fn(row)` names the keys
     a changed row touches (its input, its consultation, a list it appears in). A page that depends
     on a few objects is keyed on their counters only, so one new reply re-renders one thread and
     not the whole forum. `fn` sees the row as flushed; it should read columns (ids), not lazy
@@ -68,7 +68,7 @@ _keys_of = {}  # mapped class -> fn(row) giving the object keys the row touches
 
 class ContentRevision(db.Model):
     """How many committed transactions have changed the pages of a scope (e.g. "forum") or of one
-    object key (e.g. "forum:input:12")."""
+    object key (e.g. forum:input:12)."""
     __tablename__ = "content_revision"
 
     scope: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
@@ -86,7 +86,7 @@ def track(scope, *models, keys=None):
 
 
 def object_key(prefix, object_id):
-    """"forum:input" and 12 give "forum:input:12"; given a SQL expression (a scalar subquery), the
+    """A prefix and an id give prefix:id (forum:input:12); given a SQL expression (a scalar subquery), the
     same key computed by the database, so a view keyed by a slug needs no query of its own."""
     if isinstance(object_id, (int, str)):
         return f"{prefix}:{object_id}"
