@@ -11,7 +11,7 @@ rendering one (twenty inputs, dates, translations) costs ten times a bare query.
   rows of the same table:
   * the scope's own (`revision(scope)`, e.g. "forum"): bumped by every change in the scope. Pages
     keyed on the whole scope (the default) use it, as before.
-  * object keys (`object_key("forum:input", 12)` gives "forum:input:12"): `fn(row)` names the keys
+  * object keys (`object_key(prefix, 12)` gives prefix:12, e.g. forum:input:12): `fn(row)` names the keys
     a changed row touches (its input, its consultation, a list it appears in). A page that depends
     on a few objects is keyed on their counters only, so one new reply re-renders one thread and
     not the whole forum. `fn` sees the row as flushed; it should read columns (ids), not lazy
@@ -32,8 +32,9 @@ rendering one (twenty inputs, dates, translations) costs ten times a bare query.
 - `cached_fragment(name, scope, keys, render)` keeps a part of a page every viewer sees alike (the
   replies of a thread, the inputs table of a consultation) under the revisions of its keys, for
   FRAGMENT_CACHE_SECONDS, and serves it to signed-in people too, whose pages are otherwise rendered
-  each time for their own tools. A fragment holds no per-viewer content: the viewer's buttons and
-  form tokens are rendered outside it (one that rendered a token is not stored).
+  each time for their own tools. A fragment holds no per-viewer content: `csrf_token()` writes the
+  placeholder there too (each response gets the viewer's token in its place, as below), the
+  viewer's own buttons are rendered outside it, and one that rendered a form's token is not stored.
 - The language switch in the layout carries a CSRF token, which belongs to one visitor. While a
   page is rendered for the cache, the layout's `csrf_token()` writes a placeholder, and each
   response gets the visitor's own token in its place. A page that rendered any other token (a
@@ -68,7 +69,7 @@ _keys_of = {}  # mapped class -> fn(row) giving the object keys the row touches
 
 class ContentRevision(db.Model):
     """How many committed transactions have changed the pages of a scope (e.g. "forum") or of one
-    object key (e.g. "forum:input:12")."""
+    object key (e.g. forum:input:12)."""
     __tablename__ = "content_revision"
 
     scope: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
@@ -86,7 +87,7 @@ def track(scope, *models, keys=None):
 
 
 def object_key(prefix, object_id):
-    """"forum:input" and 12 give "forum:input:12"; given a SQL expression (a scalar subquery), the
+    """A prefix and an id give prefix:id (forum:input:12); given a SQL expression (a scalar subquery), the
     same key computed by the database, so a view keyed by a slug needs no query of its own."""
     if isinstance(object_id, (int, str)):
         return f"{prefix}:{object_id}"
@@ -290,24 +291,37 @@ def cached_fragment(name, scope, keys, render):
     `name` says which fragment and of what (e.g. "forum-replies:12:2:moderator" for page 2 of input
     12 as moderators see it); the fragment must look the same to everyone who gets that name.
     """
+    return cached_fragments(scope, keys, {name: render})[name]
+
+
+def cached_fragments(scope, keys, renders):
+    """Several fragments of one page that depend on the same keys ({name: render}): one revision
+    read and one cache round trip for all of them. Returns {name: Markup}."""
     config = current_app.config
     if config["PAGE_CACHE_SECONDS"] <= 0 or config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
-        return Markup(render())
-    key = "fragment:{}:{}:{}:{}".format(name, revisions(_page_keys(scope, keys)), get_locale(), _minute())
-    stored = cache.get(key)
-    if stored is not None:
-        return Markup(stored)
+        return {name: Markup(render()) for name, render in renders.items()}
+    suffix = ":{}:{}:{}".format(revisions(_page_keys(scope, keys)), get_locale(), _minute())
+    cache_keys = {name: f"fragment:{name}{suffix}" for name in renders}
+    stored = dict(zip(renders, cache.get_many(*cache_keys.values())))
     rendering_page = g.get(_RENDERING)
+    fragments = {}
+    for name, render in renders.items():
+        body = stored[name]
+        if body is None:
+            body = _render_fragment(render, rendering_page)
+            # csrf_token() wrote a placeholder, which each viewer's response replaces with their own
+            # token; a form's own token (hidden_tag) would be one viewer's: never stored.
+            token = g.get(config["WTF_CSRF_FIELD_NAME"])
+            if not (token and token in body):
+                cache.set(cache_keys[name], body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
+        fragments[name] = Markup(body if rendering_page else _with_visitor_token(body))
+    return fragments
+
+
+def _render_fragment(render, rendering_page):
     g.setdefault(_RENDERING, True)
     try:
-        body = str(render())
+        return str(render())
     finally:
         if not rendering_page:
             g.pop(_RENDERING, None)
-    # A token in a fragment would be one viewer's: such a fragment is served but never stored.
-    token = g.get(config["WTF_CSRF_FIELD_NAME"])
-    if CSRF_PLACEHOLDER not in body and not (token and token in body):
-        cache.set(key, body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
-    elif not rendering_page:
-        body = _with_visitor_token(body)
-    return Markup(body)

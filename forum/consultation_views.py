@@ -2,22 +2,24 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from accounts.services import active_units
 from core import clock, permissions
 from core.errors import DomainError
 from core.forms import ActionForm
 from core.i18n import format_moment
-from core.page_cache import cached_for_visitors
+from core.page_cache import cached_for_visitors, cached_fragment, cached_fragments
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored
-from core.web import REFUSED, paginate, perform, run_for_form
+from core.web import REFUSED, page_number, paginate, perform, run_for_form
 
 from . import bp, input_services
 from . import consultation_services as services
 from .consultation_forms import (AttendanceForm, ConsultationForm, DocumentForm, ListFilterForm, RegistrationForm,
                                  RescheduleForm)
-from .models import DRAFT, STAGE_LABELS
+from .models import (CONSULTATION_LIST_KEY, DRAFT, FOLLOW_UP_KEY, STAGE_LABELS, Consultation, consultation_key,
+                     inputs_key)
 
 FORM_FIELDS = ("title", "unit_id", "topic_type", "description", "format", "opens_at", "closes_at", "meeting_at",
                "place", "online_link", "allow_citizen_input")
@@ -31,7 +33,7 @@ def _user():
 # --- the list ------------------------------------------------------------------------------------
 
 @bp.get("/")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=lambda: [CONSULTATION_LIST_KEY])
 def index():
     now = clock.now()
     tab = request.args.get("tab") or services.TAB_NOW
@@ -40,20 +42,39 @@ def index():
     may_create = permissions.can(current_user, "consultation.create")
     if tab == services.TAB_DRAFTS and not may_create:
         abort(404)
-    form = ListFilterForm(request.args)
-    form.unit_id.choices = [("", _("Semua unit"))] + [(u.id, u.display_name) for u in active_units()]
-    form.stage.choices = [("", _("Semua tahap"))] + [(k, v) for k, v in STAGE_LABELS.items() if k != DRAFT]
-    if request.args and not form.validate():
+    # The filter form with the list below it is the same for everyone asking the same: a fragment.
+    # Only a request with filters builds the form (and reads the units) to check them every time.
+    form = _list_filter_form() if request.args else None
+    if form is not None and not form.validate():
         filters = {}
         status = 400
-    else:
+    elif form is not None:
         filters = {"unit_id": form.unit_id.data, "topic_type": form.topic_type.data or None,
                    "stage": form.stage.data or None}
         status = 200
+    else:
+        filters = {"unit_id": None, "topic_type": None, "stage": None}
+        status = 200
     query = services.listing_query(tab=tab, now=now, user=_user() if current_user.is_authenticated else None,
                                    **filters)
-    return render_template("forum/index.html", page=paginate(query), form=form, tab=tab, now=now,
-                           may_create=may_create), status
+
+    def render():
+        return render_template("forum/_consultation_items.html", page=paginate(query), tab=tab,
+                               form=form or _list_filter_form())
+    if tab == services.TAB_DRAFTS:  # the drafts a person may see are their own
+        listing = render()
+    else:
+        # Unit names come along untracked, like the other names (see core.page_cache).
+        listing = cached_fragment(f"forum-list:{tab}:{request.query_string.decode()}", "forum",
+                                  [CONSULTATION_LIST_KEY], render)
+    return render_template("forum/index.html", listing=listing, tab=tab, now=now, may_create=may_create), status
+
+
+def _list_filter_form():
+    form = ListFilterForm(request.args)
+    form.unit_id.choices = [("", _("Semua unit"))] + [(u.id, u.display_name) for u in active_units()]
+    form.stage.choices = [("", _("Semua tahap"))] + [(k, v) for k, v in STAGE_LABELS.items() if k != DRAFT]
+    return form
 
 
 # --- create and edit -----------------------------------------------------------------------------
@@ -119,6 +140,26 @@ def _registration_form(formdata=None):
     return form
 
 
+def shared_fragments(consultation, manage):
+    """The parts of the consultation page every viewer sees alike (managers see the composition with
+    their advice), kept under the consultation's keys: the published berita acara, the composition of
+    participants, and one page of the inputs. One revision read for the three."""
+    page = input_services.requested_input_page()
+    names = {"minutes": f"forum-minutes:{consultation.id}",
+             "composition": f"forum-composition:{consultation.id}:{int(bool(manage))}",
+             "inputs": f"forum-inputs:{consultation.id}:{page}"}
+    renders = {
+        names["minutes"]: lambda: render_template("forum/minutes_summary.html", consultation=consultation),
+        names["composition"]: lambda: render_template("forum/consultation_composition.html", consultation=consultation,
+                                                      manage=manage, composition=services.composition(consultation)),
+        names["inputs"]: lambda: render_template("forum/_input_items.html",
+                                                 inputs_page=input_services.input_page(consultation, page)),
+    }
+    html = cached_fragments("forum", [consultation_key(consultation.id), inputs_key(consultation.id), FOLLOW_UP_KEY],
+                            renders)
+    return {part: html[name] for part, name in names.items()}
+
+
 def consultation_page(consultation, status=200, **forms):
     now = clock.now()
     manage = permissions.can(current_user, "consultation.manage", consultation)
@@ -129,20 +170,27 @@ def consultation_page(consultation, status=200, **forms):
     if manage:
         defaults["document_form"] = DocumentForm(formdata=None, prefix="dokumen")
     defaults.update(forms)
-    input_page = getattr(input_services, "input_page", None)
+    participants = services.participants(consultation) if manage else []
+    # A manager has the registrants loaded already: their own registration is among them.
+    me = (next((p for p in participants if p.user_id == current_user.id), None) if manage
+          else services.participant_of(consultation, current_user))
     return render_template(
         "forum/consultation.html", consultation=consultation, now=now, manage=manage,
-        composition=services.composition(consultation),
-        participants=services.participants(consultation) if manage else [],
-        me=services.participant_of(consultation, current_user),
+        shared=shared_fragments(consultation, manage),
+        participants=participants, me=me,
         input_open=services.input_open(consultation, now),
         meeting_passed=services.meeting_passed(consultation, now),
-        inputs_page=input_page(consultation) if input_page else None,
         **defaults), status
 
 
+def _consultation_page_keys(slug):
+    """The consultation, its list of inputs and the berita acara, found by the slug in the same statement."""
+    consultation_id = select(Consultation.id).where(Consultation.slug == slug).scalar_subquery()
+    return [consultation_key(consultation_id), inputs_key(consultation_id), FOLLOW_UP_KEY]
+
+
 @bp.get("/konsultasi/<slug>")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=_consultation_page_keys)
 def consultation(slug):
     return consultation_page(services.get_visible(slug, current_user))
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -71,11 +72,27 @@ def input_of(post):
 INPUT_PAGE_ARG = "halaman_masukan"
 
 
-def _requested_input_page():
+def requested_input_page():
     if not has_request_context():
         return 1
     # A number past any list's end answers 404 (paginate's error_out); anything else shows page 1.
     return min(parse_page(request.args.get(INPUT_PAGE_ARG)) or 1, MAX_PAGE)
+
+
+class IdsWithCount(Pagination):
+    """A page of ids whose statement also counts every row (a window count): one statement, not two.
+    Only a page with no rows asks for the count apart."""
+
+    def _query_items(self):
+        rows = db.session.execute(self._query_args["select"].add_columns(func.count().over())
+                                  .limit(self.per_page).offset(self._query_offset)).all()
+        self._counted = rows[0][1] if rows else None
+        return [row[0] for row in rows]
+
+    def _query_count(self):
+        if self._counted is not None:
+            return self._counted
+        return db.session.scalar(select(func.count()).select_from(self._query_args["select"].order_by(None).subquery()))
 
 
 def input_page(consultation, page=None, per_page=None):
@@ -84,12 +101,12 @@ def input_page(consultation, page=None, per_page=None):
     Without `page`, the page named by the request's `halaman_masukan` argument. The page's ids come
     from the (consultation_id, created_at, id) index alone; only those rows are then joined to
     their author, organisation and response, so page 500 costs what page 1 does (an OFFSET over
-    the joined rows would join every skipped row too). Three statements: count, ids, rows.
+    the joined rows would join every skipped row too). Two statements: ids with the count, rows.
     """
     order = (ForumInput.created_at.desc(), ForumInput.id.desc())
     ids = select(ForumInput.id).where(ForumInput.consultation_id == consultation.id).order_by(*order)
-    pagination = db.paginate(ids, page=page or _requested_input_page(),
-                             per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
+    pagination = IdsWithCount(select=ids, page=page or requested_input_page(),
+                              per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
     if pagination.items:
         pagination.items = db.session.scalars(
             select(ForumInput).options(joinedload(ForumInput.author), joinedload(ForumInput.organisation),
@@ -99,8 +116,8 @@ def input_page(consultation, page=None, per_page=None):
 
 
 def reply_page(forum_input, page=1, per_page=None):
-    """An input's replies, oldest first, with their authors loaded."""
-    query = (select(ForumReply).options(selectinload(ForumReply.author))
+    """An input's replies, oldest first, with their authors loaded (in the same statement)."""
+    query = (select(ForumReply).options(joinedload(ForumReply.author))
              .where(ForumReply.input_id == forum_input.id).order_by(ForumReply.created_at, ForumReply.id))
     return db.paginate(query, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
 
@@ -112,14 +129,13 @@ def has_supported(user, forum_input):
         Support.input_id == forum_input.id, Support.user_id == user.id)) > 0
 
 
-def open_flags_for(forum_input, replies):
-    """Open flags on the input and on the given replies, as {("input"|"reply", id): [flag, ...]}."""
-    reply_ids = [r.id for r in replies]
-    condition = Flag.input_id == forum_input.id
-    if reply_ids:
-        condition = condition | Flag.reply_id.in_(reply_ids)
-    flags = db.session.scalars(select(Flag).options(selectinload(Flag.user))
-                               .where(condition, Flag.resolved_at.is_(None)).order_by(Flag.id)).all()
+def open_flags_for(forum_input):
+    """Open flags on the input and on any of its replies, as {("input"|"reply", id): [flag, ...]}; one
+    statement, for the input's moderator tools and every page of its replies alike."""
+    reply_ids = select(ForumReply.id).where(ForumReply.input_id == forum_input.id)
+    flags = db.session.scalars(select(Flag).options(joinedload(Flag.user))
+                               .where((Flag.input_id == forum_input.id) | Flag.reply_id.in_(reply_ids),
+                                      Flag.resolved_at.is_(None)).order_by(Flag.id)).all()
     grouped = {}
     for flag in flags:
         key = ("reply", flag.reply_id) if flag.reply_id else ("input", flag.input_id)
@@ -129,6 +145,17 @@ def open_flags_for(forum_input, replies):
 
 def can_edit(user, post, now):
     return permissions.can(user, "forum.edit_post", post) and not post.is_hidden and now < edit_deadline(post)
+
+
+def editable_replies(user, forum_input, now, replies=None):
+    """The replies of `user` on this input they may still edit: among `replies` when given, else one
+    query (usually answering none)."""
+    if replies is None:
+        since = now - timedelta(minutes=current_app.config["FORUM_EDIT_MINUTES"])
+        replies = db.session.scalars(select(ForumReply).where(
+            ForumReply.input_id == forum_input.id, ForumReply.author_id == user.id,
+            ForumReply.created_at > since)).all()
+    return [post for post in replies if can_edit(user, post, now)]
 
 
 def edit_deadline(post):

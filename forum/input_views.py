@@ -1,20 +1,23 @@
 """Pages of the inputs: posting, the input page, supports, official responses, moderation."""
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, get_template_attribute, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
 
 from accounts.services import active_units
 from core import clock, permissions
 from core.errors import NotFound
 from core.extensions import limiter
 from core.forms import ActionForm
-from core.page_cache import cached_for_visitors
+from core.page_cache import cached_for_visitors, cached_fragments
 from core.permissions import permission_required
 from core.web import REFUSED, page_number, perform, run_for_form
 
 from . import bp, consultation_services, minutes_services
 from . import input_services as services
 from .input_forms import ConvertForm, EditForm, FlagForm, HideForm, InputForm, ReplyForm, ResponseForm
+from .models import FOLLOW_UP_KEY, ForumInput, consultation_key, input_key
 
 
 def _forum_limit():
@@ -91,44 +94,95 @@ def _visible_input(input_id):
     return forum_input
 
 
+def _viewer_kind(user, moderator):
+    """Which of the replies fragment's variants this viewer gets."""
+    return "moderator" if moderator else ("member" if user is not None else "visitor")
+
+
+def shared_fragments(forum_input, page, viewer, flags):
+    """The parts of the input page every viewer of `viewer`'s kind sees alike, kept under the input's
+    keys: its trail, and one page of its replies. A new reply elsewhere, or a support, leaves them
+    alone. Returns the trail's and the replies' HTML, and the replies when they were loaded for it
+    (None when the fragment came from the cache)."""
+    loaded = []
+
+    def replies():
+        replies_page = services.reply_page(forum_input, page)
+        loaded.extend(replies_page.items)
+        return render_template("forum/_replies.html", replies=replies_page, viewer=viewer, flags=flags)
+
+    def trail():
+        return render_template("forum/_trail.html", trail=minutes_services.trail_for_input(forum_input))
+
+    names = {"trail": f"forum-trail:{forum_input.id}", "replies": f"forum-replies:{forum_input.id}:{page}:{viewer}"}
+    html = cached_fragments("forum", _input_page_keys(forum_input.id),
+                            {names["trail"]: trail, names["replies"]: replies})
+    return html[names["trail"]], html[names["replies"]], (loaded if loaded else None)
+
+
+def with_edit_forms(html, user, forum_input, now, replies):
+    """Put the author's edit form in place of the marker of each of their replies still editable."""
+    mine = services.editable_replies(user, forum_input, now, replies)
+    if not mine:
+        return html
+    edit_form = get_template_attribute("forum/input_macros.html", "reply_edit_form")
+    html = str(html)
+    for post in mine:
+        html = html.replace(f"<!--ubah-balasan:{post.id}-->", str(edit_form(post)))
+    return Markup(html)
+
+
 def input_detail_page(forum_input, status=200, page_errors=(), **forms):
     """The input, its pinned official response, the replies and the tools each visitor may use."""
     now = clock.now()
     user = current_user._get_current_object() if current_user.is_authenticated else None
-    replies = services.reply_page(forum_input, page_number())
-    moderator = permissions.can(current_user, "forum.moderate")
+    moderator = user is not None and permissions.can(user, "forum.moderate")
+    can_reply = (user is not None and permissions.can(user, "forum.reply", forum_input)
+                 and not forum_input.is_locked and not forum_input.is_hidden
+                 and forum_input.consultation.stage != "completed")
     response = forum_input.response
-    # Forms only for signed-in people: an anonymous page carries no form token (page cache).
-    defaults = {} if user is None else {
-        "reply_form": ReplyForm(formdata=None, prefix="reply"),
-        "response_form": ResponseForm(formdata=None, prefix="response",
-                                      disposition=response.disposition if response else None,
-                                      reason=response.reason if response else None),
-        "convert_form": ConvertForm(formdata=None, prefix="convert", unit_id=forum_input.consultation.unit_id),
-        "edit_form": EditForm(formdata=None),
-        "flag_form": FlagForm(formdata=None),
-        "hide_form": HideForm(formdata=None),
-    }
+    # Forms only for those who may use them (an anonymous page carries no form token, for the page
+    # cache); the flag, hide and edit forms are plain HTML in the templates.
+    defaults = {}
+    if can_reply:
+        defaults["reply_form"] = ReplyForm(formdata=None, prefix="reply")
+    if user is not None and permissions.can(user, "forum.respond", forum_input):
+        defaults["response_form"] = ResponseForm(formdata=None, prefix="response",
+                                                 disposition=response.disposition if response else None,
+                                                 reason=response.reason if response else None)
+    if moderator:
+        defaults["convert_form"] = ConvertForm(formdata=None, prefix="convert",
+                                               unit_id=forum_input.consultation.unit_id)
     defaults.update(forms)
     if "convert_form" in defaults:  # only moderators convert: nobody else needs the units
         defaults["convert_form"].unit_id.choices = (
             [("", _("Tidak tahu"))] + [(u.id, u.display_name) for u in active_units()] if moderator else [])
+    flags = services.open_flags_for(forum_input) if moderator else {}
+    trail_html, replies_html, replies = shared_fragments(forum_input, page_number(), _viewer_kind(user, moderator),
+                                                         flags)
+    if user is not None:
+        replies_html = with_edit_forms(replies_html, user, forum_input, now, replies)
     return render_template(
         "forum/input.html", forum_input=forum_input, consultation=forum_input.consultation,
-        consultation_url=consultation_url(forum_input.consultation), replies=replies, now=now,
+        consultation_url=consultation_url(forum_input.consultation), replies_html=replies_html, now=now,
         is_moderator=moderator, supported=services.has_supported(user, forum_input),
-        flags=services.open_flags_for(forum_input, replies.items) if moderator else {},
+        flags=flags,
         edit_deadline=services.edit_deadline,
         can_edit=lambda post: user is not None and services.can_edit(user, post, now),
-        can_reply=(user is not None and permissions.can(user, "forum.reply", forum_input)
-                   and not forum_input.is_locked and not forum_input.is_hidden
-                   and forum_input.consultation.stage != "completed"),
-        trail=minutes_services.trail_for_input(forum_input), page_errors=list(page_errors),
+        can_reply=can_reply,
+        trail_html=trail_html, page_errors=list(page_errors),
         **defaults), status
 
 
+def _input_page_keys(input_id):
+    """What an input's page shows: the input (replies, supports, response, flags), its consultation
+    (title, stage, response deadline) and the berita acara trail."""
+    consultation_id = select(ForumInput.consultation_id).where(ForumInput.id == input_id).scalar_subquery()
+    return [input_key(input_id), consultation_key(consultation_id), FOLLOW_UP_KEY]
+
+
 @bp.get("/masukan/<int:input_id>")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=_input_page_keys)
 def input_detail(input_id):
     return input_detail_page(_visible_input(input_id))
 

@@ -7,7 +7,7 @@ from accounts.services import active_units
 from core import clock, permissions
 from core.extensions import login_manager
 from core.forms import ActionForm
-from core.page_cache import cached_for_visitors
+from core.page_cache import cached_for_visitors, cached_fragment
 from core.uploads import PDF, send_stored
 from core.web import REFUSED, page_number, perform, run_for_form
 
@@ -15,7 +15,7 @@ from . import bp
 from . import consultation_services
 from . import minutes_services as services
 from .minutes_forms import AGREEMENT_ROWS, SIGNATORY_ROWS, ActionUpdateForm, MinutesForm, ScanForm, TrackerFilterForm
-from .models import ACTION_STATUS_LABELS
+from .models import ACTION_STATUS_LABELS, CONSULTATION_LIST_KEY, FOLLOW_UP_KEY
 
 
 def consultation_url(consultation):
@@ -197,20 +197,33 @@ def minutes_publish(slug):
 # --- follow-up actions ------------------------------------------------------------------------------
 
 @bp.get("/tindak-lanjut")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=lambda: [FOLLOW_UP_KEY, CONSULTATION_LIST_KEY])
 def tracker():
-    form = TrackerFilterForm(request.args)
-    form.unit_id.choices = _unit_choices(_("Semua unit"))
     today = services.local_today()
+    # The filter form and the table are the same for everyone asking the same (the table shows
+    # consultation titles): one fragment. Only a request with filters builds the form to check them.
+    form = _tracker_filter_form() if request.args else None
     unit_id = status = None
     overdue = False
-    if form.validate():
+    if form is not None:
+        if not form.validate():
+            return render_template("forum/tracker.html", listing=render_template(
+                "forum/_tracker_table.html", form=form, page=None, today=today)), 400
         unit_id, status, overdue = form.unit_id.data, form.status.data or None, form.overdue.data == "1"
-    elif request.args:
-        return render_template("forum/tracker.html", form=form, page=None, today=today), 400
-    page = services.tracker_page(unit_id=unit_id, status=status, overdue=overdue, today=today, page=page_number())
-    return render_template("forum/tracker.html", form=form, page=page, today=today,
-                           status_labels=ACTION_STATUS_LABELS)
+    number = page_number()
+    listing = cached_fragment(
+        f"forum-tracker:{request.query_string.decode()}:{today}", "forum", [FOLLOW_UP_KEY, CONSULTATION_LIST_KEY],
+        lambda: render_template("forum/_tracker_table.html", form=form or _tracker_filter_form(), today=today,
+                                status_labels=ACTION_STATUS_LABELS,
+                                page=services.tracker_page(unit_id=unit_id, status=status, overdue=overdue,
+                                                           today=today, page=number)))
+    return render_template("forum/tracker.html", listing=listing)
+
+
+def _tracker_filter_form():
+    form = TrackerFilterForm(request.args)
+    form.unit_id.choices = _unit_choices(_("Semua unit"))
+    return form
 
 
 def _action_page(action, form=None, status=200):
@@ -223,7 +236,7 @@ def _action_page(action, form=None, status=200):
 
 
 @bp.get("/tindak-lanjut/<int:action_id>")
-@cached_for_visitors("forum")
+@cached_for_visitors("forum", keys=lambda action_id: [FOLLOW_UP_KEY, CONSULTATION_LIST_KEY])
 def action(action_id):
     return _action_page(services.get_action(action_id))
 

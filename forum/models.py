@@ -1,6 +1,7 @@
 """Forum Konsultasi Publik: consultations, participants, inputs, berita acara, follow-up."""
 from datetime import date, datetime
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -395,6 +396,66 @@ class Follow(db.Model):
     )
 
 
-# Everything the public forum pages show; following is private to the follower.
-page_cache.track("forum", Consultation, ConsultationDocument, Participant, ForumInput, ForumReply, Support,
-                 OfficialResponse, Flag, Minutes, Agreement, FollowUpAction, ActionProgress)
+# Everything the public forum pages show; following is private to the follower. Each change also
+# bumps the keys of the objects whose pages show it (core/page_cache.py), so a new reply re-renders
+# its own thread, not the whole forum. The berita acara and its follow-up share one key: they change
+# rarely, and the consultation page, the input trail and the tracker all show them.
+CONSULTATION_LIST_KEY = "forum:consultations"  # the consultation list
+FOLLOW_UP_KEY = "forum:follow-up"  # minutes, agreements, follow-up actions and their progress
+
+
+def consultation_key(consultation_id):
+    """The consultation itself: its details, documents and participants."""
+    return page_cache.object_key("forum:consultation", consultation_id)
+
+
+def inputs_key(consultation_id):
+    """The list of a consultation's inputs (titles, counts, response badges)."""
+    return page_cache.object_key("forum:inputs-of", consultation_id)
+
+
+def input_key(input_id):
+    """One input's page: the input, its response, replies, supports and flags."""
+    return page_cache.object_key("forum:input", input_id)
+
+
+def _input_of(row):
+    """Keys of the input a row belongs to, and of its consultation's list where the row shows there."""
+    return [input_key(row.input_id)]
+
+
+def _in_session(row, model, row_id):
+    """The row of `model` with this id if the session already holds it (no query while flushing)."""
+    session = sa_inspect(row).session
+    return session.identity_map.get(session.identity_key(model, row_id)) if session and row_id else None
+
+
+def _response_keys(response):
+    # The list shows each input's response badge; the service holds the input, so its row tells the
+    # consultation. Were it not in the session, every keyed page is invalidated instead.
+    forum_input = _in_session(response, ForumInput, response.input_id)
+    listed = inputs_key(forum_input.consultation_id) if forum_input else page_cache.whole_scope_key("forum")
+    return [input_key(response.input_id), listed]
+
+
+def _flag_keys(flag):
+    if flag.input_id:
+        return [input_key(flag.input_id)]
+    reply = _in_session(flag, ForumReply, flag.reply_id)
+    return [input_key(reply.input_id) if reply else page_cache.whole_scope_key("forum")]
+
+
+page_cache.track("forum", keys={
+    Consultation: lambda c: [consultation_key(c.id), CONSULTATION_LIST_KEY, FOLLOW_UP_KEY],
+    ConsultationDocument: lambda d: [consultation_key(d.consultation_id)],
+    Participant: lambda p: [consultation_key(p.consultation_id)],
+    ForumInput: lambda i: [input_key(i.id), inputs_key(i.consultation_id)],
+    ForumReply: _input_of,
+    Support: _input_of,
+    OfficialResponse: _response_keys,
+    Flag: _flag_keys,
+    Minutes: lambda m: [FOLLOW_UP_KEY],
+    Agreement: lambda a: [FOLLOW_UP_KEY],
+    FollowUpAction: lambda a: [FOLLOW_UP_KEY],
+    ActionProgress: lambda p: [FOLLOW_UP_KEY],
+})
