@@ -10,7 +10,6 @@ import secrets
 import unicodedata
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +18,7 @@ from accounts.models import Unit
 from core import audit, calendar, clock, permissions, uploads, worker
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import gettext as _
 
 from .models import (CLOSED, COMPLETED, DRAFT, FINISHED_ACTION_STATUSES, FOLLOW_UP, FORMATS, OPEN,
                      STAKEHOLDER_CATEGORIES, TOPIC_TYPES, Consultation, ConsultationDocument, FollowUpAction,

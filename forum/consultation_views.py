@@ -1,6 +1,5 @@
 """Pages of consultations: the list, the consultation page, create/edit, stages, documents, participants."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -9,6 +8,7 @@ from core import clock, permissions
 from core.errors import DomainError
 from core.forms import ActionForm
 from core.i18n import format_moment
+from core.i18n import gettext as _
 from core.page_cache import cached_for_visitors, cached_fragment, cached_fragments
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored

@@ -7,7 +7,6 @@ sentence for the person; nothing is written then.
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request, url_for
-from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from complaints import services as complaint_services
 from core import audit, clock, notices, permissions
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.permissions import MODERATOR
 from core.web import MAX_PAGE, links_context, parse_page

@@ -1,6 +1,5 @@
 """Pages of the inputs: posting, the input page, supports, official responses, moderation."""
 from flask import abort, current_app, flash, get_template_attribute, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from core import clock, permissions
 from core.errors import NotFound
 from core.extensions import limiter
 from core.forms import ActionForm
+from core.i18n import gettext as _
 from core.page_cache import cached_for_visitors, cached_fragments
 from core.permissions import permission_required
 from core.web import REFUSED, page_number, perform, run_for_form

@@ -8,9 +8,9 @@ import os
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from core.i18n import format_day, format_moment
+from core.i18n import gettext as _
 
 FONT_DIR = os.path.join(os.path.dirname(__file__), "fonts")
 

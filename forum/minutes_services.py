@@ -8,7 +8,6 @@ input's trail, the PDF) change nothing.
 from datetime import date
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,6 +17,7 @@ from core import audit, clock, permissions, uploads
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 from core.i18n import format_day
+from core.i18n import gettext as _
 
 from . import consultation_services, minutes_pdf, notice_services
 from .models import (ACTION_STATUS_LABELS, CANCELLED, COMPLETED, DONE, DRAFT, FINISHED_ACTION_STATUSES, FOLLOW_UP,

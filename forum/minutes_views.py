@@ -1,12 +1,12 @@
 """Pages of the berita acara (form, PDF, signed scan, publishing) and of the follow-up tracker."""
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.services import active_units
 from core import clock, permissions
 from core.extensions import login_manager
 from core.forms import ActionForm
+from core.i18n import gettext as _
 from core.page_cache import cached_for_visitors, cached_fragment
 from core.uploads import PDF, send_stored
 from core.web import REFUSED, page_number, perform, run_for_form

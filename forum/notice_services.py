@@ -9,7 +9,6 @@ from datetime import timezone
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +16,7 @@ from accounts.models import Unit, User
 from core import clock, permissions
 from core.errors import NotFound
 from core.extensions import db
+from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.mailer import send_email
 from core.outbox import OutboxMessage

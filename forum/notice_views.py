@@ -3,13 +3,13 @@ import re
 from xml.etree import ElementTree as ET
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core import clock
 from core.extensions import db
+from core.i18n import gettext as _
 from core.permissions import permission_required
 from core.web import page_number, paginate, perform, safe_next
 
