@@ -9,25 +9,29 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from accounts.models import Unit, User
 from core import audit, calendar, clock, encryption, outbox, permissions, uploads
 from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
-from core.mailer import send_email
+from core.mailer import render_email, render_emails_alike, send_email
 from core.permissions import ADMIN, ASN, MODERATOR
 
 from . import accompaniment_notices, visibility
-from .models import (AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR, IN_PROGRESS,
-                     OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED, REJECTION_LABELS,
-                     RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent, IdempotencyKey)
+from .models import (ACC_ACTIVE, AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR,
+                     IN_PROGRESS, OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED,
+                     REJECTION_LABELS, RESOLVED, VERIFIED, Accompaniment, Complaint, ComplaintAttachment,
+                     ComplaintEvent, IdempotencyKey)
 
 __all__ = ["DomainError", "IdempotencyConflict", "NotAllowed", "NotFound"]
 
@@ -148,11 +152,46 @@ def forward_payload(complaint, *, event, step=None, reason=None, message=None):
 
 
 def _notify_reporter(complaint, subject, template, **context):
+    email = _reporter_email(complaint, subject, template, **context)
+    if email is not None:
+        outbox.enqueue(email["kind"], key=email["key"], subject=complaint, payload=email["payload"])
+
+
+_CODE_PLACEHOLDER = "ADU-0000-KODEPELACAKAN"
+
+
+def _reporter_emails(complaints, subject, template, **context):
+    """_reporter_email for many complaints, as outbox messages: the text differs only by the tracking
+    code (and the link that carries it), so each language is rendered once (mailer.render_emails_alike).
+    `subject(code)` gives the subject line. The template sees a stand-in complaint holding only the
+    code; a template that needs more of the complaint must go through _reporter_email."""
+    recipients, owners = [], []
+    for complaint in complaints:
+        address = visibility.reporter_contact(complaint)["email"]
+        if address:
+            locale = complaint.reporter.locale if complaint.reporter else complaint.locale
+            recipients.append((address, locale, complaint.tracking_code))
+            owners.append(complaint)
+    if not recipients:
+        return []
+    payloads = render_emails_alike(
+        recipients, subject(_CODE_PLACEHOLDER), template, placeholder=_CODE_PLACEHOLDER, private=True,
+        complaint=SimpleNamespace(tracking_code=_CODE_PLACEHOLDER),
+        url=url_for("complaints.track", code=_CODE_PLACEHOLDER, _external=True), **context)
+    return [{"kind": outbox.EMAIL, "key": f"email:{uuid.uuid4().hex}", "subject": complaint, "payload": payload}
+            for complaint, payload in zip(owners, payloads)]
+
+
+def _reporter_email(complaint, subject, template, **context):
+    """The e-mail to the reporter as an outbox message (a dict for outbox.enqueue_many), or None
+    when the reporter left no address."""
     address = visibility.reporter_contact(complaint)["email"]
-    if address:
-        locale = complaint.reporter.locale if complaint.reporter else complaint.locale
-        send_email(address, subject, template, locale=locale, complaint=complaint, subject_obj=complaint, private=True,
-                   url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
+    if not address:
+        return None
+    locale = complaint.reporter.locale if complaint.reporter else complaint.locale
+    payload = render_email(address, subject, template, locale=locale, complaint=complaint, private=True,
+                           url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
+    return {"kind": outbox.EMAIL, "key": f"email:{uuid.uuid4().hex}", "subject": complaint, "payload": payload}
 
 
 def unit_handlers(unit_id):
@@ -474,6 +513,62 @@ def forward(complaint, *, actor, reason, now=None, automatic=False):
     _notify_reporter(complaint, _l("Pengaduan %(code)s diteruskan ke SP4N-LAPOR!", code=complaint.tracking_code),
                      "complaint_forwarded", automatic=automatic)
     db.session.commit()
+
+
+def overdue(now):
+    """The rule of the escalation sweep: open, not yet forwarded, past due (index ix_complaint_sweep)."""
+    return Complaint.forwarded_at.is_(None), Complaint.status.in_(OPEN_STATUSES), Complaint.due_at < now
+
+
+def forward_overdue(*, now, limit=200):
+    """Forward one batch of overdue complaints (see overdue()) to SP4N-LAPOR!, each exactly once.
+
+    What forward(automatic=True) does for one complaint, for up to `limit` at a time in one
+    transaction with a fixed number of statements: the ids are taken with FOR UPDATE SKIP LOCKED
+    (PostgreSQL: two sweeps take different rows without waiting), then a compare-and-set UPDATE
+    ... RETURNING forwards only those still overdue and unforwarded (a complaint resolved or
+    forwarded meanwhile is left alone, everywhere, SQLite included); their events, forwards and
+    the reporters' e-mails are inserted in bulk. Returns (selected, forwarded): fewer selected
+    than `limit` means the sweep is done.
+    """
+    # Ordered as ix_complaint_sweep (forwarded_at, status, due_at), so the rows come from the index
+    # without a sort; ordering by due_at alone makes SQLite walk the due_at index over every row past due.
+    ids = db.session.scalars(
+        select(Complaint.id).where(*overdue(now)).order_by(Complaint.status, Complaint.due_at, Complaint.id)
+        .limit(limit).with_for_update(skip_locked=True)).all()
+    if not ids:
+        db.session.rollback()
+        return 0, 0
+    won = db.session.scalars(
+        update(Complaint).where(Complaint.id.in_(ids), *overdue(now))
+        .values(forwarded_at=now, forward_reason="sla_breach", updated_at=now)
+        .returning(Complaint.id).execution_options(synchronize_session=False)).all()
+    if not won:
+        db.session.commit()
+        return len(ids), 0
+    complaints = db.session.scalars(
+        select(Complaint).where(Complaint.id.in_(won)).order_by(Complaint.id)
+        .options(selectinload(Complaint.unit), selectinload(Complaint.reporter))
+        .execution_options(populate_existing=True)).all()
+    # The timeline events as forward() writes them, in one INSERT ... RETURNING (their ids: the notices' keys).
+    event_ids = dict(db.session.execute(
+        insert(ComplaintEvent).returning(ComplaintEvent.complaint_id, ComplaintEvent.id),
+        [{"complaint_id": c.id, "created_at": now, "kind": "forwarded", "public": True, "actor_id": None,
+          "actor_role": "system", "message": None, "data": {"reason": c.forward_reason}} for c in complaints]).all())
+    outbox.enqueue_many(
+        [{"kind": outbox.FORWARD, "key": f"forward:{c.id}", "subject": c,
+          "payload": forward_payload(c, event="forwarded", reason=c.forward_reason)} for c in complaints]
+        + _reporter_emails(complaints, lambda code: _l("Pengaduan %(code)s diteruskan ke SP4N-LAPOR!", code=code),
+                           "complaint_forwarded", automatic=True), now=now)
+    # An accompanying organisation hears of the step (rare: one query for the batch, notices per case).
+    accompanied = set(db.session.scalars(select(Accompaniment.complaint_id).where(
+        Accompaniment.complaint_id.in_(won), Accompaniment.status == ACC_ACTIVE)))
+    for complaint in complaints:
+        if complaint.id in accompanied:
+            event = db.session.get(ComplaintEvent, event_ids[complaint.id])
+            accompaniment_notices.tell_members_of_event(complaint, event, actor_id=None, now=now)
+    db.session.commit()
+    return len(ids), len(won)
 
 
 def record_national_tracking_id(complaint_id, tracking_id, *, now=None):
