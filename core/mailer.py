@@ -48,24 +48,39 @@ def render_email(to, subject, template, *, locale="id", private=False, headers=N
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9-]+")
 
 
-def render_emails_alike(recipients, subject, template, *, placeholder, private=False, **context):
-    """render_email's payloads for many e-mails whose text differs only by one plain value (a
-    tracking code, and the link that carries it): each language is rendered once with
-    `placeholder` standing for the value (in `subject` and `context`), then each e-mail gets its own.
+def is_plain(value):
+    """Letters, digits and hyphens: a value neither HTML nor a URL changes (render_emails_alike)."""
+    return bool(_PLAIN_VALUE.fullmatch(value or ""))
 
-    `recipients`: (to, locale, value) triples; returns the payloads in their order. The value must
-    be letters, digits and hyphens, which neither HTML nor a URL changes.
+
+def placeholders(names):
+    """{name: placeholder} for render_emails_alike: plain, and none inside another."""
+    return {name: f"ZZPLACEHOLDER{i}ZZ" for i, name in enumerate(names)}
+
+
+def render_emails_alike(recipients, subject, template, *, private=False, **context):
+    """render_email's payloads for many e-mails whose text differs only by a few plain values (a
+    tracking code, and the link that carries it): each language is rendered once with placeholders
+    (see placeholders()) standing for the values in `subject` and `context`, then each e-mail gets
+    its own values.
+
+    `recipients`: (to, locale, {placeholder: value}) triples; returns the payloads in their order.
+    Every value must be plain (is_plain), so that rendering it would not have changed it.
     """
     rendered, payloads = {}, []
-    for to, locale, value in recipients:
-        if not _PLAIN_VALUE.fullmatch(value):
-            raise ValueError(f"{value!r} cannot stand in a rendered e-mail unescaped")
+    for to, locale, values in recipients:
+        if not all(is_plain(value) for value in values.values()):
+            raise ValueError(f"{values!r}: only plain values can stand in a rendered e-mail")
         if locale not in rendered:
             rendered[locale] = render_email("", subject, template, locale=locale, **context)
-        text = rendered[locale]
+        parts = {}
+        for part in ("subject", "body", "html"):
+            text = rendered[locale][part]
+            for placeholder, value in values.items():
+                text = text.replace(placeholder, value)
+            parts[part] = text
         address = {"to_encrypted": encryption.encrypt(to)} if private else {"to": to}
-        payloads.append({**address, **{part: text[part].replace(placeholder, value)
-                                       for part in ("subject", "body", "html")}})
+        payloads.append({**address, **parts})
     return payloads
 
 

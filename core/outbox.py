@@ -8,6 +8,8 @@ for an admin to see and retry. The unique `key` makes a message exist once howev
 processes try to write it, and is sent as the Idempotency-Key so the receiver can drop repeats.
 """
 import random
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -149,7 +151,7 @@ def _transports():
     return {EMAIL: deliver_email, FORWARD: forward, FORWARD_UPDATE: forward}
 
 
-def _claim(keys, now, skip):
+def _claim(keys, kinds, now, skip):
     """Take the next due message for this worker and return its id (None when nothing is due).
 
     One message at a time, each with a lease (`locked_until`) that only has to cover one send: a
@@ -169,6 +171,8 @@ def _claim(keys, now, skip):
                  .with_for_update(skip_locked=True))
         if keys is not None:
             query = query.where(OutboxMessage.key.in_(keys))
+        if kinds is not None:
+            query = query.where(OutboxMessage.kind.in_(kinds))
         if skip:
             query = query.where(OutboxMessage.id.not_in(skip))
         message_id = db.session.scalar(query)
@@ -196,93 +200,181 @@ def backoff(attempts):
 OUTCOMES = ("sent", "retry", "failed", "waiting")
 
 
-def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None):
-    """Send the messages that are due (or only those with `keys`). Returns how many were sent.
+def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None):
+    """Send the messages that are due (or only those with `keys`, or of `kinds`). Returns how many were sent.
+
+    Rounds of up to OUTBOX_DELIVERY_CONCURRENCY messages: this thread claims each (a short
+    transaction of its own), the sends of a round run at the same time in a thread pool (they
+    wait on the network, not on Python), then this thread records every outcome of the round, and
+    what the answers tell their subjects (after_delivery), in one transaction. Keys, timeouts,
+    leases, attempts and backoff are those of one message, as before.
 
     `stats`, when a dict is given, counts what happened this pass: sent, retry (will be tried
     again), failed (parked for an admin), waiting (no channel configured). `stop`, an Event,
-    ends the pass between two messages (the worker shutting down).
+    ends the pass between two rounds (the worker shutting down).
     """
     transports = _transports()
     config = current_app.config
+    concurrency = max(1, int(config["OUTBOX_DELIVERY_CONCURRENCY"]))
     stats = stats if stats is not None else {}
     for outcome in OUTCOMES:
         stats.setdefault(outcome, 0)
     handled = set()
-    while len(handled) < limit and not (stop is not None and stop.is_set()):
-        at = now or clock.now()  # read per message: a lease must start when its send starts
-        message_id = _claim(keys, at, handled)
-        if message_id is None:
-            break
-        handled.add(message_id)
-        message = db.session.get(OutboxMessage, message_id)
-        transport = transports.get(message.kind)
+    with _Senders(concurrency) as senders:
+        while len(handled) < limit and not (stop is not None and stop.is_set()):
+            round_ = []  # (message, send time, what to call or the exception that stops it)
+            while len(round_) < min(concurrency, limit - len(handled)):
+                at = now or clock.now()  # read per claim: a lease must start when its send starts
+                message_id = _claim(keys, kinds, at, handled)
+                if message_id is None:
+                    break
+                handled.add(message_id)
+                message = db.session.get(OutboxMessage, message_id)
+                transport = transports.get(message.kind)
+                if transport is None:
+                    round_.append((message, at, Undeliverable(f"unknown message kind {message.kind!r}")))
+                elif message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
+                    # Claimed more often than allowed without an outcome: it kills its workers.
+                    round_.append((message, at, Undeliverable(
+                        f"claimed {message.attempts - 1} times by workers that stopped while sending it")))
+                else:
+                    round_.append((message, at, partial(transport, message.payload, key=message.key)))
+            if not round_:
+                break
+            results = senders.send([send for _message, _at, send in round_])
+            _record_round([(message, at, result) for (message, at, _send), result in zip(round_, results)], stats)
+    return stats["sent"]
+
+
+class _Senders:
+    """Runs a round's sends at once, each in the application's context, in up to `size` threads.
+
+    The threads only send: they touch no database session of this thread (a transport that
+    reads the database gets its own session through its own app context, removed afterwards).
+    With a size of 1 the send runs in this thread, as it always did.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.pool = None
+
+    def __enter__(self):
+        if self.size > 1:
+            self.pool = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="outbox-send")
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+    def send(self, sends):
+        """Each send's answer, or the exception it raised, in the order given."""
+        if self.pool is None or len(sends) == 1:
+            return [_outcome_of(send) for send in sends]
+        app = current_app._get_current_object()
+        futures = [self.pool.submit(_send_in_context, app, send) for send in sends]
+        return [future.result() for future in futures]
+
+
+def _send_in_context(app, send):
+    with app.app_context():
         try:
-            if transport is None:
-                raise Undeliverable(f"unknown message kind {message.kind!r}")
-            if message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
-                # Claimed more often than allowed without an outcome: it kills its workers.
-                raise Undeliverable(f"claimed {message.attempts - 1} times by workers that stopped while sending it")
-            result = transport(message.payload, key=message.key)
-        except NotConfigured as e:
+            return _outcome_of(send)
+        finally:
+            db.session.remove()
+
+
+def _outcome_of(send):
+    if isinstance(send, Exception):
+        return send
+    try:
+        return send()
+    except Exception as e:  # sorted out by _record_round, in the delivering thread
+        return e
+
+
+def _record_round(round_, stats):
+    """Write what happened to each message of a round, and what the answers tell, in one transaction."""
+    config = current_app.config
+    sent = []
+    for message, at, result in round_:
+        if not isinstance(result, Exception):
+            outcome = "sent"
+            message.status, message.sent_at, message.last_error, message.locked_until = SENT, at, None, None
+            sent.append((message, result))
+        elif isinstance(result, NotConfigured):
             message.attempts -= 1  # waiting for a setting is not a failed try
-            message.last_error = str(e)[:2000]
+            message.last_error = str(result)[:2000]
             message.next_attempt_at = at + timedelta(seconds=config["OUTBOX_BACKOFF_SECONDS"])
             outcome = "waiting"
-        except Undeliverable as e:
-            message.status, message.last_error = FAILED, str(e)[:2000]
+        elif isinstance(result, Undeliverable):
+            message.status, message.last_error = FAILED, str(result)[:2000]
             outcome = "failed"
-        except Exception as e:  # RetryLater, and anything unexpected from a transport
-            message.last_error = f"{type(e).__name__}: {e}"[:2000]
+        else:  # RetryLater, and anything unexpected from a transport
+            message.last_error = f"{type(result).__name__}: {result}"[:2000]
             if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
                 message.status, outcome = FAILED, "failed"
             else:
                 delay = backoff(message.attempts)
-                if getattr(e, "after", None):
-                    delay = min(max(delay, e.after), config["OUTBOX_BACKOFF_MAX_SECONDS"])
+                if getattr(result, "after", None):
+                    delay = min(max(delay, result.after), config["OUTBOX_BACKOFF_MAX_SECONDS"])
                 message.next_attempt_at = at + timedelta(seconds=delay)
                 outcome = "retry"
-        else:
-            outcome = "sent"
+        if outcome != "sent":
+            message.locked_until = None
         if outcome == "failed":
             current_app.logger.warning("outbox message %s (%s) parked as failed: %s",
                                        message.key, message.kind, message.last_error)
         elif outcome == "retry":
             current_app.logger.info("outbox message %s will be retried at %s: %s",
                                     message.key, message.next_attempt_at, message.last_error)
-        if outcome == "sent":
-            _mark_sent(message, result, at)
-        else:
-            message.locked_until = None
-            db.session.commit()
         stats[outcome] += 1
-    return stats["sent"]
+    if sent:
+        _record_answers(sent)
+    db.session.commit()
 
 
-def _mark_sent(message, result, at):
-    """Record the success, and what the answer tells the subject, in one transaction.
+def _record_answers(sent):
+    """Let the subjects learn from the answers (the national tracking ids of forwarded complaints).
 
-    The receiver already has the message, so even when the answer cannot be recorded the message
-    stays sent (sending it again would not help); the log and `last_error` keep the answer.
+    The receivers already have the messages, so even when an answer cannot be recorded its
+    message stays sent (sending it again would not help); the log and `last_error` keep the
+    answer. The round's answers are recorded together; when that fails, each on its own, so one
+    bad answer does not lose the others.
     """
-    message_id = message.id
-    message.status, message.sent_at, message.last_error, message.locked_until = SENT, at, None, None
     try:
-        _after_sent(message, result)
-        db.session.commit()
-    except Exception as e:
-        current_app.logger.exception("outbox message %s was sent but its answer %r could not be recorded",
-                                     message.key, result)
-        db.session.rollback()
-        message = db.session.get(OutboxMessage, message_id)
-        message.status, message.sent_at, message.locked_until = SENT, at, None
-        message.last_error = f"sent; recording the answer {result!r} failed: {type(e).__name__}: {e}"[:2000]
-        db.session.commit()
+        with db.session.begin_nested():
+            _after_round(sent)
+            for message, result in sent:
+                _after_sent(message, result)
+        return
+    except Exception:
+        if len(sent) == 1:
+            _answer_not_recorded(*sent[0])
+            return
+    for message, result in sent:
+        try:
+            with db.session.begin_nested():
+                _after_round([(message, result)])
+                _after_sent(message, result)
+        except Exception:
+            _answer_not_recorded(message, result)
 
 
-# kind -> handlers(message, answer) run once a message of that kind was delivered. Core knows no
-# pillar: the pillar registers what it wants to learn (complaints: the national tracking id).
+def _answer_not_recorded(message, result):
+    e = sys.exc_info()[1]
+    current_app.logger.exception("outbox message %s was sent but its answer %r could not be recorded",
+                                 message.key, result)
+    message.status, message.locked_until = SENT, None
+    message.last_error = f"sent; recording the answer {result!r} failed: {type(e).__name__}: {e}"[:2000]
+
+
+# kind -> handlers(message, answer) run once a message of that kind was delivered; and kind ->
+# handlers([(message, answer), ...]) run once per delivery round with that round's messages of
+# the kind. Core knows no pillar: the pillar registers what it wants to learn (complaints: the
+# national tracking id).
 _after_delivery = {}
+_after_delivery_round = {}
 
 
 def after_delivery(*kinds):
@@ -292,6 +384,26 @@ def after_delivery(*kinds):
             _after_delivery.setdefault(kind, []).append(handler)
         return handler
     return register
+
+
+def after_delivery_round(*kinds):
+    """Register what runs once per delivery round with its delivered messages of these kinds and
+    their answers, [(message, answer), ...], in the round's transaction: one query for the round
+    where after_delivery would make one per message."""
+    def register(handler):
+        for kind in kinds:
+            _after_delivery_round.setdefault(kind, []).append(handler)
+        return handler
+    return register
+
+
+def _after_round(sent):
+    handlers = {}
+    for message, result in sent:
+        for handler in _after_delivery_round.get(message.kind, ()):
+            handlers.setdefault(handler, []).append((message, result))
+    for handler, deliveries in handlers.items():
+        handler(deliveries)
 
 
 def _after_sent(message, result):
