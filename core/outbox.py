@@ -151,15 +151,24 @@ def _transports():
     return {EMAIL: deliver_email, FORWARD: forward, FORWARD_UPDATE: forward}
 
 
-def _claim(keys, kinds, now, skip):
-    """Take the next due message for this worker and return its id (None when nothing is due).
+# How many messages a pass claims first (a round: claimed together, sent OUTBOX_DELIVERY_CONCURRENCY
+# at a time, their outcomes recorded together): few, so that two workers starting together on a
+# short queue both get some of it. Each next round claims twice as many, up to ROUND_WAVES times
+# the concurrency: a round then sends in at most that many waves, each bounded by the transport's
+# timeout, well within OUTBOX_CLAIM_SECONDS.
+CLAIM_SIZE = 4
+ROUND_WAVES = 4
 
-    One message at a time, each with a lease (`locked_until`) that only has to cover one send: a
-    batch claimed up front could see the lease of its last messages run out behind a slow
-    receiver, and another worker would send them too. On PostgreSQL FOR UPDATE SKIP LOCKED lets
-    concurrent workers pass each other without waiting; the conditional UPDATE is what makes the
-    claim safe everywhere (SQLite ignores FOR UPDATE but serialises writers). Claiming counts as
-    an attempt, so a message that crashes its worker still runs out of attempts.
+
+def _claim(keys, kinds, now, skip, size):
+    """Take up to `size` due messages for this worker; returns their ids ([] when nothing is due).
+
+    Each with a lease (`locked_until`) that has to cover one send: the messages of a round are
+    sent at the same time, right after they were claimed. On PostgreSQL FOR UPDATE SKIP LOCKED lets
+    concurrent workers pass each other without waiting; the conditional UPDATE ... RETURNING is
+    what makes the claim safe everywhere (SQLite ignores FOR UPDATE but serialises writers).
+    Claiming counts as an attempt, so a message that crashes its worker still runs out of
+    attempts. `skip`: ids this pass must not take again (another worker's, or retried by this pass).
     """
     due = (OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
            or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
@@ -167,7 +176,7 @@ def _claim(keys, kinds, now, skip):
     while True:
         query = (select(OutboxMessage.id).where(*due)
                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                 .limit(1)
+                 .limit(size)
                  .with_for_update(skip_locked=True))
         if keys is not None:
             query = query.where(OutboxMessage.key.in_(keys))
@@ -175,18 +184,19 @@ def _claim(keys, kinds, now, skip):
             query = query.where(OutboxMessage.kind.in_(kinds))
         if skip:
             query = query.where(OutboxMessage.id.not_in(skip))
-        message_id = db.session.scalar(query)
-        if message_id is None:
+        ids = db.session.scalars(query).all()
+        if not ids:
             db.session.commit()
-            return None
-        taken = db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, *due)
+            return []
+        taken = db.session.scalars(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids), *due)
             .values(locked_until=lease, attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)).rowcount
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)).all()
         db.session.commit()
         if taken:
-            return message_id
-        skip.add(message_id)  # another worker took it between our SELECT and UPDATE (SQLite)
+            return sorted(taken)
+        skip.update(ids)  # another worker took them between our SELECT and UPDATE (SQLite)
 
 
 def backoff(attempts):
@@ -203,11 +213,11 @@ OUTCOMES = ("sent", "retry", "failed", "waiting")
 def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None):
     """Send the messages that are due (or only those with `keys`, or of `kinds`). Returns how many were sent.
 
-    Rounds of up to OUTBOX_DELIVERY_CONCURRENCY messages: this thread claims each (a short
-    transaction of its own), the sends of a round run at the same time in a thread pool (they
-    wait on the network, not on Python), then this thread records every outcome of the round, and
-    what the answers tell their subjects (after_delivery), in one transaction. Keys, timeouts,
-    leases, attempts and backoff are those of one message, as before.
+    In rounds: this thread claims a few messages (a short transaction; see CLAIM_SIZE), a thread
+    pool sends them, OUTBOX_DELIVERY_CONCURRENCY at a time (the sends wait on the network, not on
+    Python), then this thread records every outcome of the round, and what the answers tell their
+    subjects (after_delivery), in one transaction. Keys, timeouts, leases, attempts and backoff
+    are those of one message, as before.
 
     `stats`, when a dict is given, counts what happened this pass: sent, retry (will be tried
     again), failed (parked for an admin), waiting (no channel configured). `stop`, an Event,
@@ -219,30 +229,35 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
     stats = stats if stats is not None else {}
     for outcome in OUTCOMES:
         stats.setdefault(outcome, 0)
-    handled = set()
+    handled, skip = 0, set()  # skip: what this pass must not take again (see _record_round)
+    claim_size = CLAIM_SIZE
     with _Senders(concurrency) as senders:
-        while len(handled) < limit and not (stop is not None and stop.is_set()):
+        while handled < limit and not (stop is not None and stop.is_set()):
+            at = now or clock.now()  # read per claim: a lease must start when its sends start
+            ids = _claim(keys, kinds, at, skip, min(claim_size, limit - handled))
+            if not ids:
+                break
+            handled += len(ids)
+            # Small first, then larger while there is more: two workers starting together on a short
+            # queue both get some of it, and a long queue costs few claims. A round is at most
+            # ROUND_WAVES waves of sends, so its last message's lease is not spent waiting for the first.
+            claim_size = min(claim_size * 2, ROUND_WAVES * concurrency)
             round_ = []  # (message, send time, what to call or the exception that stops it)
-            while len(round_) < min(concurrency, limit - len(handled)):
-                at = now or clock.now()  # read per claim: a lease must start when its send starts
-                message_id = _claim(keys, kinds, at, handled)
-                if message_id is None:
-                    break
-                handled.add(message_id)
-                message = db.session.get(OutboxMessage, message_id)
+            for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                              .order_by(OutboxMessage.id)):
                 transport = transports.get(message.kind)
                 if transport is None:
-                    round_.append((message, at, Undeliverable(f"unknown message kind {message.kind!r}")))
+                    send = Undeliverable(f"unknown message kind {message.kind!r}")
                 elif message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
                     # Claimed more often than allowed without an outcome: it kills its workers.
-                    round_.append((message, at, Undeliverable(
-                        f"claimed {message.attempts - 1} times by workers that stopped while sending it")))
+                    send = Undeliverable(
+                        f"claimed {message.attempts - 1} times by workers that stopped while sending it")
                 else:
-                    round_.append((message, at, partial(transport, message.payload, key=message.key)))
-            if not round_:
-                break
+                    send = partial(transport, message.payload, key=message.key)
+                round_.append((message, at, send))
             results = senders.send([send for _message, _at, send in round_])
-            _record_round([(message, at, result) for (message, at, _send), result in zip(round_, results)], stats)
+            _record_round([(message, at, result) for (message, at, _send), result in zip(round_, results)],
+                          stats, skip)
     return stats["sent"]
 
 
@@ -293,8 +308,11 @@ def _outcome_of(send):
         return e
 
 
-def _record_round(round_, stats):
-    """Write what happened to each message of a round, and what the answers tell, in one transaction."""
+def _record_round(round_, stats, skip):
+    """Write what happened to each message of a round, and what the answers tell, in one transaction.
+
+    A message that stays pending (retry, waiting) joins `skip`: this pass does not send it again,
+    however short its backoff; sent and failed ones are no longer due anyway."""
     config = current_app.config
     sent = []
     for message, at, result in round_:
@@ -322,6 +340,8 @@ def _record_round(round_, stats):
                 outcome = "retry"
         if outcome != "sent":
             message.locked_until = None
+        if outcome in ("retry", "waiting"):
+            skip.add(message.id)
         if outcome == "failed":
             current_app.logger.warning("outbox message %s (%s) parked as failed: %s",
                                        message.key, message.kind, message.last_error)
