@@ -15,7 +15,7 @@ from functools import partial
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import JSON, Index, Integer, String, Text, func, insert, or_, select, update
+from sqlalchemy import JSON, Index, Integer, String, Text, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import clock
@@ -231,42 +231,62 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
         stats.setdefault(outcome, 0)
     handled, skip = 0, set()  # skip: what this pass must not take again (see _record_round)
     claim_size = CLAIM_SIZE
+    in_flight = None  # the round being sent: (its messages, their sends)
     with _Senders(concurrency) as senders:
-        while handled < limit and not (stop is not None and stop.is_set()):
-            at = now or clock.now()  # read per claim: a lease must start when its sends start
-            ids = _claim(keys, kinds, at, skip, min(claim_size, limit - handled))
-            if not ids:
+        while True:
+            round_ = None
+            more = handled < limit and not (stop is not None and stop.is_set())
+            if in_flight is not None and more:
+                # The next round goes out while this thread records the last one, unless the last
+                # one failed somewhere: then its outcome decides first (a stop after the first
+                # failure must not send more, and a hung receiver is waited for once).
+                results = in_flight[1].results()
+                if any(isinstance(result, Exception) for result in results):
+                    _record_round(in_flight[0], results, stats, skip)
+                    in_flight = None
+                    more = not (stop is not None and stop.is_set())
+            if more:
+                at = now or clock.now()  # read per claim: a lease must start when its sends start
+                ids = _claim(keys, kinds, at, skip, min(claim_size, limit - handled))
+                if ids:
+                    handled += len(ids)
+                    # Small first, then larger while there is more: two workers starting together on a
+                    # short queue both get some of it, and a long queue costs few claims. A round is at
+                    # most ROUND_WAVES waves of sends, so its last lease is not spent waiting for the first.
+                    claim_size = min(claim_size * 2, ROUND_WAVES * concurrency)
+                    round_ = _prepared(ids, at, transports, config)
+                    round_ = (round_, senders.start([send for _message, _at, send in round_]))
+            if in_flight is not None:
+                _record_round(in_flight[0], in_flight[1].results(), stats, skip)
+            if round_ is None:
                 break
-            handled += len(ids)
-            # Small first, then larger while there is more: two workers starting together on a short
-            # queue both get some of it, and a long queue costs few claims. A round is at most
-            # ROUND_WAVES waves of sends, so its last message's lease is not spent waiting for the first.
-            claim_size = min(claim_size * 2, ROUND_WAVES * concurrency)
-            round_ = []  # (message, send time, what to call or the exception that stops it)
-            for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                                              .order_by(OutboxMessage.id)):
-                transport = transports.get(message.kind)
-                if transport is None:
-                    send = Undeliverable(f"unknown message kind {message.kind!r}")
-                elif message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
-                    # Claimed more often than allowed without an outcome: it kills its workers.
-                    send = Undeliverable(
-                        f"claimed {message.attempts - 1} times by workers that stopped while sending it")
-                else:
-                    send = partial(transport, message.payload, key=message.key)
-                round_.append((message, at, send))
-            results = senders.send([send for _message, _at, send in round_])
-            _record_round([(message, at, result) for (message, at, _send), result in zip(round_, results)],
-                          stats, skip)
+            in_flight = round_
     return stats["sent"]
 
 
+def _prepared(ids, at, transports, config):
+    """The claimed messages as (message, send time, what to call or the exception that stops it)."""
+    round_ = []
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                      .order_by(OutboxMessage.id)):
+        transport = transports.get(message.kind)
+        if transport is None:
+            send = Undeliverable(f"unknown message kind {message.kind!r}")
+        elif message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
+            # Claimed more often than allowed without an outcome: it kills its workers.
+            send = Undeliverable(f"claimed {message.attempts - 1} times by workers that stopped while sending it")
+        else:
+            send = partial(transport, message.payload, key=message.key)
+        round_.append((message, at, send))
+    return round_
+
+
 class _Senders:
-    """Runs a round's sends at once, each in the application's context, in up to `size` threads.
+    """Runs a round's sends, each in the application's context, up to `size` at once in threads.
 
     The threads only send: they touch no database session of this thread (a transport that
     reads the database gets its own session through its own app context, removed afterwards).
-    With a size of 1 the send runs in this thread, as it always did.
+    With a size of 1 there is no thread: each send runs in this thread when its result is asked.
     """
 
     def __init__(self, size):
@@ -282,13 +302,30 @@ class _Senders:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
 
-    def send(self, sends):
-        """Each send's answer, or the exception it raised, in the order given."""
-        if self.pool is None or len(sends) == 1:
-            return [_outcome_of(send) for send in sends]
+    def start(self, sends):
+        """Start the sends; the handle's results() gives each answer or exception, in this order."""
+        if self.pool is None:
+            return _Later(sends)
         app = current_app._get_current_object()
-        futures = [self.pool.submit(_send_in_context, app, send) for send in sends]
-        return [future.result() for future in futures]
+        return _Running([self.pool.submit(_send_in_context, app, send) for send in sends])
+
+
+class _Later:
+    def __init__(self, sends):
+        self.sends, self.answers = sends, None
+
+    def results(self):
+        if self.answers is None:
+            self.answers = [_outcome_of(send) for send in self.sends]
+        return self.answers
+
+
+class _Running:
+    def __init__(self, futures):
+        self.futures = futures
+
+    def results(self):
+        return [future.result() for future in self.futures]
 
 
 def _send_in_context(app, send):
@@ -308,14 +345,17 @@ def _outcome_of(send):
         return e
 
 
-def _record_round(round_, stats, skip):
+def _record_round(round_, results, stats, skip):
     """Write what happened to each message of a round, and what the answers tell, in one transaction.
 
     A message that stays pending (retry, waiting) joins `skip`: this pass does not send it again,
     however short its backoff; sent and failed ones are no longer due anyway."""
     config = current_app.config
     sent = []
-    for message, at, result in round_:
+    # One query loads them again (the last round's commit expired them), not one per message.
+    ids = [inspect(message).identity[0] for message, _at, _send in round_]  # reading .id would load each
+    db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
+    for (message, at, _send), result in zip(round_, results):
         if not isinstance(result, Exception):
             outcome = "sent"
             message.status, message.sent_at, message.last_error, message.locked_until = SENT, at, None, None
