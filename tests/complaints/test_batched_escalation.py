@@ -24,8 +24,7 @@ def count(model, *where):
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def assert_each_forwarded_once(complaints):
-    ids = [c.id for c in complaints]
+def assert_each_forwarded_once(ids):
     assert count(Complaint, Complaint.id.in_(ids), Complaint.forwarded_at.is_(None)) == 0
     keys = db.session.scalars(select(OutboxMessage.key).where(OutboxMessage.kind == FORWARD)).all()
     assert sorted(keys) == sorted(f"forward:{i}" for i in ids)
@@ -39,7 +38,7 @@ def test_a_batch_and_a_batch_plus_one_are_all_forwarded_once(file_complaint, in_
     complaints = [file_complaint()[0] for _ in range(4 + extra)]
     assert sweeps.escalate(now=AFTER) == 4 + extra
     assert sweeps.escalate(now=AFTER + timedelta(hours=1)) == 0
-    assert_each_forwarded_once(complaints)
+    assert_each_forwarded_once([c.id for c in complaints])
 
 
 def test_a_batch_costs_the_same_statements_for_3_complaints_as_for_12(file_complaint, in_request):
@@ -114,7 +113,7 @@ def test_two_batched_sweeps_at_once_forward_each_complaint_once(app, file_compla
     if db.engine.dialect.name != "postgresql":
         pytest.skip("row locks (SKIP LOCKED) exist on PostgreSQL; SQLite serialises writers")
     monkeypatch.setattr(sweeps, "BATCH", 7)  # many batches each, so the two sweeps interleave
-    complaints = [file_complaint()[0] for _ in range(60)]
+    ids = [file_complaint()[0].id for _ in range(60)]
     db.session.remove()
     barrier = threading.Barrier(2)
     results, errors = [], []
@@ -134,5 +133,5 @@ def test_two_batched_sweeps_at_once_forward_each_complaint_once(app, file_compla
     for t in threads:
         t.join(timeout=60)
     assert errors == []
-    assert sum(results) == 60
-    assert_each_forwarded_once(complaints)
+    assert sum(results) == 60 and min(results) > 0  # both sweeps worked, side by side
+    assert_each_forwarded_once(ids)
