@@ -157,7 +157,7 @@ def _transports():
 # the concurrency: a round then sends in at most that many waves, each bounded by the transport's
 # timeout, well within OUTBOX_CLAIM_SECONDS.
 CLAIM_SIZE = 4
-ROUND_WAVES = 4
+ROUND_WAVES = 8
 
 
 def _claim(keys, kinds, now, skip, size):
