@@ -120,7 +120,8 @@ def _deliver_now(app, keys):
     with app.app_context():
         try:
             stats = {}
-            deliver(keys=keys, stats=stats, stop=_FirstFailure(stats))
+            # One at a time: the first failure ends the pass before the next send starts.
+            deliver(keys=keys, stats=stats, stop=_FirstFailure(stats), concurrency=1)
         except Exception:  # whatever happens here, the messages stay for the worker
             app.logger.exception("immediate outbox delivery failed; the worker will retry")
             db.session.rollback()
@@ -210,7 +211,7 @@ def backoff(attempts):
 OUTCOMES = ("sent", "retry", "failed", "waiting")
 
 
-def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None):
+def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None, concurrency=None):
     """Send the messages that are due (or only those with `keys`, or of `kinds`). Returns how many were sent.
 
     In rounds: this thread claims a few messages (a short transaction; see CLAIM_SIZE), a thread
@@ -225,12 +226,13 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
     """
     transports = _transports()
     config = current_app.config
-    concurrency = max(1, int(config["OUTBOX_DELIVERY_CONCURRENCY"]))
+    concurrency = max(1, int(concurrency or config["OUTBOX_DELIVERY_CONCURRENCY"]))
     stats = stats if stats is not None else {}
     for outcome in OUTCOMES:
         stats.setdefault(outcome, 0)
     handled, skip = 0, set()  # skip: what this pass must not take again (see _record_round)
-    claim_size = CLAIM_SIZE
+    # One at a time, one message is a round: the pass can stop between any two sends, as it always could.
+    claim_size = CLAIM_SIZE if concurrency > 1 else 1
     in_flight = None  # the round being sent: (its messages, their sends)
     with _Senders(concurrency) as senders:
         while True:
@@ -253,9 +255,9 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
                     # Small first, then larger while there is more: two workers starting together on a
                     # short queue both get some of it, and a long queue costs few claims. A round is at
                     # most ROUND_WAVES waves of sends, so its last lease is not spent waiting for the first.
-                    claim_size = min(claim_size * 2, ROUND_WAVES * concurrency)
+                    claim_size = min(claim_size * 2, ROUND_WAVES * concurrency) if concurrency > 1 else 1
                     round_ = _prepared(ids, at, transports, config)
-                    round_ = (round_, senders.start([send for _message, _at, send in round_]))
+                    round_ = (round_, senders.start([send for _message, _at, send in round_], stop))
             if in_flight is not None:
                 _record_round(in_flight[0], in_flight[1].results(), stats, skip)
             if round_ is None:
@@ -302,8 +304,13 @@ class _Senders:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
 
-    def start(self, sends):
-        """Start the sends; the handle's results() gives each answer or exception, in this order."""
+    def start(self, sends, stop=None):
+        """Start the sends; the handle's results() gives each answer or exception, in this order.
+
+        A send that has not begun when `stop` is set does not begin (NotSent): a worker shutting
+        down waits for the sends under way, not for the rest of the round."""
+        if stop is not None:
+            sends = [partial(_unless_stopped, stop, send) for send in sends]
         if self.pool is None:
             return _Later(sends)
         app = current_app._get_current_object()
@@ -326,6 +333,20 @@ class _Running:
 
     def results(self):
         return [future.result() for future in self.futures]
+
+
+class NotSent(Exception):
+    """The pass stopped before this message's send began: it goes back as it was."""
+
+
+def _unless_stopped(stop, send):
+    if stop.is_set():
+        raise NotSent()
+    return send() if callable(send) else _raise(send)
+
+
+def _raise(error):
+    raise error
 
 
 def _send_in_context(app, send):
@@ -360,6 +381,11 @@ def _record_round(round_, results, stats, skip):
             outcome = "sent"
             message.status, message.sent_at, message.last_error, message.locked_until = SENT, at, None, None
             sent.append((message, result))
+        elif isinstance(result, NotSent):
+            message.attempts -= 1  # never tried: the claim's attempt is given back, with the lease
+            message.locked_until = None
+            skip.add(message.id)
+            continue
         elif isinstance(result, NotConfigured):
             message.attempts -= 1  # waiting for a setting is not a failed try
             message.last_error = str(result)[:2000]

@@ -132,3 +132,19 @@ def test_the_national_tracking_ids_of_a_round_are_recorded_together(forward_to, 
     # Two rounds (4, then the 4 left): the complaints are read once a round, not once a message.
     reads = [s for s in statements if s.lstrip().startswith("SELECT") and re.search(r"FROM complaint\b(?!_)", s)]
     assert 1 <= len(reads) <= 2
+
+
+def test_a_stopping_worker_waits_for_the_sends_under_way_not_for_the_rest_of_the_round(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=2)
+    stop, both_under_way = threading.Event(), threading.Barrier(2, timeout=5)
+
+    def stop_then_send(payload, key=None):
+        both_under_way.wait()
+        stop.set()  # SIGTERM arrives while the first two sends are under way
+        return {}
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: stop_then_send})
+    queue(4)  # one round of 4, sent 2 at a time
+    assert outbox.deliver(stop=stop) == 2
+    left = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == PENDING)).all()
+    assert len(left) == 2
+    assert {(m.attempts, m.locked_until) for m in left} == {(0, None)}  # as if never claimed
