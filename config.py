@@ -237,6 +237,8 @@ class Config:
     OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 30)
     OUTBOX_BACKOFF_MAX_SECONDS = _int("OUTBOX_BACKOFF_MAX_SECONDS", 6 * 3600)
     OUTBOX_CLAIM_SECONDS = _int("OUTBOX_CLAIM_SECONDS", 300)
+    # How many messages a delivery pass sends at once (threads waiting on the receiver or SMTP).
+    OUTBOX_DELIVERY_CONCURRENCY = _int("OUTBOX_DELIVERY_CONCURRENCY", 8)
     # Send a request's e-mails right after its response is built (the worker retries failures).
     OUTBOX_DELIVER_IMMEDIATELY = _bool("OUTBOX_DELIVER_IMMEDIATELY", True)
     WORKER_SWEEP_SECONDS = _int("WORKER_SWEEP_SECONDS", 60)

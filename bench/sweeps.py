@@ -1,90 +1,141 @@
-"""Time the escalation sweep and one outbox delivery pass on a database (run in its own process).
+"""Time the escalation sweep and one outbox delivery pass of the forwards it queued.
 
-    python -m bench.sweeps --url sqlite:///bench/data/sweep.sqlite
+    python -m bench.sweeps                                  # SQLite, 1,000 overdue among 100,000
+    BENCH_DATABASE_URL=postgresql+psycopg://... python -m bench.sweeps   # PostgreSQL (schema dropped!)
+    python -m bench.sweeps --url sqlite:///bench/data/x.sqlite          # a database generated already
 
-Forwards go over HTTP to a stub receiver on 127.0.0.1 (a thread in this process) that answers
-200 with a tracking id, so the delivery pass does the real work: claim, sign, POST, record.
-Prints one JSON object: escalated, escalate_seconds, delivered, deliver_seconds, statements.
+Without --url the complaints are generated first (bench/generate.py, --only-complaints, scaled by
+--scale / BENCH_SCALE): on SQLite once into bench/data/sweeps-base.sqlite, copied fresh for every
+run; on PostgreSQL into BENCH_DATABASE_URL at every run, after **dropping its public schema**.
+
+Forwards go over HTTP to bench/stub_receiver.py, run in its own process (so its CPU is not counted
+here), which answers each POST after --delay seconds (5 ms) with a tracking id; the delivery pass
+therefore does the real work: claim, sign, POST, record the outcome and the national tracking id.
+It sends OUTBOX_DELIVERY_CONCURRENCY (--concurrency, default the setting's) forwards at once.
+
+Prints one JSON object: for each of escalate and deliver the wall seconds, the CPU seconds of this
+process (every thread) and the SQL statements; escalated, delivered, what the stub received.
 """
 import argparse
 import json
 import os
+import shutil
+import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+DATA = os.path.join(ROOT, "bench", "data")
+BASE = os.path.join(DATA, "sweeps-base.sqlite")
+BASE_MAX_AGE = 6 * 3600  # generated data is placed around its own "now": refresh it after a while
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    count = 0
+def prepare(scale, regenerate):
+    """The URL of a database holding freshly generated complaints (see the module's docstring)."""
+    from bench import generate
+    pg_url = os.environ.get("BENCH_DATABASE_URL")
+    if pg_url:
+        generate.generate(pg_url, scale, only_complaints=True, quiet=True)
+        return pg_url
+    info = BASE + ".json"
+    stale = not os.path.exists(info) or time.time() - os.path.getmtime(info) > BASE_MAX_AGE
+    if regenerate or stale or json.load(open(info)).get("scale") != scale:
+        generate.generate(generate.sqlite_url(BASE), scale, only_complaints=True, quiet=True)
+        json.dump({"scale": scale}, open(info, "w"))
+    work = os.path.join(DATA, "sweeps.sqlite")
+    for suffix in ("", "-wal", "-shm"):  # a -wal left by the last run would replay over the copy
+        if os.path.exists(work + suffix):
+            os.remove(work + suffix)
+    shutil.copyfile(BASE, work)
+    return generate.sqlite_url(work)
 
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        _Receiver.count += 1
-        body = json.dumps({"tracking_id": f"LAPOR-{_Receiver.count}"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def log_message(self, *args):
-        pass
+def start_receiver(delay):
+    proc = subprocess.Popen([sys.executable, "-m", "bench.stub_receiver", "--delay", str(delay)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline().split()
+    if line[:1] != ["port"]:
+        proc.kill()
+        raise SystemExit("the stub receiver did not start")
+    return proc, int(line[1])
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser()
-    p.add_argument("--url", required=True)
-    a = p.parse_args(argv)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def measure(url, *, concurrency=None, delay=0.005):
+    receiver, port = start_receiver(delay)
     try:
+        import logging
+
         from sqlalchemy import event, func, select
+        from sqlalchemy.orm import configure_mappers
 
         from app import create_app
-        app = create_app(SQLALCHEMY_DATABASE_URI=a.url, SECRET_KEY="bench-secret-key-not-for-production",
-                         NATIONAL_FORWARD_URL=f"http://127.0.0.1:{server.server_port}/forward",
-                         NATIONAL_FORWARD_SECRET="bench-forward-secret", OUTBOX_DELIVER_IMMEDIATELY=False)
-        import logging
+        settings = {"OUTBOX_DELIVERY_CONCURRENCY": concurrency} if concurrency else {}
+        app = create_app(SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-secret-key-not-for-production",
+                         NATIONAL_FORWARD_URL=f"http://127.0.0.1:{port}/forward",
+                         NATIONAL_FORWARD_SECRET="bench-forward-secret", OUTBOX_DELIVER_IMMEDIATELY=False,
+                         **settings)
         logging.getLogger().setLevel(logging.WARNING)
-        from complaints import sweeps
-        from core import outbox
+        from complaints import services, sweeps
+        from complaints.models import Complaint
+        from core import clock, outbox
         from core.extensions import db
         result = {}
         with app.app_context():
-            counter = [0]
+            result["database"] = db.engine.dialect.name
+            configure_mappers()  # once per process; not the sweep's cost
+            statements = [0]
 
             @event.listens_for(db.engine, "before_cursor_execute")
             def _count(*_args):
-                counter[0] += 1
-            result["complaints"] = db.session.scalar(select(func.count()).select_from(outbox.OutboxMessage).where(
-                outbox.OutboxMessage.kind == "email"))
+                statements[0] += 1
+            result["complaints"] = db.session.scalar(select(func.count(Complaint.id)))
+            result["overdue"] = db.session.scalar(select(func.count(Complaint.id)).where(
+                *services.overdue(clock.now())))
+            result["concurrency"] = app.config["OUTBOX_DELIVERY_CONCURRENCY"]
+            result["receiver_delay_seconds"] = delay
             db.session.rollback()
-            t0 = time.perf_counter()
-            result["escalated"] = sweeps.escalate()
-            result["escalate_seconds"] = round(time.perf_counter() - t0, 3)
-            result["escalate_statements"] = counter[0]
-            counter[0] = 0
-            pending = db.session.scalar(select(func.count()).select_from(outbox.OutboxMessage).where(
-                outbox.OutboxMessage.status == outbox.PENDING))
+
+            def timed(name, fn):
+                statements[0] = 0
+                wall, cpu = time.perf_counter(), time.process_time()
+                value = fn()
+                result[f"{name}_seconds"] = round(time.perf_counter() - wall, 3)
+                result[f"{name}_cpu_seconds"] = round(time.process_time() - cpu, 3)
+                result[f"{name}_statements"] = statements[0]
+                return value
+
+            result["escalated"] = timed("escalate", sweeps.escalate)
+            pending = db.session.scalar(select(func.count(outbox.OutboxMessage.id)).where(
+                outbox.OutboxMessage.status == outbox.PENDING, outbox.OutboxMessage.kind == outbox.FORWARD))
             db.session.rollback()
             stats = {}
-            t0 = time.perf_counter()
-            result["delivered"] = outbox.deliver(limit=pending + 10, stats=stats)
-            result["deliver_seconds"] = round(time.perf_counter() - t0, 3)
-            result["deliver_statements"] = counter[0]
+            result["delivered"] = timed("deliver", lambda: outbox.deliver(limit=pending + 10, stats=stats,
+                                                                           kinds=[outbox.FORWARD]))
             result["deliver_stats"] = stats
-            result["received_by_stub"] = _Receiver.count
-        print(json.dumps(result))
+            result["national_tracking_ids"] = db.session.scalar(select(func.count(Complaint.id)).where(
+                Complaint.national_tracking_id.is_not(None)))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/count", timeout=5) as answer:
+            counts = json.load(answer)
+        result["received_by_stub"], result["distinct_keys_at_stub"] = counts["requests"], counts["keys"]
+        return result
     finally:
-        server.shutdown()
-        server.server_close()
+        receiver.terminate()
+        receiver.wait(timeout=10)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--url", help="a database generated already (default: generate, see above)")
+    p.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")))
+    p.add_argument("--regenerate", action="store_true", help="generate the SQLite base again")
+    p.add_argument("--concurrency", type=int, help="OUTBOX_DELIVERY_CONCURRENCY (default: the setting)")
+    p.add_argument("--delay", type=float, default=0.005, help="the stub receiver's answer time, seconds")
+    a = p.parse_args(argv)
+    url = a.url or prepare(a.scale, a.regenerate)
+    print(json.dumps(measure(url, concurrency=a.concurrency, delay=a.delay)))
 
 
 if __name__ == "__main__":

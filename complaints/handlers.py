@@ -5,13 +5,15 @@ from core.web import links_context
 from . import services
 
 
-@outbox.after_delivery(outbox.FORWARD, outbox.FORWARD_UPDATE)
-def keep_national_tracking_id(message, answer):
-    """SP4N-LAPOR! answered a forward with its own tracking number: keep it and tell the reporter."""
-    if message.subject_type != "complaint" or not isinstance(answer, dict) or not answer.get("tracking_id"):
-        return
-    with links_context():  # the worker has no request: the e-mail's links use EXTERNAL_URL
-        services.record_national_tracking_id(message.subject_id, str(answer["tracking_id"]))
+@outbox.after_delivery_round(outbox.FORWARD, outbox.FORWARD_UPDATE)
+def keep_national_tracking_ids(deliveries):
+    """SP4N-LAPOR! answered forwards with its own tracking numbers: keep them and tell the reporters
+    (a delivery round's answers together)."""
+    answers = [(message.subject_id, str(answer["tracking_id"])) for message, answer in deliveries
+               if message.subject_type == "complaint" and isinstance(answer, dict) and answer.get("tracking_id")]
+    if answers:
+        with links_context():  # the worker has no request: the e-mail's links use EXTERNAL_URL
+            services.record_national_tracking_ids(answers)
 
 
 @calendar.calendar_changed.connect

@@ -9,12 +9,14 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import current_app, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from accounts.models import Unit, User
 from core import audit, calendar, clock, encryption, outbox, permissions, uploads
@@ -22,13 +24,14 @@ from core.errors import DomainError, NotAllowed, NotFound
 from core.extensions import db
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
-from core.mailer import send_email
+from core.mailer import is_plain, placeholders, render_email, render_emails_alike, send_email
 from core.permissions import ADMIN, ASN, MODERATOR
 
 from . import accompaniment_notices, visibility
-from .models import (AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR, IN_PROGRESS,
-                     OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED, REJECTION_LABELS,
-                     RESOLVED, VERIFIED, Complaint, ComplaintAttachment, ComplaintEvent, IdempotencyKey)
+from .models import (ACC_ACTIVE, AWAITING_REPORTER, CATEGORIES, CLASSIFICATIONS, CLOSED, FORWARD_MODERATOR,
+                     IN_PROGRESS, OPEN_STATUSES, RECEIVED, REJECT_DUPLICATE, REJECT_NOT_AUTHORITY, REJECTED,
+                     REJECTION_LABELS, RESOLVED, VERIFIED, Accompaniment, Complaint, ComplaintAttachment,
+                     ComplaintEvent, IdempotencyKey)
 
 __all__ = ["DomainError", "IdempotencyConflict", "NotAllowed", "NotFound"]
 
@@ -172,11 +175,54 @@ def forward_payload(complaint, *, event, step=None, reason=None, message=None):
 
 
 def _notify_reporter(complaint, subject, template, **context):
-    address = visibility.reporter_contact(complaint)["email"]
-    if address:
+    email = _reporter_email(complaint, subject, template, **context)
+    if email is not None:
+        outbox.enqueue(email["kind"], key=email["key"], subject=complaint, payload=email["payload"])
+
+
+def _reporter_emails(complaints, subject, template, *, each=None, **context):
+    """_reporter_email for many complaints, as outbox messages. Their text differs only by the
+    tracking code (and the link that carries it) and the values `each(complaint)` gives
+    ({name: value}), so each language is rendered once (mailer.render_emails_alike); an e-mail
+    whose values are not plain is rendered on its own. `subject(code)` gives the subject line. The
+    template sees a stand-in complaint holding only the code: a template that needs more of the
+    complaint must go through _reporter_email."""
+    names = ["code", *(each(complaints[0]) if each and complaints else {})]
+    stand_in = placeholders(names)
+    alike, owners, messages = [], [], []
+    for complaint in complaints:
+        address = visibility.reporter_contact(complaint)["email"]
+        if not address:
+            continue
+        values = {"code": complaint.tracking_code, **(each(complaint) if each else {})}
+        if not all(is_plain(value) for value in values.values()):
+            messages.append(_reporter_email(complaint, subject(complaint.tracking_code), template,
+                                            **context, **{k: v for k, v in values.items() if k != "code"}))
+            continue
         locale = complaint.reporter.locale if complaint.reporter else complaint.locale
-        send_email(address, subject, template, locale=locale, complaint=complaint, subject_obj=complaint, private=True,
-                   url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
+        alike.append((address, locale, {stand_in[name]: value for name, value in values.items()}))
+        owners.append(complaint)
+    if alike:
+        payloads = render_emails_alike(
+            alike, subject(stand_in["code"]), template, private=True,
+            complaint=SimpleNamespace(tracking_code=stand_in["code"]),
+            url=url_for("complaints.track", code=stand_in["code"], _external=True),
+            **context, **{name: stand_in[name] for name in names if name != "code"})
+        messages += [{"kind": outbox.EMAIL, "key": f"email:{uuid.uuid4().hex}", "subject": complaint,
+                      "payload": payload} for complaint, payload in zip(owners, payloads)]
+    return messages
+
+
+def _reporter_email(complaint, subject, template, **context):
+    """The e-mail to the reporter as an outbox message (a dict for outbox.enqueue_many), or None
+    when the reporter left no address."""
+    address = visibility.reporter_contact(complaint)["email"]
+    if not address:
+        return None
+    locale = complaint.reporter.locale if complaint.reporter else complaint.locale
+    payload = render_email(address, subject, template, locale=locale, complaint=complaint, private=True,
+                           url=url_for("complaints.track", code=complaint.tracking_code, _external=True), **context)
+    return {"kind": outbox.EMAIL, "key": f"email:{uuid.uuid4().hex}", "subject": complaint, "payload": payload}
 
 
 def unit_handlers(unit_id):
@@ -500,22 +546,105 @@ def forward(complaint, *, actor, reason, now=None, automatic=False):
     db.session.commit()
 
 
+def overdue(now):
+    """The rule of the escalation sweep: open, not yet forwarded, past due (index ix_complaint_sweep)."""
+    return Complaint.forwarded_at.is_(None), Complaint.status.in_(OPEN_STATUSES), Complaint.due_at < now
+
+
+def forward_overdue(*, now, limit=200):
+    """Forward one batch of overdue complaints (see overdue()) to SP4N-LAPOR!, each exactly once.
+
+    What forward(automatic=True) does for one complaint, for up to `limit` at a time in one
+    transaction with a fixed number of statements: the ids are taken with FOR UPDATE SKIP LOCKED
+    (PostgreSQL: two sweeps take different rows without waiting), then a compare-and-set UPDATE
+    ... RETURNING forwards only those still overdue and unforwarded (a complaint resolved or
+    forwarded meanwhile is left alone, everywhere, SQLite included); their events, forwards and
+    the reporters' e-mails are inserted in bulk. Returns (selected, forwarded): fewer selected
+    than `limit` means the sweep is done.
+    """
+    # Ordered as ix_complaint_sweep (forwarded_at, status, due_at), so the rows come from the index
+    # without a sort; ordering by due_at alone makes SQLite walk the due_at index over every row past due.
+    ids = db.session.scalars(
+        select(Complaint.id).where(*overdue(now)).order_by(Complaint.status, Complaint.due_at, Complaint.id)
+        .limit(limit).with_for_update(skip_locked=True)).all()
+    if not ids:
+        db.session.rollback()
+        return 0, 0
+    won = db.session.scalars(
+        update(Complaint).where(Complaint.id.in_(ids), *overdue(now))
+        .values(forwarded_at=now, forward_reason="sla_breach", updated_at=now)
+        .returning(Complaint.id).execution_options(synchronize_session=False)).all()
+    if not won:
+        db.session.commit()
+        return len(ids), 0
+    complaints = db.session.scalars(
+        select(Complaint).where(Complaint.id.in_(won)).order_by(Complaint.id)
+        .options(selectinload(Complaint.unit), selectinload(Complaint.reporter))
+        .execution_options(populate_existing=True)).all()
+    _bulk_events(complaints, "forwarded", now=now, data=lambda complaint: {"reason": complaint.forward_reason})
+    outbox.enqueue_many(
+        [{"kind": outbox.FORWARD, "key": f"forward:{c.id}", "subject": c,
+          "payload": forward_payload(c, event="forwarded", reason=c.forward_reason)} for c in complaints]
+        + _reporter_emails(complaints, lambda code: _l("Pengaduan %(code)s diteruskan ke SP4N-LAPOR!", code=code),
+                           "complaint_forwarded", automatic=True), now=now)
+    db.session.commit()
+    return len(ids), len(won)
+
+
 def record_national_tracking_id(complaint_id, tracking_id, *, now=None):
     """The national system answered a forward with its own tracking id; the reporter is told it.
 
     Called by the outbox once the forward was delivered, in the transaction that marks it sent
     (the outbox commits). A repeat of the same number changes nothing and tells nobody again.
     """
-    complaint = db.session.get(Complaint, complaint_id)
-    tracking_id = tracking_id.strip()[:80]
-    if complaint is None or not tracking_id or complaint.national_tracking_id == tracking_id:
+    record_national_tracking_ids([(complaint_id, tracking_id)], now=now)
+
+
+def record_national_tracking_ids(answers, *, now=None):
+    """record_national_tracking_id for a delivery round's answers, [(complaint_id, tracking_id)],
+    with a fixed number of statements: the complaints in one query, the events in one INSERT, the
+    reporters' e-mails rendered once per language."""
+    numbers = {}
+    for complaint_id, tracking_id in answers:
+        tracking_id = tracking_id.strip()[:80]
+        if tracking_id:
+            numbers[complaint_id] = tracking_id
+    if not numbers:
         return
     now = now or clock.now()
-    complaint.national_tracking_id = tracking_id
-    _event(complaint, permissions.SYSTEM, "national_tracking_id", now=now, national_tracking_id=tracking_id)
-    _notify_reporter(complaint, _l("Nomor pelacakan SP4N-LAPOR! untuk pengaduan %(code)s",
-                                   code=complaint.tracking_code),
-                     "complaint_national_tracking_id", national_tracking_id=tracking_id)
+    complaints = [complaint for complaint in db.session.scalars(
+        select(Complaint).where(Complaint.id.in_(numbers)).order_by(Complaint.id)
+        .options(selectinload(Complaint.reporter)))
+        if complaint.national_tracking_id != numbers[complaint.id]]
+    if not complaints:
+        return
+    for complaint in complaints:
+        complaint.national_tracking_id, complaint.updated_at = numbers[complaint.id], now
+    _bulk_events(complaints, "national_tracking_id", now=now,
+                 data=lambda complaint: {"national_tracking_id": complaint.national_tracking_id})
+    outbox.enqueue_many(_reporter_emails(
+        complaints, lambda code: _l("Nomor pelacakan SP4N-LAPOR! untuk pengaduan %(code)s", code=code),
+        "complaint_national_tracking_id",
+        each=lambda complaint: {"national_tracking_id": complaint.national_tracking_id}), now=now)
+
+
+def _bulk_events(complaints, kind, *, now, data):
+    """One public SYSTEM event of this kind on each complaint, in one INSERT; {complaint id: event id}.
+
+    What _event writes, for a batch. The accompanying organisations' members hear of it (one
+    query for the batch; the notices only for the complaints that are accompanied).
+    """
+    event_ids = dict(db.session.execute(
+        insert(ComplaintEvent).returning(ComplaintEvent.complaint_id, ComplaintEvent.id),
+        [{"complaint_id": c.id, "created_at": now, "kind": kind, "public": True, "actor_id": None,
+          "actor_role": "system", "message": None, "data": data(c)} for c in complaints]).all())
+    accompanied = set(db.session.scalars(select(Accompaniment.complaint_id).where(
+        Accompaniment.complaint_id.in_(event_ids), Accompaniment.status == ACC_ACTIVE)))
+    for complaint in complaints:
+        if complaint.id in accompanied:
+            event = db.session.get(ComplaintEvent, event_ids[complaint.id])
+            accompaniment_notices.tell_members_of_event(complaint, event, actor_id=None, now=now)
+    return event_ids
 
 
 # --- handling: progress, more information, resolution, notes ---------------------------------

@@ -12,7 +12,6 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from core import clock, worker
-from core.errors import DomainError
 from core.extensions import db
 from core.i18n import lazy_gettext as _l
 from core.permissions import SYSTEM
@@ -41,19 +40,14 @@ def _in_batches(query, work):
 
 @with_links
 def escalate(*, now=None):
-    """Forward every open, unforwarded, overdue complaint to the national system, once."""
+    """Forward every open, unforwarded, overdue complaint to the national system, once, in batches."""
     now = now or clock.now()
-
-    def forward(complaint_id):
-        try:
-            services.forward(db.session.get(Complaint, complaint_id), actor=SYSTEM, reason=None, now=now,
-                             automatic=True)
-        except DomainError:
-            return 0  # forwarded by someone else meanwhile
-        return 1
-    return _in_batches(select(Complaint.id).where(
-        Complaint.forwarded_at.is_(None), Complaint.status.in_(OPEN_STATUSES), Complaint.due_at < now)
-        .order_by(Complaint.due_at, Complaint.id), forward)
+    forwarded = 0
+    while True:
+        selected, done = services.forward_overdue(now=now, limit=BATCH)
+        forwarded += done
+        if selected < BATCH:
+            return forwarded
 
 
 @with_links

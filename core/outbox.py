@@ -8,12 +8,14 @@ for an admin to see and retry. The unique `key` makes a message exist once howev
 processes try to write it, and is sent as the Idempotency-Key so the receiver can drop repeats.
 """
 import random
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import partial
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import JSON, Index, Integer, String, Text, func, or_, select, update
+from sqlalchemy import JSON, Index, Integer, String, Text, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import clock
@@ -71,6 +73,24 @@ def enqueue(kind, *, key, payload, subject=None, now=None):
     return message
 
 
+def enqueue_many(messages, *, now=None):
+    """Add many messages to the current transaction in one INSERT (the caller commits); what
+    enqueue() does for one, for a sweep that queues a batch. `messages`: dicts with kind, key,
+    payload and optionally subject. Returns how many were queued."""
+    real_now = clock.now()
+    due = min(now, real_now) if now is not None else real_now  # as enqueue(): due when written
+    rows = [{"kind": m["kind"], "key": m["key"], "payload": m["payload"], "status": PENDING, "attempts": 0,
+             "next_attempt_at": due, "created_at": now or real_now,
+             "subject_type": stored_type_name(m["subject"]) if m.get("subject") is not None else None,
+             "subject_id": getattr(m.get("subject"), "id", None)} for m in messages]
+    if not rows:
+        return 0
+    db.session.execute(insert(OutboxMessage), rows)
+    if has_request_context():
+        g.setdefault("outbox_keys", []).extend(row["key"] for row in rows if row["kind"] == EMAIL)
+    return len(rows)
+
+
 def deliver_after_request(response):
     """Send this request's e-mails once the response has gone; the worker retries whatever fails.
 
@@ -100,7 +120,8 @@ def _deliver_now(app, keys):
     with app.app_context():
         try:
             stats = {}
-            deliver(keys=keys, stats=stats, stop=_FirstFailure(stats))
+            # One at a time: the first failure ends the pass before the next send starts.
+            deliver(keys=keys, stats=stats, stop=_FirstFailure(stats), concurrency=1)
         except Exception:  # whatever happens here, the messages stay for the worker
             app.logger.exception("immediate outbox delivery failed; the worker will retry")
             db.session.rollback()
@@ -131,15 +152,24 @@ def _transports():
     return {EMAIL: deliver_email, FORWARD: forward, FORWARD_UPDATE: forward}
 
 
-def _claim(keys, now, skip):
-    """Take the next due message for this worker and return its id (None when nothing is due).
+# How many messages a pass claims first (a round: claimed together, sent OUTBOX_DELIVERY_CONCURRENCY
+# at a time, their outcomes recorded together): few, so that two workers starting together on a
+# short queue both get some of it. Each next round claims twice as many, up to ROUND_WAVES times
+# the concurrency: a round then sends in at most that many waves, each bounded by the transport's
+# timeout, well within OUTBOX_CLAIM_SECONDS.
+CLAIM_SIZE = 4
+ROUND_WAVES = 8
 
-    One message at a time, each with a lease (`locked_until`) that only has to cover one send: a
-    batch claimed up front could see the lease of its last messages run out behind a slow
-    receiver, and another worker would send them too. On PostgreSQL FOR UPDATE SKIP LOCKED lets
-    concurrent workers pass each other without waiting; the conditional UPDATE is what makes the
-    claim safe everywhere (SQLite ignores FOR UPDATE but serialises writers). Claiming counts as
-    an attempt, so a message that crashes its worker still runs out of attempts.
+
+def _claim(keys, kinds, now, skip, size):
+    """Take up to `size` due messages for this worker; returns their ids ([] when nothing is due).
+
+    Each with a lease (`locked_until`) that has to cover one send: the messages of a round are
+    sent at the same time, right after they were claimed. On PostgreSQL FOR UPDATE SKIP LOCKED lets
+    concurrent workers pass each other without waiting; the conditional UPDATE ... RETURNING is
+    what makes the claim safe everywhere (SQLite ignores FOR UPDATE but serialises writers).
+    Claiming counts as an attempt, so a message that crashes its worker still runs out of
+    attempts. `skip`: ids this pass must not take again (another worker's, or retried by this pass).
     """
     due = (OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
            or_(OutboxMessage.locked_until.is_(None), OutboxMessage.locked_until < now))
@@ -147,24 +177,27 @@ def _claim(keys, now, skip):
     while True:
         query = (select(OutboxMessage.id).where(*due)
                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                 .limit(1)
+                 .limit(size)
                  .with_for_update(skip_locked=True))
         if keys is not None:
             query = query.where(OutboxMessage.key.in_(keys))
+        if kinds is not None:
+            query = query.where(OutboxMessage.kind.in_(kinds))
         if skip:
             query = query.where(OutboxMessage.id.not_in(skip))
-        message_id = db.session.scalar(query)
-        if message_id is None:
+        ids = db.session.scalars(query).all()
+        if not ids:
             db.session.commit()
-            return None
-        taken = db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, *due)
+            return []
+        taken = db.session.scalars(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids), *due)
             .values(locked_until=lease, attempts=OutboxMessage.attempts + 1)
-            .execution_options(synchronize_session=False)).rowcount
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)).all()
         db.session.commit()
         if taken:
-            return message_id
-        skip.add(message_id)  # another worker took it between our SELECT and UPDATE (SQLite)
+            return sorted(taken)
+        skip.update(ids)  # another worker took them between our SELECT and UPDATE (SQLite)
 
 
 def backoff(attempts):
@@ -178,93 +211,256 @@ def backoff(attempts):
 OUTCOMES = ("sent", "retry", "failed", "waiting")
 
 
-def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None):
-    """Send the messages that are due (or only those with `keys`). Returns how many were sent.
+def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None, concurrency=None):
+    """Send the messages that are due (or only those with `keys`, or of `kinds`). Returns how many were sent.
+
+    In rounds: this thread claims a few messages (a short transaction; see CLAIM_SIZE), a thread
+    pool sends them, OUTBOX_DELIVERY_CONCURRENCY at a time (the sends wait on the network, not on
+    Python), then this thread records every outcome of the round, and what the answers tell their
+    subjects (after_delivery), in one transaction. Keys, timeouts, leases, attempts and backoff
+    are those of one message, as before.
 
     `stats`, when a dict is given, counts what happened this pass: sent, retry (will be tried
     again), failed (parked for an admin), waiting (no channel configured). `stop`, an Event,
-    ends the pass between two messages (the worker shutting down).
+    ends the pass between two rounds (the worker shutting down).
     """
     transports = _transports()
     config = current_app.config
+    concurrency = max(1, int(concurrency or config["OUTBOX_DELIVERY_CONCURRENCY"]))
     stats = stats if stats is not None else {}
     for outcome in OUTCOMES:
         stats.setdefault(outcome, 0)
-    handled = set()
-    while len(handled) < limit and not (stop is not None and stop.is_set()):
-        at = now or clock.now()  # read per message: a lease must start when its send starts
-        message_id = _claim(keys, at, handled)
-        if message_id is None:
-            break
-        handled.add(message_id)
-        message = db.session.get(OutboxMessage, message_id)
+    handled, skip = 0, set()  # skip: what this pass must not take again (see _record_round)
+    # One at a time, one message is a round: the pass can stop between any two sends, as it always could.
+    claim_size = CLAIM_SIZE if concurrency > 1 else 1
+    in_flight = None  # the round being sent: (its messages, their sends)
+    with _Senders(concurrency) as senders:
+        while True:
+            round_ = None
+            more = handled < limit and not (stop is not None and stop.is_set())
+            if in_flight is not None and more:
+                # The next round goes out while this thread records the last one, unless the last
+                # one failed somewhere: then its outcome decides first (a stop after the first
+                # failure must not send more, and a hung receiver is waited for once).
+                results = in_flight[1].results()
+                if any(isinstance(result, Exception) for result in results):
+                    _record_round(in_flight[0], results, stats, skip)
+                    in_flight = None
+                    more = not (stop is not None and stop.is_set())
+            if more:
+                at = now or clock.now()  # read per claim: a lease must start when its sends start
+                ids = _claim(keys, kinds, at, skip, min(claim_size, limit - handled))
+                if ids:
+                    handled += len(ids)
+                    # Small first, then larger while there is more: two workers starting together on a
+                    # short queue both get some of it, and a long queue costs few claims. A round is at
+                    # most ROUND_WAVES waves of sends, so its last lease is not spent waiting for the first.
+                    claim_size = min(claim_size * 2, ROUND_WAVES * concurrency) if concurrency > 1 else 1
+                    round_ = _prepared(ids, at, transports, config)
+                    round_ = (round_, senders.start([send for _message, _at, send in round_], stop))
+            if in_flight is not None:
+                _record_round(in_flight[0], in_flight[1].results(), stats, skip)
+            if round_ is None:
+                break
+            in_flight = round_
+    return stats["sent"]
+
+
+def _prepared(ids, at, transports, config):
+    """The claimed messages as (message, send time, what to call or the exception that stops it)."""
+    round_ = []
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                      .order_by(OutboxMessage.id)):
         transport = transports.get(message.kind)
+        if transport is None:
+            send = Undeliverable(f"unknown message kind {message.kind!r}")
+        elif message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
+            # Claimed more often than allowed without an outcome: it kills its workers.
+            send = Undeliverable(f"claimed {message.attempts - 1} times by workers that stopped while sending it")
+        else:
+            send = partial(transport, message.payload, key=message.key)
+        round_.append((message, at, send))
+    return round_
+
+
+class _Senders:
+    """Runs a round's sends, each in the application's context, up to `size` at once in threads.
+
+    The threads only send: they touch no database session of this thread (a transport that
+    reads the database gets its own session through its own app context, removed afterwards).
+    With a size of 1 there is no thread: each send runs in this thread when its result is asked.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.pool = None
+
+    def __enter__(self):
+        if self.size > 1:
+            self.pool = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="outbox-send")
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+
+    def start(self, sends, stop=None):
+        """Start the sends; the handle's results() gives each answer or exception, in this order.
+
+        A send that has not begun when `stop` is set does not begin (NotSent): a worker shutting
+        down waits for the sends under way, not for the rest of the round."""
+        if stop is not None:
+            sends = [partial(_unless_stopped, stop, send) for send in sends]
+        if self.pool is None:
+            return _Later(sends)
+        app = current_app._get_current_object()
+        return _Running([self.pool.submit(_send_in_context, app, send) for send in sends])
+
+
+class _Later:
+    def __init__(self, sends):
+        self.sends, self.answers = sends, None
+
+    def results(self):
+        if self.answers is None:
+            self.answers = [_outcome_of(send) for send in self.sends]
+        return self.answers
+
+
+class _Running:
+    def __init__(self, futures):
+        self.futures = futures
+
+    def results(self):
+        return [future.result() for future in self.futures]
+
+
+class NotSent(Exception):
+    """The pass stopped before this message's send began: it goes back as it was."""
+
+
+def _unless_stopped(stop, send):
+    if stop.is_set():
+        raise NotSent()
+    return send() if callable(send) else _raise(send)
+
+
+def _raise(error):
+    raise error
+
+
+def _send_in_context(app, send):
+    with app.app_context():
         try:
-            if transport is None:
-                raise Undeliverable(f"unknown message kind {message.kind!r}")
-            if message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
-                # Claimed more often than allowed without an outcome: it kills its workers.
-                raise Undeliverable(f"claimed {message.attempts - 1} times by workers that stopped while sending it")
-            result = transport(message.payload, key=message.key)
-        except NotConfigured as e:
+            return _outcome_of(send)
+        finally:
+            db.session.remove()
+
+
+def _outcome_of(send):
+    if isinstance(send, Exception):
+        return send
+    try:
+        return send()
+    except Exception as e:  # sorted out by _record_round, in the delivering thread
+        return e
+
+
+def _record_round(round_, results, stats, skip):
+    """Write what happened to each message of a round, and what the answers tell, in one transaction.
+
+    A message that stays pending (retry, waiting) joins `skip`: this pass does not send it again,
+    however short its backoff; sent and failed ones are no longer due anyway."""
+    config = current_app.config
+    sent = []
+    # One query loads them again (the last round's commit expired them), not one per message.
+    ids = [inspect(message).identity[0] for message, _at, _send in round_]  # reading .id would load each
+    db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
+    for (message, at, _send), result in zip(round_, results):
+        if not isinstance(result, Exception):
+            outcome = "sent"
+            message.status, message.sent_at, message.last_error, message.locked_until = SENT, at, None, None
+            sent.append((message, result))
+        elif isinstance(result, NotSent):
+            message.attempts -= 1  # never tried: the claim's attempt is given back, with the lease
+            message.locked_until = None
+            skip.add(message.id)
+            continue
+        elif isinstance(result, NotConfigured):
             message.attempts -= 1  # waiting for a setting is not a failed try
-            message.last_error = str(e)[:2000]
+            message.last_error = str(result)[:2000]
             message.next_attempt_at = at + timedelta(seconds=config["OUTBOX_BACKOFF_SECONDS"])
             outcome = "waiting"
-        except Undeliverable as e:
-            message.status, message.last_error = FAILED, str(e)[:2000]
+        elif isinstance(result, Undeliverable):
+            message.status, message.last_error = FAILED, str(result)[:2000]
             outcome = "failed"
-        except Exception as e:  # RetryLater, and anything unexpected from a transport
-            message.last_error = f"{type(e).__name__}: {e}"[:2000]
+        else:  # RetryLater, and anything unexpected from a transport
+            message.last_error = f"{type(result).__name__}: {result}"[:2000]
             if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
                 message.status, outcome = FAILED, "failed"
             else:
                 delay = backoff(message.attempts)
-                if getattr(e, "after", None):
-                    delay = min(max(delay, e.after), config["OUTBOX_BACKOFF_MAX_SECONDS"])
+                if getattr(result, "after", None):
+                    delay = min(max(delay, result.after), config["OUTBOX_BACKOFF_MAX_SECONDS"])
                 message.next_attempt_at = at + timedelta(seconds=delay)
                 outcome = "retry"
-        else:
-            outcome = "sent"
+        if outcome != "sent":
+            message.locked_until = None
+        if outcome in ("retry", "waiting"):
+            skip.add(message.id)
         if outcome == "failed":
             current_app.logger.warning("outbox message %s (%s) parked as failed: %s",
                                        message.key, message.kind, message.last_error)
         elif outcome == "retry":
             current_app.logger.info("outbox message %s will be retried at %s: %s",
                                     message.key, message.next_attempt_at, message.last_error)
-        if outcome == "sent":
-            _mark_sent(message, result, at)
-        else:
-            message.locked_until = None
-            db.session.commit()
         stats[outcome] += 1
-    return stats["sent"]
+    if sent:
+        _record_answers(sent)
+    db.session.commit()
 
 
-def _mark_sent(message, result, at):
-    """Record the success, and what the answer tells the subject, in one transaction.
+def _record_answers(sent):
+    """Let the subjects learn from the answers (the national tracking ids of forwarded complaints).
 
-    The receiver already has the message, so even when the answer cannot be recorded the message
-    stays sent (sending it again would not help); the log and `last_error` keep the answer.
+    The receivers already have the messages, so even when an answer cannot be recorded its
+    message stays sent (sending it again would not help); the log and `last_error` keep the
+    answer. The round's answers are recorded together; when that fails, each on its own, so one
+    bad answer does not lose the others.
     """
-    message_id = message.id
-    message.status, message.sent_at, message.last_error, message.locked_until = SENT, at, None, None
     try:
-        _after_sent(message, result)
-        db.session.commit()
-    except Exception as e:
-        current_app.logger.exception("outbox message %s was sent but its answer %r could not be recorded",
-                                     message.key, result)
-        db.session.rollback()
-        message = db.session.get(OutboxMessage, message_id)
-        message.status, message.sent_at, message.locked_until = SENT, at, None
-        message.last_error = f"sent; recording the answer {result!r} failed: {type(e).__name__}: {e}"[:2000]
-        db.session.commit()
+        with db.session.begin_nested():
+            _after_round(sent)
+            for message, result in sent:
+                _after_sent(message, result)
+        return
+    except Exception:
+        if len(sent) == 1:
+            _answer_not_recorded(*sent[0])
+            return
+    for message, result in sent:
+        try:
+            with db.session.begin_nested():
+                _after_round([(message, result)])
+                _after_sent(message, result)
+        except Exception:
+            _answer_not_recorded(message, result)
 
 
-# kind -> handlers(message, answer) run once a message of that kind was delivered. Core knows no
-# pillar: the pillar registers what it wants to learn (complaints: the national tracking id).
+def _answer_not_recorded(message, result):
+    e = sys.exc_info()[1]
+    current_app.logger.exception("outbox message %s was sent but its answer %r could not be recorded",
+                                 message.key, result)
+    message.status, message.locked_until = SENT, None
+    message.last_error = f"sent; recording the answer {result!r} failed: {type(e).__name__}: {e}"[:2000]
+
+
+# kind -> handlers(message, answer) run once a message of that kind was delivered; and kind ->
+# handlers([(message, answer), ...]) run once per delivery round with that round's messages of
+# the kind. Core knows no pillar: the pillar registers what it wants to learn (complaints: the
+# national tracking id).
 _after_delivery = {}
+_after_delivery_round = {}
 
 
 def after_delivery(*kinds):
@@ -274,6 +470,26 @@ def after_delivery(*kinds):
             _after_delivery.setdefault(kind, []).append(handler)
         return handler
     return register
+
+
+def after_delivery_round(*kinds):
+    """Register what runs once per delivery round with its delivered messages of these kinds and
+    their answers, [(message, answer), ...], in the round's transaction: one query for the round
+    where after_delivery would make one per message."""
+    def register(handler):
+        for kind in kinds:
+            _after_delivery_round.setdefault(kind, []).append(handler)
+        return handler
+    return register
+
+
+def _after_round(sent):
+    handlers = {}
+    for message, result in sent:
+        for handler in _after_delivery_round.get(message.kind, ()):
+            handlers.setdefault(handler, []).append((message, result))
+    for handler, deliveries in handlers.items():
+        handler(deliveries)
 
 
 def _after_sent(message, result):

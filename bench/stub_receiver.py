@@ -1,0 +1,77 @@
+"""A stand-in for SP4N-LAPOR!: a tiny threaded HTTP server that answers each forward after a delay.
+
+    python -m bench.stub_receiver [--delay 0.005] [--port 0]
+
+Prints `port <n>` once listening. Every POST waits `--delay` seconds (the national system's own
+work), then answers 200 with {"tracking_id": "LAPOR-<n>"}. GET /count answers
+{"requests": n, "keys": distinct Idempotency-Keys}, so a bench can check every forward arrived once.
+bench/sweeps.py runs it in its own process, so its CPU time is not counted as the application's.
+"""
+import argparse
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class StubReceiver(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, port=0, delay=0.005):
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.keys = set()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        time.sleep(self.server.delay)
+        with self.server.lock:
+            self.server.requests += 1
+            self.server.keys.add(self.headers.get("Idempotency-Key"))
+            number = self.server.requests
+        self._answer({"tracking_id": f"LAPOR-{number}"})
+
+    def do_GET(self):
+        with self.server.lock:
+            self._answer({"requests": self.server.requests, "keys": len(self.server.keys)})
+
+    def _answer(self, data):
+        body = json.dumps(data).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--delay", type=float, default=0.005)
+    p.add_argument("--port", type=int, default=0)
+    a = p.parse_args(argv)
+    server = StubReceiver(a.port, a.delay)
+    print(f"port {server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

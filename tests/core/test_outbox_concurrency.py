@@ -1,0 +1,150 @@
+"""Delivery sends OUTBOX_DELIVERY_CONCURRENCY messages at once; each keeps its own outcome and retries."""
+import re
+import threading
+import time
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from complaints.models import Complaint
+from core import audit, clock, outbox
+from core.audit import AuditEvent
+from core.extensions import db
+from core.outbox import EMAIL, FORWARD, PENDING, SENT, OutboxMessage, RetryLater
+from core.permissions import SYSTEM
+from tests.conftest import count_queries
+from tests.core.receiver import Receiver
+
+
+def queue(n, kind=EMAIL):
+    for i in range(n):
+        outbox.enqueue(kind, key=f"{kind}:{i}", payload={"n": i})
+    db.session.commit()
+
+
+class InFlight:
+    """A transport that takes a while and notes how many sends were under way at once."""
+
+    def __init__(self, fail=()):
+        self.lock, self.now, self.most, self.keys, self.fail = threading.Lock(), 0, 0, [], set(fail)
+
+    def __call__(self, payload, key=None):
+        with self.lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+            self.keys.append(key)
+        time.sleep(0.05)
+        with self.lock:
+            self.now -= 1
+        if key in self.fail:
+            raise RetryLater("HTTP 503: sibuk")
+        return {}
+
+
+def test_with_a_concurrency_of_one_a_single_message_is_in_flight(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=1)
+    transport = InFlight()
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: transport})
+    queue(6)
+    assert outbox.deliver() == 6
+    assert transport.most == 1
+
+
+def test_up_to_the_concurrency_setting_are_in_flight_at_once(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=4)
+    transport = InFlight()
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: transport})
+    queue(24)
+    started = time.monotonic()
+    assert outbox.deliver() == 24
+    assert transport.most == 4
+    assert time.monotonic() - started < 24 * 0.05  # not one after another
+    assert sorted(transport.keys) == sorted(f"email:{i}" for i in range(24))  # each once
+
+
+def test_a_failed_send_keeps_its_retry_and_loses_none_of_the_others(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=8, OUTBOX_BACKOFF_SECONDS=30)
+    transport = InFlight(fail={"email:3"})
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: transport})
+    queue(8)
+    now = clock.now()
+    stats = {}
+    assert outbox.deliver(now=now, stats=stats) == 7
+    assert stats == {"sent": 7, "retry": 1, "failed": 0, "waiting": 0}
+    messages = {m.key: m for m in db.session.scalars(select(OutboxMessage))}
+    failed = messages.pop("email:3")
+    assert {m.status for m in messages.values()} == {SENT}
+    # As before: one attempt counted, backed off 15-30 s, the lease given back, tried once this pass.
+    assert (failed.status, failed.attempts, failed.locked_until) == (PENDING, 1, None)
+    assert now + timedelta(seconds=15) <= failed.next_attempt_at <= now + timedelta(seconds=30)
+    assert "HTTP 503" in failed.last_error
+    assert transport.keys.count("email:3") == 1
+
+
+def test_the_last_attempt_still_parks_a_message_as_failed(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=8, OUTBOX_MAX_ATTEMPTS=2)
+    transport = InFlight(fail={"email:0"})
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: transport})
+    queue(3)
+    now = clock.now()
+    outbox.deliver(now=now)
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == "email:0"))
+    outbox.deliver(now=message.next_attempt_at + timedelta(seconds=1))
+    assert (message.status, message.attempts) == ("failed", 2)
+
+
+def test_an_answer_that_cannot_be_recorded_loses_none_of_the_others(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=4)
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: lambda payload, key=None: {"number": key}})
+
+    def keep(message, answer):
+        if answer["number"] == "email:2":
+            raise RuntimeError("tidak tersimpan")
+        audit.record(SYSTEM, "test.answer", message, number=answer["number"])
+    monkeypatch.setitem(outbox._after_delivery, EMAIL, [keep])
+    queue(4)
+    assert outbox.deliver() == 4
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {SENT}
+    recorded = db.session.scalars(select(AuditEvent.data).where(AuditEvent.action == "test.answer")).all()
+    assert sorted(data["number"] for data in recorded) == ["email:0", "email:1", "email:3"]
+    broken = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == "email:2"))
+    assert "tidak tersimpan" in broken.last_error
+
+
+def test_the_national_tracking_ids_of_a_round_are_recorded_together(forward_to, settings):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=8)
+    now = clock.now()
+    complaints = [Complaint(tracking_code=f"ADU-2026-QWERTYUPA{i}", title="Jalan berlubang", description="Di pasar",
+                            classification="pengaduan", category="infrastruktur", verify_due_at=now, due_at=now)
+                  for i in range(8)]
+    db.session.add_all(complaints)
+    db.session.commit()
+    with Receiver([(201, {"tracking_id": "LAPOR-77"})]) as receiver:
+        forward_to(receiver.url)
+        for complaint in complaints:
+            outbox.enqueue(FORWARD, key=f"forward:{complaint.id}", subject=complaint,
+                           payload={"tracking_code": complaint.tracking_code, "event": "forwarded"})
+        db.session.commit()
+        with count_queries() as statements:
+            assert outbox.deliver() == 8
+    assert len(receiver.requests) == 8
+    assert set(db.session.scalars(select(Complaint.national_tracking_id))) == {"LAPOR-77"}
+    # Two rounds (4, then the 4 left): the complaints are read once a round, not once a message.
+    reads = [s for s in statements if s.lstrip().startswith("SELECT") and re.search(r"FROM complaint\b(?!_)", s)]
+    assert 1 <= len(reads) <= 2
+
+
+def test_a_stopping_worker_waits_for_the_sends_under_way_not_for_the_rest_of_the_round(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=2)
+    stop, both_under_way = threading.Event(), threading.Barrier(2, timeout=5)
+
+    def stop_then_send(payload, key=None):
+        both_under_way.wait()
+        stop.set()  # SIGTERM arrives while the first two sends are under way
+        return {}
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: stop_then_send})
+    queue(4)  # one round of 4, sent 2 at a time
+    assert outbox.deliver(stop=stop) == 2
+    left = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == PENDING)).all()
+    assert len(left) == 2
+    assert {(m.attempts, m.locked_until) for m in left} == {(0, None)}  # as if never claimed
