@@ -417,12 +417,18 @@ def write_report(info, scale, seconds, conns, url, results, signed_in, uncached,
     for role, rows in signed_in.items():
         lines += ["", f"## The same pages for a signed-in {role} (rendered on every request)", "",
                   "People who are logged in see their own tools (forms, support buttons, their role's links), "
-                  "so their pages never come from the page cache; each request renders the page.", ""]
+                  "so their pages never come from the page cache; each request renders the page. The parts "
+                  "every viewer sees alike (a thread's replies, a consultation's inputs, the lists, the "
+                  "scorecard's figures) come from fragments (core.page_cache.cached_fragment) kept under the "
+                  "content revisions of what they show, for FRAGMENT_CACHE_SECONDS and at most the minute. "
+                  "wrk repeats one URL, so after each worker's first request the fragments are hits here; "
+                  "the page-cache-off table below renders everything, fragments included, each time.", ""]
         lines += page_table(rows, floor)
     if uncached:
         lines += ["", "## Visitors with the page cache off (PAGE_CACHE_SECONDS=0, a second server)", "",
-                  "The visitors' pages rendered on every request: what a visitor gets on a cache miss (the "
-                  "first visit of a URL in a worker, after any change to what the page shows, or a new minute). "
+                  "The visitors' pages rendered on every request, with no fragment either (PAGE_CACHE_SECONDS=0 "
+                  "turns both off): what a visitor gets on a cache miss when the fragments are cold too (the "
+                  "first visit of a URL in a worker, after a change to what the page shows, or a new minute). "
                   "Ratios are to the first floor; this server's own floor reading is the first row.", ""]
         lines += page_table(uncached, floor)
     if mix:
