@@ -318,6 +318,22 @@ def cached_fragments(scope, keys, renders):
     return fragments
 
 
+def cached_value(name, scope, keys, compute):
+    """A value `compute()` returns (picklable: settings, a few figures), kept like a fragment under
+    (name, revisions of `keys` and of the whole scope, minute) for FRAGMENT_CACHE_SECONDS: for what
+    every page of a scope reads and changes only with the rows the scope tracks. With the cache off
+    it is computed each time."""
+    config = current_app.config
+    if config["PAGE_CACHE_SECONDS"] <= 0 or config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
+        return compute()
+    cache_key = "value:{}:{}:{}".format(name, revisions(_page_keys(scope, keys)), _minute())
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
+    return value
+
+
 def _render_fragment(render, rendering_page):
     g.setdefault(_RENDERING, True)
     try:

@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select, union_all
 
 from accounts.models import Unit
 from complaints.accompaniment_services import accompaniment_counts
-from core import audit, clock, permissions
+from core import audit, clock, page_cache, permissions
 from core.errors import DomainError
 from core.extensions import db
 from core.i18n import gettext as _
@@ -109,6 +109,14 @@ def freshness():
     """When the figures were last brought up to date (None: never; the pages say so)."""
     state = aggregates.state()
     return state.refreshed_at if state is not None else None
+
+
+def settings_and_freshness():
+    """(the score's settings, freshness()): what every scorecard page reads first. Kept under the
+    scorecard's revision, which a new setting and every refresh bump, so a page rendered for a
+    signed-in person, or a fragment missing from the cache, does not read them again."""
+    return page_cache.cached_value("scorecard-settings", "scorecard", (),
+                                   lambda: (score.load_settings(), freshness()))
 
 
 # --- cards and rows ---------------------------------------------------------------------------------

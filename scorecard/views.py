@@ -27,11 +27,13 @@ def _period_or_errors():
         return None, e.errors
 
 
-def _common(period, errors):
+def _common(period, errors, refreshed_at=None):
+    if refreshed_at is None:
+        refreshed_at = services.settings_and_freshness()[1]
     return {"period": period, "period_errors": errors, "period_kinds": periods.KINDS,
             "quarter_names": periods.QUARTER_NAMES, "args": request.args, "today": _today(),
             "measures": measures, "families": measures.FAMILIES, "zone_labels": score.ZONE_LABELS,
-            "zone_words": score.ZONE_WORDS, "refreshed_at": services.freshness()}
+            "zone_words": score.ZONE_WORDS, "refreshed_at": refreshed_at}
 
 
 SORT_DIRECTIONS = {"naik": False, "turun": True}
@@ -66,7 +68,7 @@ def city():
 
 
 def _city_body(period, sort, direction, page):
-    settings = score.load_settings()
+    settings, refreshed_at = services.settings_and_freshness()
     figures = services.period_figures(period.start, period.end)
     snapshot = services.snapshot_figures()
     rows = services.unit_rows(period, settings=settings, figures=figures, snapshot=snapshot)
@@ -79,7 +81,7 @@ def _city_body(period, sort, direction, page):
     if page > pages:
         abort(404)
     return render_template(
-        "scorecard/_city_body.html", **_common(period, {}), card=card,
+        "scorecard/_city_body.html", **_common(period, {}, refreshed_at), card=card,
         rows=ordered[(page - 1) * per_page:page * per_page], ranking=ranking, page=page, pages=pages, sort=sort,
         direction=direction, settings=settings, categories=services.breakdown(city_figures, "c.received.cat"),
         classifications=services.breakdown(city_figures, "c.received.class"),
@@ -102,7 +104,7 @@ def unit_page(unit_id):
 
 
 def _unit_body(unit, period):
-    settings = score.load_settings()
+    settings, refreshed_at = services.settings_and_freshness()
     card = services.unit_card(unit.id, period, settings=settings)
     trend = services.unit_trend(unit.id, _today(), settings=settings)
     module_ids = [int(k.split(":", 1)[1]) for k in card.figures if k.startswith("t.module:")]
@@ -112,7 +114,7 @@ def _unit_body(unit, period):
         modules = dict(db.session.execute(select(TrainingModule.id, TrainingModule.title)
                                           .where(TrainingModule.id.in_(module_ids))).all())
     return render_template(
-        "scorecard/_unit_body.html", **_common(period, {}), unit=unit, card=card, trend=trend, settings=settings,
+        "scorecard/_unit_body.html", **_common(period, {}, refreshed_at), unit=unit, card=card, trend=trend, settings=settings,
         weakest=card.weakest(), lacking=card.lacking(), modules=modules,
         categories=services.breakdown(card.figures, "c.received.cat"),
         classifications=services.breakdown(card.figures, "c.received.class"),
@@ -124,10 +126,10 @@ def _unit_body(unit, period):
 @bp.get("/cara-penilaian", endpoint="method")
 @cached_for_visitors("scorecard")
 def method():
-    settings = score.load_settings()
+    settings, refreshed_at = services.settings_and_freshness()
     return render_template("scorecard/method.html", measures=measures, families=measures.FAMILIES,
                            settings=settings, zone_labels=score.ZONE_LABELS,
-                           unit_labels=measures.UNIT_LABELS, refreshed_at=services.freshness(),
+                           unit_labels=measures.UNIT_LABELS, refreshed_at=refreshed_at,
                            sla_days=current_app.config["COMPLAINT_SLA_WORKING_DAYS"],
                            response_days=current_app.config["FORUM_RESPONSE_WORKING_DAYS"],
                            idle_months=current_app.config["FORUM_UNIT_IDLE_MONTHS"])

@@ -61,6 +61,24 @@ def test_an_admins_new_threshold_shows_on_the_next_visit(client, file, unit, mod
     assert "91" not in before and "91" in after
 
 
+def test_a_signed_in_person_sees_an_admins_new_threshold_on_the_next_page(client, login, file, unit, moderator,
+                                                                         rebuild, make_user):
+    """The settings and freshness every scorecard page reads are kept under the scorecard's
+    revision: the next page after a change reads them again."""
+    file(unit=unit, moderator=moderator)
+    rebuild()
+    login(make_user(email="pemantau@example.com"))
+    first, before = visit(client, "/rapor/cara-penilaian")
+    again = visit(client, "/rapor/cara-penilaian")[0]
+    assert again < first  # the settings and freshness came from the cache
+    admin = make_user(ADMIN, email="admin@example.com")
+    submitted = {key: "" for key in services.score.defaults()}
+    submitted["zone.green"] = "91"
+    services.update_settings(admin, submitted, now=NOW)
+    after = visit(client, "/rapor/cara-penilaian")[1]
+    assert "91" not in before and "91" in after
+
+
 def test_signed_in_people_get_the_figures_from_a_fragment_until_a_refresh(client, login, file, unit, moderator,
                                                                           rebuild, make_user):
     path = f"/rapor/unit/{unit.id}?" + PERIOD
