@@ -126,8 +126,12 @@ def _unit_body(unit, period):
 @bp.get("/cara-penilaian", endpoint="method")
 @cached_for_visitors("scorecard")
 def method():
+    return render_template("scorecard/method.html", body=_body("rapor.method", _method_body))
+
+
+def _method_body():
     settings, refreshed_at = services.settings_and_freshness()
-    return render_template("scorecard/method.html", measures=measures, families=measures.FAMILIES,
+    return render_template("scorecard/_method_body.html", measures=measures, families=measures.FAMILIES,
                            settings=settings, zone_labels=score.ZONE_LABELS,
                            unit_labels=measures.UNIT_LABELS, refreshed_at=refreshed_at,
                            sla_days=current_app.config["COMPLAINT_SLA_WORKING_DAYS"],

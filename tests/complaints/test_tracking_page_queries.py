@@ -5,6 +5,7 @@ import pytest
 
 import core.encryption
 from complaints import services
+from core.permissions import ASN, CITIZEN, ORG_MEMBER
 
 from tests.conftest import count_queries
 
@@ -67,3 +68,26 @@ def test_a_moderator_gets_it_in_two(client, login, moderator, worked_on, decrypt
     assert len(statements) == 2, statements
     assert decrypted == []
     assert "Diverifikasi" in page and "Catatan internal" not in page
+
+
+@pytest.mark.parametrize("role", [CITIZEN, ORG_MEMBER, ASN])
+def test_anyone_else_signed_in_gets_it_in_two(client, login, make_user, worked_on, decrypted, role):
+    """A citizen who did not file it, an organisation member, an ASN: the roles `make bench` loads."""
+    login(make_user(role, email=f"{role}@example.com"))
+    statements, page = visit(client, worked_on.tracking_code, decrypted)
+    assert len(statements) == 2, statements
+    assert decrypted == []
+    assert "Diverifikasi" in page and "Catatan internal" not in page
+
+
+def test_the_api_answers_in_one_statement_with_the_page_cache_off(app, client, worked_on, monkeypatch, decrypted):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    code = worked_on.tracking_code
+    url = f"/api/v1/complaints/{code}"
+    client.get(url)  # warm-up
+    decrypted.clear()
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200 and response.json["tracking_code"] == code
+    assert len(statements) == 1, statements
+    assert decrypted == []
