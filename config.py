@@ -136,8 +136,8 @@ class Config:
     # --- page cache for anonymous visitors (core/page_cache.py, Flask-Caching) -----------------
     # SimpleCache is per process; set CACHE_TYPE=RedisCache and CACHE_REDIS_URL to share it.
     PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 60)
-    # Parts of pages every viewer sees alike, kept for signed-in people too (cached_fragment);
-    # PAGE_CACHE_SECONDS=0 turns them off as well.
+    # Parts of pages every viewer sees alike, kept for signed-in people and for visitors whose page
+    # is rendered (cached_fragment); 0 turns them off. Independent of PAGE_CACHE_SECONDS.
     FRAGMENT_CACHE_SECONDS = _int("FRAGMENT_CACHE_SECONDS", 60)
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "")

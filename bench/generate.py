@@ -78,6 +78,20 @@ def fresh_database(url):
     return app
 
 
+def restart_sequences(db):
+    """PostgreSQL: rows were inserted with their ids, which leaves each id sequence at 1; move every
+    one past its table's largest id, so the pages' writes (a reply, a complaint) get new ids."""
+    from sqlalchemy import Integer
+    with db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            columns = list(table.primary_key.columns)
+            if len(columns) == 1 and isinstance(columns[0].type, Integer):
+                name = columns[0].name
+                if conn.execute(text(f"SELECT pg_get_serial_sequence('{table.name}', '{name}')")).scalar():
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{name}'), "
+                                      f"coalesce(max(\"{name}\"), 0) + 1, false) FROM \"{table.name}\""))
+
+
 class Writer:
     def __init__(self, db):
         self.db = db
@@ -158,6 +172,8 @@ def generate(url, scale=1.0, *, complaints=None, overdue=None, only_complaints=F
                       Certificate)
         _complaints(w, c, rnd, now, citizen_ids, info, Complaint, ComplaintEvent, OutboxMessage)
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            restart_sequences(db)
         # Statistics for the planner; on PostgreSQL also the visibility map, which index-only scans
         # need (autovacuum would do both on a live server, some time after a bulk load).
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

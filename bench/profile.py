@@ -7,7 +7,7 @@ N times (default 200) through the test client after one warm-up request, and pri
 Options (before PATH):
   --role ROLE   request as a signed-in person: citizen, org, host (an ASN of consultation 1's unit),
                 moderator; or visitor (the default)
-  --no-cache    PAGE_CACHE_SECONDS=0 (fragments off too): what a cache miss costs
+  --no-cache    PAGE_CACHE_SECONDS=0 and FRAGMENT_CACHE_SECONDS=0: what a cache miss costs
   --time        no profiler: print the milliseconds per request of PATH and of the floor route
                 (/_bench/floor?unit=2) measured alike, and their ratio
 """
@@ -62,6 +62,7 @@ def main(argv):
     role, no_cache, timing, argv = _options(argv)
     if no_cache:
         os.environ["BENCH_PAGE_CACHE_SECONDS"] = "0"
+        os.environ["BENCH_FRAGMENT_CACHE_SECONDS"] = "0"
     from bench.run import DATA, pages
     if argv[0] == "--pages":
         with open(os.path.join(DATA, "info.json")) as fh:

@@ -283,7 +283,7 @@ def main():
 
     # --- pages under load ----------------------------------------------------------------------
     base = f"http://127.0.0.1:{port}"
-    results, signed_in, uncached, deep, problems, mix = [], {}, [], {}, [], None
+    results, signed_in, uncached, cold, deep, problems, mix = [], {}, [], [], {}, [], None
     cookies = session_cookies(url)
     with serve(port, url) as proc:
         wait_ready(base, proc)
@@ -298,11 +298,16 @@ def main():
         deep = {"visitor": deep_page_check(base, info, seconds, conns),
                 "signed in": deep_page_check(base, info, seconds, conns, citizen)}
     # Visitors again with the page cache off (another server: PAGE_CACHE_SECONDS=0), so their
-    # pages are rendered as a signed-in person's are; its own floor is loaded too, for comparison.
+    # pages are rendered as a signed-in person's are, fragments included; its own floor is loaded too.
     with serve(port, url, BENCH_PAGE_CACHE_SECONDS="0") as proc:
         wait_ready(base, proc)
         for name, path, expected in pages(info):
-            uncached.append(load_page(base, name, path, expected, seconds, conns, problems, None, "no cache"))
+            uncached.append(load_page(base, name, path, expected, seconds, conns, problems, None, "page cache off"))
+    # And with nothing cached at all (fragments off too): what a miss costs when every part is cold.
+    with serve(port, url, BENCH_PAGE_CACHE_SECONDS="0", BENCH_FRAGMENT_CACHE_SECONDS="0") as proc:
+        wait_ready(base, proc)
+        for name, path, expected in pages(info):
+            cold.append(load_page(base, name, path, expected, seconds, conns, problems, None, "nothing cached"))
     # Realistic traffic last, on a server as served (page cache on, starting cold): its writes add
     # inputs and replies, which would push the pages' expected text off the pages loaded above.
     if os.environ.get("BENCH_MIX") == "1":
@@ -336,8 +341,8 @@ def main():
             problems.append(f"sweep {label}: escalated {sweeps[label]['escalated']}, forwards received "
                             f"{forwarded}, expected {overdue}")
 
-    write_report(info, scale, seconds, conns, url, results, signed_in, uncached, deep, sweeps, scorecard, mix,
-                 problems, time.monotonic() - started)
+    write_report(info, scale, seconds, conns, url, results, signed_in, uncached, cold, deep, sweeps, scorecard,
+                 mix, problems, time.monotonic() - started)
     log(f"wrote bench/{report_name(url)}")
     if problems:
         log("PROBLEMS:\n  " + "\n  ".join(problems))
@@ -394,8 +399,8 @@ def mark(ok):
     return "PASS" if ok else "**FAIL**"
 
 
-def write_report(info, scale, seconds, conns, url, results, signed_in, uncached, deep, sweeps, scorecard, mix,
-                 problems, elapsed):
+def write_report(info, scale, seconds, conns, url, results, signed_in, uncached, cold, deep, sweeps, scorecard,
+                 mix, problems, elapsed):
     floor = results[0]["rps"] if results else 0
     postgres = url.startswith("postgresql")
     lines = ["# Benchmark report", "",
@@ -426,15 +431,27 @@ def write_report(info, scale, seconds, conns, url, results, signed_in, uncached,
                   "scorecard's figures) come from fragments (core.page_cache.cached_fragment) kept under the "
                   "content revisions of what they show, for FRAGMENT_CACHE_SECONDS and at most the minute. "
                   "wrk repeats one URL, so after each worker's first request the fragments are hits here; "
-                  "the page-cache-off table below renders everything, fragments included, each time.", ""]
+                  "the nothing-cached table below renders everything, fragments included, each time, and the "
+                  "realistic-traffic section mixes hits and misses as real visits would.", ""]
         lines += page_table(rows, floor)
     if uncached:
         lines += ["", "## Visitors with the page cache off (PAGE_CACHE_SECONDS=0, a second server)", "",
-                  "The visitors' pages rendered on every request, with no fragment either (PAGE_CACHE_SECONDS=0 "
-                  "turns both off): what a visitor gets on a cache miss when the fragments are cold too (the "
-                  "first visit of a URL in a worker, after a change to what the page shows, or a new minute). "
-                  "Ratios are to the first floor; this server's own floor reading is the first row.", ""]
+                  "The visitors' pages rendered on every request as a signed-in person's are: the layout, the "
+                  "page's own queries and its per-request parts each time, the parts every viewer sees alike "
+                  "from the fragments (FRAGMENT_CACHE_SECONDS stays 60). wrk repeats one URL, so after each "
+                  "worker's first request the fragments are hits, as in the signed-in tables. What a visitor "
+                  "gets on a page-cache miss whose fragments are still valid (the page's key changed for "
+                  "something else it shows, or the cache dropped it). Ratios are to the first floor; this "
+                  "server's own floor reading is the first row.", ""]
         lines += page_table(uncached, floor)
+    if cold:
+        lines += ["", "## Nothing cached (PAGE_CACHE_SECONDS=0 and FRAGMENT_CACHE_SECONDS=0, a third server)", "",
+                  "Every page rendered whole on every request, fragments included: what a visitor or a "
+                  "signed-in person gets when the page and its fragments are cold (the first visit of a URL "
+                  "in a worker, after a change to what the page shows, or a new minute). Not a target; the "
+                  "cost a cache miss adds. Ratios are to the first floor; this server's own floor reading is "
+                  "the first row.", ""]
+        lines += page_table(cold, floor)
     if mix:
         served = mix["hit"] + mix["miss"]
         lines += ["", "## Realistic traffic (BENCH_MIX=1)", "",
@@ -479,9 +496,18 @@ def write_report(info, scale, seconds, conns, url, results, signed_in, uncached,
         for r in rows:
             ratio = r["rps"] / floor if floor else 0
             lines.append(f"- {mark(ratio >= 0.5)} ≥ 0.5× floor req/s, {r['who']}: {r['name']} ({ratio:.2f}×)")
-    for r in results[1:] + [r for rows in signed_in.values() for r in rows] + uncached[1:]:
+    for r in results[1:] + [r for rows in signed_in.values() for r in rows] + uncached[1:] + cold[1:]:
         lines.append(f"- {mark(0 <= r['sql_most'] <= 10)} ≤ 10 SQL statements, {r['who']}: {r['name']} "
                      f"({r['sql_most']})")
+    for r in cold[1:]:
+        ratio = r["rps"] / floor if floor else 0
+        lines.append(f"- (info) {r['who']}: {r['name']} at {ratio:.2f}× the floor")
+    big_sweep = sweeps.get("large")
+    if big_sweep:
+        lines.append(f"- {mark(big_sweep['escalate_seconds'] < 1)} escalation of {big_sweep['overdue']} overdue "
+                     f"among {big_sweep['complaints']} complaints under 1 s: {big_sweep['escalate_seconds']:.3f} s")
+        lines.append(f"- {mark(big_sweep['deliver_seconds'] < 2)} delivery of {big_sweep['delivered']} forwards to "
+                     f"a local receiver under 2 s: {big_sweep['deliver_seconds']:.3f} s")
     if mix:
         ratio = mix["rps"] / floor if floor else 0
         lines.append(f"- {mark(ratio >= 0.5)} ≥ 0.5× floor req/s, realistic traffic ({ratio:.2f}×)")

@@ -19,8 +19,10 @@ from core.extensions import cache, db  # noqa: E402
 
 _url = os.environ.get("BENCH_DB_URL") or "sqlite:///" + os.path.join(ROOT, "bench", "data", "bench.sqlite")
 _overrides = {}
-if os.environ.get("BENCH_PAGE_CACHE_SECONDS"):  # 0: every visitor's page rendered (the uncached table)
+if os.environ.get("BENCH_PAGE_CACHE_SECONDS"):  # 0: every visitor's page rendered (the page-cache-off table)
     _overrides["PAGE_CACHE_SECONDS"] = int(os.environ["BENCH_PAGE_CACHE_SECONDS"])
+if os.environ.get("BENCH_FRAGMENT_CACHE_SECONDS"):  # 0 too: nothing cached (the nothing-cached table)
+    _overrides["FRAGMENT_CACHE_SECONDS"] = int(os.environ["BENCH_FRAGMENT_CACHE_SECONDS"])
 app = create_app(SQLALCHEMY_DATABASE_URI=_url, SECRET_KEY="bench-secret-key-not-for-production",
                  RATELIMIT_ENABLED=False, OUTBOX_DELIVER_IMMEDIATELY=False, **_overrides)
 

@@ -41,8 +41,10 @@ rendering one (twenty inputs, dates, translations) costs ten times a bare query.
   form's hidden_tag), wrote to the session, or answered other than 200 HTML or JSON is not stored.
 
 The cache is Flask-Caching: per process by default (CACHE_TYPE=SimpleCache), shared through
-Redis with CACHE_TYPE=RedisCache and CACHE_REDIS_URL. PAGE_CACHE_SECONDS=0 turns it off, fragments
-included.
+Redis with CACHE_TYPE=RedisCache and CACHE_REDIS_URL. PAGE_CACHE_SECONDS=0 turns the visitors'
+whole pages off (each is rendered, as a signed-in person's is, with its fragments);
+FRAGMENT_CACHE_SECONDS=0 turns the fragments off (and cached_value's values), so that with both at
+0 every page is rendered whole on every request.
 """
 from functools import wraps
 from itertools import chain
@@ -298,7 +300,7 @@ def cached_fragments(scope, keys, renders):
     """Several fragments of one page that depend on the same keys ({name: render}): one revision
     read and one cache round trip for all of them. Returns {name: Markup}."""
     config = current_app.config
-    if config["PAGE_CACHE_SECONDS"] <= 0 or config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
+    if config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
         return {name: Markup(render()) for name, render in renders.items()}
     suffix = ":{}:{}:{}".format(revisions(_page_keys(scope, keys)), get_locale(), _minute())
     cache_keys = {name: f"fragment:{name}{suffix}" for name in renders}
@@ -324,7 +326,7 @@ def cached_value(name, scope, keys, compute):
     every page of a scope reads and changes only with the rows the scope tracks. With the cache off
     it is computed each time."""
     config = current_app.config
-    if config["PAGE_CACHE_SECONDS"] <= 0 or config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
+    if config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
         return compute()
     cache_key = "value:{}:{}:{}".format(name, revisions(_page_keys(scope, keys)), _minute())
     value = cache.get(cache_key)

@@ -153,12 +153,22 @@ def test_a_bulk_statement_invalidates_fragments_too(fragment):
     assert fragment.rendered == [mine.id, mine.id]
 
 
-def test_fragments_are_off_with_the_page_cache(fragment, settings):
-    settings(PAGE_CACHE_SECONDS=0)
+def test_fragments_are_off_at_zero_fragment_seconds(fragment, settings):
+    settings(FRAGMENT_CACHE_SECONDS=0)
     mine = add_day(date(2026, 8, 18))
     fragment(mine)
     fragment(mine)
     assert fragment.rendered == [mine.id, mine.id]
+
+
+def test_fragments_stay_on_with_the_page_cache_off(fragment, settings):
+    """PAGE_CACHE_SECONDS=0 renders visitors' whole pages; the parts every viewer sees alike are
+    still kept, as they are for signed-in people."""
+    settings(PAGE_CACHE_SECONDS=0)
+    mine = add_day(date(2026, 8, 18))
+    fragment(mine)
+    fragment(mine)
+    assert fragment.rendered == [mine.id]
 
 
 def test_a_fragment_with_csrf_token_gives_each_viewer_their_own_token(fragment, app):

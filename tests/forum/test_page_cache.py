@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from core import page_cache
-from core.extensions import db
+from core.extensions import cache, db
 from forum import input_services
 from forum.models import ForumInput
 
@@ -118,13 +118,16 @@ def test_the_minute_is_part_of_the_key(client, forum_input, monkeypatch):
     assert queries(client, url)[0] > 1
 
 
-def test_the_cache_can_be_turned_off(client, app, forum_input):
-    app.config["PAGE_CACHE_SECONDS"] = 0
-    try:
-        client.get("/forum/")
-        assert queries(client, "/forum/")[0] > 1
-    finally:
-        app.config["PAGE_CACHE_SECONDS"] = 60
+def test_the_cache_can_be_turned_off(client, app, forum_input, monkeypatch):
+    """PAGE_CACHE_SECONDS=0 keeps no page (its parts stay kept as fragments); with
+    FRAGMENT_CACHE_SECONDS=0 too, each visit renders the whole page again."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    client.get("/forum/")
+    assert queries(client, "/forum/")[1].status_code == 200
+    assert not [key for key in cache.cache._cache if "page:" in key]
+    monkeypatch.setitem(app.config, "FRAGMENT_CACHE_SECONDS", 0)
+    client.get("/forum/")
+    assert queries(client, "/forum/")[0] > 1
 
 
 def test_a_savepoint_does_not_bump_early_nor_lose_the_outer_change(forum_input):
