@@ -79,9 +79,10 @@ def requested_input_page():
     return min(parse_page(request.args.get(INPUT_PAGE_ARG)) or 1, MAX_PAGE)
 
 
-class IdsWithCount(Pagination):
-    """A page of ids whose statement also counts every row (a window count): one statement, not two.
-    Only a page with no rows asks for the count apart."""
+class CountedPage(Pagination):
+    """A page whose statement also counts every row (a window count): one statement, not two. Only
+    a page with no rows asks for the count apart. The statement selects one thing (ids, or rows
+    with many-to-one loads only, so each joined row is one item)."""
 
     def _query_items(self):
         rows = db.session.execute(self._query_args["select"].add_columns(func.count().over())
@@ -105,7 +106,7 @@ def input_page(consultation, page=None, per_page=None):
     """
     order = (ForumInput.created_at.desc(), ForumInput.id.desc())
     ids = select(ForumInput.id).where(ForumInput.consultation_id == consultation.id).order_by(*order)
-    pagination = IdsWithCount(select=ids, page=page or requested_input_page(),
+    pagination = CountedPage(select=ids, page=page or requested_input_page(),
                               per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
     if pagination.items:
         pagination.items = db.session.scalars(
@@ -116,10 +117,11 @@ def input_page(consultation, page=None, per_page=None):
 
 
 def reply_page(forum_input, page=1, per_page=None):
-    """An input's replies, oldest first, with their authors loaded (in the same statement)."""
+    """An input's replies, oldest first, with their authors loaded and all of them counted, in one
+    statement."""
     query = (select(ForumReply).options(joinedload(ForumReply.author))
              .where(ForumReply.input_id == forum_input.id).order_by(ForumReply.created_at, ForumReply.id))
-    return db.paginate(query, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
+    return CountedPage(select=query, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
 
 
 def has_supported(user, forum_input):

@@ -342,6 +342,10 @@ def trail_for_input(forum_input):
         steps.append(_step("response", response.created_at,
                            _("Tanggapan resmi: %(disposition)s", disposition=response.disposition_label),
                            response.reason))
+    # Published minutes move their consultation to follow-up (and only from there to completed):
+    # before that no agreement can name the input, and the page need not ask.
+    if forum_input.consultation.stage not in (FOLLOW_UP, COMPLETED):
+        return steps
     agreements = db.session.scalars(
         select(Agreement).join(Agreement.minutes)
         .options(joinedload(Agreement.minutes).joinedload(Minutes.consultation),

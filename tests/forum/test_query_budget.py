@@ -46,3 +46,21 @@ def test_every_benchmarked_forum_page_stays_within_the_budget(app, login, busy_c
             response = client.get(url)
         assert response.status_code == 200, url
         assert len(statements) <= BUDGET, (who, url, statements)
+
+
+def test_the_replies_are_paged_with_their_count_in_the_same_statement(client, busy_consultation):
+    """45 replies at 20 a page: three pages, the last holding five, page 4 not found; the count
+    comes with the page's rows (one statement for the replies)."""
+    _consultation, busy_input = busy_consultation
+    url = f"/forum/masukan/{busy_input.id}"
+    client.get(url)  # warm-up
+    with count_queries() as statements:
+        last = client.get(url + "?page=3")
+    page = last.get_data(as_text=True)
+    assert last.status_code == 200
+    assert "Balasan 44" in page and "Balasan 40" in page and "Balasan 39" not in page
+    assert 'href="/forum/masukan/{}?page=4"'.format(busy_input.id) not in page
+    assert 'page=2' in page  # the pager knows the pages before
+    reply_reads = [s for s in statements if "FROM forum_reply" in s]
+    assert len(reply_reads) == 1 and "count(*) OVER ()" in reply_reads[0], reply_reads
+    assert client.get(url + "?page=4").status_code == 404
