@@ -321,14 +321,14 @@ def cached_fragments(scope, keys, renders):
 
 
 def cached_value(name, scope, keys, compute):
-    """A value `compute()` returns (picklable: settings, a few figures), kept like a fragment under
-    (name, revisions of `keys` and of the whole scope, minute) for FRAGMENT_CACHE_SECONDS: for what
-    every page of a scope reads and changes only with the rows the scope tracks. With the cache off
-    it is computed each time."""
+    """A value `compute()` returns (picklable, not None: settings, a document of figures), kept like
+    a fragment under (name, revisions of `keys` and of the whole scope, language, minute) for
+    FRAGMENT_CACHE_SECONDS: for what pages of a scope read and changes only with the rows the scope
+    tracks. With the fragments off it is computed each time."""
     config = current_app.config
     if config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
         return compute()
-    cache_key = "value:{}:{}:{}".format(name, revisions(_page_keys(scope, keys)), _minute())
+    cache_key = "value:{}:{}:{}:{}".format(name, revisions(_page_keys(scope, keys)), get_locale(), _minute())
     value = cache.get(cache_key)
     if value is None:
         value = compute()

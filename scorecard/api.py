@@ -7,7 +7,7 @@ from datetime import date
 from flask import jsonify, request
 from marshmallow import Schema, fields
 
-from core import openapi
+from core import openapi, page_cache
 from core.extensions import csrf
 from core.i18n import gettext as _
 from core.page_cache import cached_for_visitors
@@ -120,7 +120,20 @@ def rapor():
             errors["unit"] = [_("Tulis nomor unit.")]
     if errors:
         return jsonify(errors=errors), 400
-    settings = score.load_settings()
+    # The document is kept under the scorecard's revision, as the pages' figures are: a request the
+    # page cache does not answer (it is off, or the minute turned) does not recompute the city.
+    document = page_cache.cached_value(f"rapor-api:{period.start}:{period.end}:{unit_id}", "scorecard", (),
+                                       lambda: _document(period, unit_id))
+    if document == UNKNOWN_UNIT:  # equal, not identical: the cache returns a copy
+        return jsonify(errors={"unit": [_("Tidak ada unit aktif dengan nomor ini.")]}), 400
+    return jsonify(document)
+
+
+UNKNOWN_UNIT = "unknown unit"
+
+
+def _document(period, unit_id):
+    settings, refreshed_at = services.settings_and_freshness()
     figures = services.period_figures(period.start, period.end)
     snapshot = services.snapshot_figures()
     rows = services.unit_rows(period, settings=settings, figures=figures, snapshot=snapshot)
@@ -128,5 +141,5 @@ def rapor():
     if unit_id is not None:
         rows = [row for row in rows if row.unit_id == unit_id]
         if not rows:
-            return jsonify(errors={"unit": [_("Tidak ada unit aktif dengan nomor ini.")]}), 400
-    return jsonify(open_data.document(period, rows, city, settings, services.freshness()))
+            return UNKNOWN_UNIT
+    return open_data.document(period, rows, city, settings, refreshed_at)

@@ -129,3 +129,20 @@ def test_the_open_data_json_is_served_from_the_cache_until_a_refresh(client, fil
     file(at=NOW + timedelta(hours=1), unit=unit, moderator=moderator)
     rebuild(now=NOW + timedelta(days=20))
     assert visit(client, path)[1] != before
+
+
+def test_with_the_page_cache_off_the_open_data_is_kept_until_a_refresh(app, client, file, unit, other_unit,
+                                                                       moderator, rebuild, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    path = "/api/v1/rapor?from=2026-11-01&to=2026-12-01"
+    file(unit=unit, moderator=moderator)
+    rebuild(now=NOW + timedelta(days=20))
+    first, before = visit(client, path)
+    again, kept = visit(client, path)
+    assert again < first and kept == before  # the document came from the cache, not the figures
+    assert client.get(f"/api/v1/rapor?unit={unit.id}").json["units"][0]["id"] == unit.id
+    assert client.get("/api/v1/rapor?unit=999999").status_code == 400  # kept as "unknown", still refused
+    assert client.get("/api/v1/rapor?unit=999999").status_code == 400
+    file(at=NOW + timedelta(hours=1), unit=unit, moderator=moderator)
+    rebuild(now=NOW + timedelta(days=20))
+    assert visit(client, path)[1] != before
