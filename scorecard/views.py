@@ -27,9 +27,7 @@ def _period_or_errors():
         return None, e.errors
 
 
-def _common(period, errors, refreshed_at=None):
-    if refreshed_at is None:
-        refreshed_at = services.settings_and_freshness()[1]
+def _common(period, errors, refreshed_at):
     return {"period": period, "period_errors": errors, "period_kinds": periods.KINDS,
             "quarter_names": periods.QUARTER_NAMES, "args": request.args, "today": _today(),
             "measures": measures, "families": measures.FAMILIES, "zone_labels": score.ZONE_LABELS,
@@ -60,7 +58,8 @@ def city():
     if direction not in SORT_DIRECTIONS:
         errors["arah"] = _("Pilih urutan naik atau turun.")
     if errors:
-        body = render_template("scorecard/_city_body.html", **_common(period, errors), sort=sort, direction=direction)
+        body = render_template("scorecard/_city_body.html", **_common(period, errors, services.freshness()),
+                               sort=sort, direction=direction)
         return render_template("scorecard/city.html", body=Markup(body)), 400
     page = page_number()
     body = _body(f"rapor.city:{request.full_path}", lambda: _city_body(period, sort, direction, page))
@@ -97,7 +96,7 @@ def unit_page(unit_id):
         abort(404)
     period, errors = _period_or_errors()
     if errors:
-        body = render_template("scorecard/_unit_body.html", **_common(period, errors), unit=unit)
+        body = render_template("scorecard/_unit_body.html", **_common(period, errors, services.freshness()), unit=unit)
         return render_template("scorecard/unit.html", unit=unit, period=period, body=Markup(body)), 400
     body = _body(f"rapor.unit:{request.full_path}", lambda: _unit_body(unit, period))
     return render_template("scorecard/unit.html", unit=unit, period=period, body=body)
@@ -114,8 +113,8 @@ def _unit_body(unit, period):
         modules = dict(db.session.execute(select(TrainingModule.id, TrainingModule.title)
                                           .where(TrainingModule.id.in_(module_ids))).all())
     return render_template(
-        "scorecard/_unit_body.html", **_common(period, {}, refreshed_at), unit=unit, card=card, trend=trend, settings=settings,
-        weakest=card.weakest(), lacking=card.lacking(), modules=modules,
+        "scorecard/_unit_body.html", **_common(period, {}, refreshed_at), unit=unit, card=card, trend=trend,
+        settings=settings, weakest=card.weakest(), lacking=card.lacking(), modules=modules,
         categories=services.breakdown(card.figures, "c.received.cat"),
         classifications=services.breakdown(card.figures, "c.received.class"),
         category_labels=CATEGORIES, classification_labels=CLASSIFICATIONS, disposition_labels=DISPOSITIONS,

@@ -5,6 +5,7 @@ migrations. TEST_DATABASE_URL points the whole suite at PostgreSQL; SQLite other
 """
 import contextvars
 import os
+import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 from contextlib import contextmanager
@@ -253,6 +254,37 @@ def count_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
+
+
+def side_by_side(app, *works, request_context=False, timeout=30):
+    """Run each of `works` in its own thread with its own app context and database session, all
+    released together by a barrier (two workers, two sweeps at once); returns their results in the
+    order given. An exception in any thread fails the caller's test (raised here)."""
+    barrier, results, errors = threading.Barrier(len(works), timeout=10), [None] * len(works), []
+
+    def run(index, work):
+        with app.app_context():
+            try:
+                if request_context:
+                    with app.test_request_context():
+                        barrier.wait()
+                        results[index] = work()
+                else:
+                    barrier.wait()
+                    results[index] = work()
+            except Exception as e:  # raised below: a failed thread must fail the test
+                errors.append(e)
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=run, args=(i, work)) for i, work in enumerate(works)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    if errors:
+        raise errors[0]
+    assert not any(thread.is_alive() for thread in threads), "a thread did not finish in time"
+    return results
 
 
 def flashes(client):

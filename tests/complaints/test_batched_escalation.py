@@ -1,5 +1,4 @@
 """Escalation in batches: every overdue complaint forwarded once, at a fixed cost per batch."""
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from core.i18n import lazy_gettext as _l
 from core.mailer import render_email
 from core.outbox import EMAIL, FORWARD, OutboxMessage
 from tests.complaints.conftest import WIB
-from tests.conftest import count_queries
+from tests.conftest import count_queries, side_by_side
 
 DUE = datetime(2026, 11, 9, 23, 59, 59, tzinfo=WIB)
 AFTER = DUE + timedelta(days=1)
@@ -115,23 +114,7 @@ def test_two_batched_sweeps_at_once_forward_each_complaint_once(app, file_compla
     monkeypatch.setattr(sweeps, "BATCH", 7)  # many batches each, so the two sweeps interleave
     ids = [file_complaint()[0].id for _ in range(60)]
     db.session.remove()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def sweep():
-        with app.app_context(), app.test_request_context():
-            try:
-                barrier.wait(timeout=10)
-                results.append(sweeps.escalate(now=AFTER))
-            except Exception as e:  # surfaced below: a failed thread must fail the test
-                errors.append(e)
-            finally:
-                db.session.remove()
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
+    results = side_by_side(app, lambda: sweeps.escalate(now=AFTER), lambda: sweeps.escalate(now=AFTER),
+                           request_context=True)
     assert sum(results) == 60 and min(results) > 0  # both sweeps worked, side by side
     assert_each_forwarded_once(ids)

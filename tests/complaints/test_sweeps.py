@@ -1,5 +1,4 @@
 """Escalation, reminders and auto-close: exactly once, and only when due."""
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from core.errors import NotAllowed
 from core.extensions import db
 from core.outbox import OutboxMessage
 from tests.complaints.conftest import MONDAY, WIB
+from tests.conftest import side_by_side
 
 DUE = datetime(2026, 11, 9, 23, 59, 59, tzinfo=WIB)
 
@@ -74,24 +74,8 @@ def test_two_sweeps_at_once_forward_each_complaint_once(app, file_complaint):
     for _ in range(30):
         file_complaint()
     db.session.remove()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def sweep():
-        with app.app_context(), app.test_request_context():
-            try:
-                barrier.wait(timeout=10)
-                results.append(sweeps.escalate(now=DUE + timedelta(days=1)))
-            except Exception as e:  # surfaced below: a failed thread must fail the test
-                errors.append(e)
-            finally:
-                db.session.remove()
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert errors == []
+    sweep = lambda: sweeps.escalate(now=DUE + timedelta(days=1))  # noqa: E731
+    results = side_by_side(app, sweep, sweep, request_context=True)
     assert sum(results) == 30
     assert forwards() == 30
     assert db.session.scalar(select(func.count(Complaint.id)).where(Complaint.forwarded_at.is_(None))) == 0

@@ -1,6 +1,5 @@
 """Following a unit ("Pantau unit"), the weekly digest to followers, and each unit's Atom feed."""
 import re
-import threading
 from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
 
@@ -17,7 +16,7 @@ from forum.models import DONE, FOLLOW_UP, OPEN, PLANNED, Agreement, Consultation
 from scorecard import follow_services as following
 from scorecard.models import Follow
 
-from tests.conftest import NOW, WIB, count_queries  # NOW: Monday 2 November 2026, 10:00 WIB
+from tests.conftest import NOW, WIB, count_queries, side_by_side  # NOW: Monday 2 November 2026, 10:00 WIB
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SECRET_TITLE = "Pungli di loket KTP oleh petugas Budi"
@@ -257,23 +256,8 @@ def test_two_workers_at_once_send_one_digest(app, monkeypatch, citizen, make_use
     for person in people:
         following.follow(person, unit, now=NOW - timedelta(days=7))
     consultation(unit, "Rancangan standar pelayanan KTP", NOW - timedelta(days=1))
-    barrier, results, errors = threading.Barrier(2), [], []
-
-    def run():
-        with app.app_context():
-            try:
-                barrier.wait()
-                results.append(following.send_weekly_digests(NOW))
-            except Exception as e:  # pragma: no cover - shown by the assertion below
-                errors.append(e)
-            finally:
-                db.session.remove()
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert not errors
+    results = side_by_side(app, lambda: following.send_weekly_digests(NOW),
+                           lambda: following.send_weekly_digests(NOW))
     assert sum(results) == len(people)
     assert sorted(m.key for m in digests()) == sorted(f"rapor-digest:{p.id}:2026-W45" for p in people)
 
