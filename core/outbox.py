@@ -256,8 +256,8 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
                     # short queue both get some of it, and a long queue costs few claims. A round is at
                     # most ROUND_WAVES waves of sends, so its last lease is not spent waiting for the first.
                     claim_size = min(claim_size * 2, ROUND_WAVES * concurrency) if concurrency > 1 else 1
-                    round_ = _prepared(ids, at, transports, config)
-                    round_ = (round_, senders.start([send for _message, _at, send in round_], stop))
+                    round_, lanes = _prepared(ids, at, transports, config)
+                    round_ = (round_, senders.start([send for _message, _at, send in round_], stop, lanes))
             if in_flight is not None:
                 _record_round(in_flight[0], in_flight[1].results(), stats, skip)
             if round_ is None:
@@ -267,12 +267,17 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
 
 
 def _prepared(ids, at, transports, config):
-    """The claimed messages as (message, send time, what to call or the exception that stops it)."""
-    round_ = []
+    """The claimed messages as (message, send time, what to call or the exception that stops it),
+    and each one's lane (see _lane)."""
+    round_, lanes = [], []
     for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                       .order_by(OutboxMessage.id)):
         transport = transports.get(message.kind)
-        if transport is None:
+        lanes.append(_lane(message))
+        if lanes.count(lanes[-1]) > ROUND_WAVES:
+            # A lane is sent one message after another: a longer one would outlast the round's lease.
+            send = Deferred()
+        elif transport is None:
             send = Undeliverable(f"unknown message kind {message.kind!r}")
         elif message.attempts > config["OUTBOX_MAX_ATTEMPTS"]:
             # Claimed more often than allowed without an outcome: it kills its workers.
@@ -280,7 +285,22 @@ def _prepared(ids, at, transports, config):
         else:
             send = partial(transport, message.payload, key=message.key)
         round_.append((message, at, send))
-    return round_
+    return round_, lanes
+
+
+def _lane(message):
+    """What must arrive in the order it was queued: e-mails to one address (a reporter reads
+    "received" before "rejected"), and a complaint's forward and its updates to the national
+    system. Anything else may overtake."""
+    if message.kind == EMAIL:
+        from .mailer import recipient
+        try:
+            return ("to", recipient(message.payload).strip().lower())
+        except Exception:  # no readable address: the send itself will say why
+            return ("message", message.id)
+    if message.subject_type is not None:
+        return ("subject", message.subject_type, message.subject_id)
+    return ("message", message.id)
 
 
 class _Senders:
@@ -304,17 +324,22 @@ class _Senders:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
 
-    def start(self, sends, stop=None):
+    def start(self, sends, stop=None, lanes=None):
         """Start the sends; the handle's results() gives each answer or exception, in this order.
 
-        A send that has not begun when `stop` is set does not begin (NotSent): a worker shutting
-        down waits for the sends under way, not for the rest of the round."""
+        Sends in one lane (see _lane) go one after another, in the order given; lanes go side by
+        side. A send that has not begun when `stop` is set does not begin (NotSent): a worker
+        shutting down waits for the sends under way, not for the rest of the round."""
         if stop is not None:
             sends = [partial(_unless_stopped, stop, send) for send in sends]
         if self.pool is None:
             return _Later(sends)
         app = current_app._get_current_object()
-        return _Running([self.pool.submit(_send_in_context, app, send) for send in sends])
+        by_lane = {}
+        for index, lane in enumerate(lanes if lanes is not None else range(len(sends))):
+            by_lane.setdefault(lane, []).append(index)
+        return _Running(len(sends), [(indexes, self.pool.submit(_send_in_context, app, [sends[i] for i in indexes]))
+                                     for indexes in by_lane.values()])
 
 
 class _Later:
@@ -328,15 +353,23 @@ class _Later:
 
 
 class _Running:
-    def __init__(self, futures):
-        self.futures = futures
+    def __init__(self, size, lanes):
+        self.size, self.lanes = size, lanes  # lanes: (the sends' indexes, the future of their outcomes)
 
     def results(self):
-        return [future.result() for future in self.futures]
+        answers = [None] * self.size
+        for indexes, future in self.lanes:
+            for index, answer in zip(indexes, future.result()):
+                answers[index] = answer
+        return answers
 
 
 class NotSent(Exception):
     """The pass stopped before this message's send began: it goes back as it was."""
+
+
+class Deferred(NotSent):
+    """Its lane had enough for one round: it goes back as it was, for a later round."""
 
 
 def _unless_stopped(stop, send):
@@ -349,10 +382,10 @@ def _raise(error):
     raise error
 
 
-def _send_in_context(app, send):
+def _send_in_context(app, sends):
     with app.app_context():
         try:
-            return _outcome_of(send)
+            return [_outcome_of(send) for send in sends]
         finally:
             db.session.remove()
 
@@ -384,7 +417,8 @@ def _record_round(round_, results, stats, skip):
         elif isinstance(result, NotSent):
             message.attempts -= 1  # never tried: the claim's attempt is given back, with the lease
             message.locked_until = None
-            skip.add(message.id)
+            if not isinstance(result, Deferred):
+                skip.add(message.id)
             continue
         elif isinstance(result, NotConfigured):
             message.attempts -= 1  # waiting for a setting is not a failed try

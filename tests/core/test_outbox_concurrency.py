@@ -10,7 +10,7 @@ from complaints.models import Complaint
 from core import audit, clock, outbox
 from core.audit import AuditEvent
 from core.extensions import db
-from core.outbox import EMAIL, FORWARD, PENDING, SENT, OutboxMessage, RetryLater
+from core.outbox import EMAIL, FORWARD, FORWARD_UPDATE, PENDING, SENT, OutboxMessage, RetryLater
 from core.permissions import SYSTEM
 from tests.conftest import count_queries
 from tests.core.receiver import Receiver
@@ -148,3 +148,81 @@ def test_a_stopping_worker_waits_for_the_sends_under_way_not_for_the_rest_of_the
     left = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == PENDING)).all()
     assert len(left) == 2
     assert {(m.attempts, m.locked_until) for m in left} == {(0, None)}  # as if never claimed
+
+
+class Arrivals:
+    """A transport whose first sends take longest, so that sends side by side arrive out of order."""
+
+    def __init__(self):
+        self.lock, self.order = threading.Lock(), []
+
+    def __call__(self, payload, key=None):
+        time.sleep(0.02 * (4 - payload["n"] % 4))
+        with self.lock:
+            self.order.append((payload["to"], payload["n"]))
+        return {}
+
+
+def queue_to(addresses):
+    for n, to in enumerate(addresses):
+        outbox.enqueue(EMAIL, key=f"email:{n}", payload={"to": to, "n": n})
+    db.session.commit()
+
+
+def test_e_mails_to_one_address_arrive_in_the_order_they_were_queued(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=8)
+    transport = Arrivals()
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: transport})
+    # "Received", then "rejected", to one reporter (written once in capitals), among others' e-mails.
+    queue_to(["warga@example.com", "lain@example.com", "WARGA@example.com ", "ketiga@example.com"])
+    assert outbox.deliver() == 4
+    to_the_reporter = [n for to, n in transport.order if to.strip().lower() == "warga@example.com"]
+    assert to_the_reporter == [0, 2]
+    # The others did not wait for the reporter's: the last one queued, the quickest, came first.
+    assert transport.order[0] == ("ketiga@example.com", 3)
+
+
+def test_a_forward_and_its_update_reach_the_national_system_in_order(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=8)
+    now = clock.now()
+    complaint = Complaint(tracking_code="ADU-2026-QWERTYUPAZ", title="Jalan berlubang", description="Di pasar",
+                          classification="pengaduan", category="infrastruktur", verify_due_at=now, due_at=now)
+    db.session.add(complaint)
+    db.session.commit()
+    arrived = []
+
+    def national_system(payload, key=None):
+        if payload["event"] == "forwarded":
+            time.sleep(0.1)  # answered slowly: the update, queued after it, must not get there first
+        arrived.append(payload["event"])
+        return {}
+    monkeypatch.setattr(outbox, "_transports", lambda: {FORWARD: national_system, FORWARD_UPDATE: national_system})
+    outbox.enqueue(FORWARD, key=f"forward:{complaint.id}", subject=complaint,
+                   payload={"tracking_code": complaint.tracking_code, "event": "forwarded"})
+    outbox.enqueue(FORWARD_UPDATE, key=f"forward-update:{complaint.id}:1", subject=complaint,
+                   payload={"tracking_code": complaint.tracking_code, "event": "update"})
+    db.session.commit()
+    assert outbox.deliver() == 2
+    assert arrived == ["forwarded", "update"]
+
+
+def test_a_long_lane_is_sent_over_several_rounds_each_message_once(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=2)
+    monkeypatch.setattr(outbox, "ROUND_WAVES", 2)  # rounds of up to 4, at most 2 of one lane
+    transport = Arrivals()
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: transport})
+    sent_per_round, record_round = [], outbox._record_round
+
+    def count_then_record(round_, results, *args):
+        sent_per_round.append(sum(not isinstance(result, outbox.NotSent) for result in results))
+        return record_round(round_, results, *args)
+    monkeypatch.setattr(outbox, "_record_round", count_then_record)
+    queue_to(["warga@example.com"] * 7)
+    stats = {}
+    assert outbox.deliver(stats=stats) == 7
+    assert [n for _to, n in transport.order] == list(range(7))
+    # One after another, a round's lease covers ROUND_WAVES sends of a lane: never more in one round.
+    assert max(sent_per_round) == 2
+    assert stats == {"sent": 7, "retry": 0, "failed": 0, "waiting": 0}
+    # A message held back for a later round was not counted as a try.
+    assert set(db.session.scalars(select(OutboxMessage.attempts))) == {1}
