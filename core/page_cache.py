@@ -35,6 +35,9 @@ rendering one (twenty inputs, dates, translations) costs ten times a bare query.
   each time for their own tools. A fragment holds no per-viewer content: `csrf_token()` writes the
   placeholder there too (each response gets the viewer's token in its place, as below), the
   viewer's own buttons are rendered outside it, and one that rendered a form's token is not stored.
+- `blank_form(template, make_form, name=..., variant=...)` keeps the HTML of an empty form (a reply
+  box, a registration form) per language and per what it offers, with the placeholder for its token:
+  a signed-in person's page does not build and render the same empty fields on every view.
 - The language switch in the layout carries a CSRF token, which belongs to one visitor. While a
   page is rendered for the cache, the layout's `csrf_token()` writes a placeholder, and each
   response gets the visitor's own token in its place. A page that rendered any other token (a
@@ -46,10 +49,11 @@ whole pages off (each is rendered, as a signed-in person's is, with its fragment
 FRAGMENT_CACHE_SECONDS=0 turns the fragments off (and cached_value's values), so that with both at
 0 every page is rendered whole on every request.
 """
+import hashlib
 from functools import wraps
 from itertools import chain
 
-from flask import current_app, g, has_request_context, make_response, request, session
+from flask import current_app, g, has_request_context, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -334,6 +338,28 @@ def cached_value(name, scope, keys, compute):
         value = compute()
         cache.set(cache_key, value, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
     return value
+
+
+def blank_form(template, make_form, *, name, variant=()):
+    """`template` rendered with a form nobody has filled in yet (`make_form()`, passed as `form`),
+    kept per (`name`, `variant`, language) for FRAGMENT_CACHE_SECONDS: a signed-in person's page
+    then neither builds nor renders the same empty fields on every view. `variant` holds whatever
+    makes the HTML differ for the same name (the choices the form offers). The template writes the
+    token with the form_token macro (csrf_token()), so the kept HTML holds the placeholder and each
+    response gets its viewer's own token. A form with data or errors is rendered, never kept."""
+    config = current_app.config
+    if config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
+        return Markup(render_template(template, form=make_form()))
+    digest = hashlib.sha256(repr(variant).encode()).hexdigest()[:20]
+    cache_key = f"form:{name}:{digest}:{get_locale()}"
+    body = cache.get(cache_key)
+    rendering_page = g.get(_RENDERING)
+    if body is None:
+        body = _render_fragment(lambda: render_template(template, form=make_form()), rendering_page)
+        token = g.get(config["WTF_CSRF_FIELD_NAME"])
+        if not (token and token in body):  # a form's own token (hidden_tag) is one viewer's
+            cache.set(cache_key, body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
+    return Markup(body if rendering_page else _with_visitor_token(body))
 
 
 def _render_fragment(render, rendering_page):

@@ -1,6 +1,7 @@
 """Pages of consultations: the list, the consultation page, create/edit, stages, documents, participants."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from accounts.services import active_units
@@ -9,7 +10,7 @@ from core.errors import DomainError
 from core.forms import ActionForm
 from core.i18n import format_moment
 from core.i18n import gettext as _
-from core.page_cache import cached_for_visitors, cached_fragment, cached_fragments
+from core.page_cache import blank_form, cached_for_visitors, cached_fragment, cached_fragments
 from core.permissions import permission_required
 from core.uploads import PDF, send_stored
 from core.web import REFUSED, page_number, paginate, perform, run_for_form
@@ -132,12 +133,24 @@ def edit(slug):
 
 # --- the consultation page -------------------------------------------------------------------------
 
-def _registration_form(formdata=None):
-    form = RegistrationForm(formdata=formdata, prefix="daftar")
+def _registration_choices():
     orgs = getattr(current_user, "approved_organisations", []) if current_user.is_authenticated else []
-    form.organisation_id.choices = [("", _("Tidak mewakili organisasi"))] + [
-        (o.id, o.name) for o in orgs if o.status == "verified"]
+    return [("", _("Tidak mewakili organisasi"))] + [(o.id, o.name) for o in orgs if o.status == "verified"]
+
+
+def _registration_form(formdata=None, choices=None):
+    form = RegistrationForm(formdata=formdata, prefix="daftar")
+    form.organisation_id.choices = choices if choices is not None else _registration_choices()
     return form
+
+
+def _registration_fields(form=None):
+    """The registration form's fields: `form` (posted, with its errors) rendered, or the empty form kept."""
+    if form is not None:
+        return Markup(render_template("forum/_registration_fields.html", form=form))
+    choices = _registration_choices()
+    return blank_form("forum/_registration_fields.html", lambda: _registration_form(choices=choices),
+                      name="forum-registration", variant=choices)
 
 
 def shared_fragments(consultation, manage):
@@ -165,10 +178,11 @@ def consultation_page(consultation, status=200, **forms):
     manage = permissions.can(current_user, "consultation.manage", consultation)
     # Forms only for those who may use them: an anonymous page carries no form token (page cache).
     defaults = {}
-    if current_user.is_authenticated:
-        defaults["registration_form"] = _registration_form()
     if manage:
         defaults["document_form"] = DocumentForm(formdata=None, prefix="dokumen")
+    registration_form = forms.pop("registration_form", None)
+    if current_user.is_authenticated:
+        defaults["registration_fields"] = _registration_fields(registration_form)
     defaults.update(forms)
     participants = services.participants(consultation) if manage else []
     # A manager has the registrants loaded already: their own registration is among them.

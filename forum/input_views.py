@@ -10,7 +10,7 @@ from core.errors import NotFound
 from core.extensions import limiter
 from core.forms import ActionForm
 from core.i18n import gettext as _
-from core.page_cache import cached_for_visitors, cached_fragments
+from core.page_cache import blank_form, cached_for_visitors, cached_fragments
 from core.permissions import permission_required
 from core.web import REFUSED, page_number, perform, run_for_form
 
@@ -39,30 +39,37 @@ def input_url(forum_input, **kwargs):
 
 # --- the post-input form on the consultation page ------------------------------------------------
 
-def input_form(consultation, formdata=None):
-    """The input form with the organisations this person may post for (and "myself" where allowed)."""
-    form = InputForm() if formdata is None else InputForm(formdata=formdata)
+def _authorship_choices(consultation):
+    """The organisations this person may post for (and "myself" where allowed)."""
     authorship = permissions.input_authorship(current_user, consultation)
     choices = [(org.id, org.name) for org in authorship.organisations]
     if authorship.own_name:
         choices.append(("", _("Pribadi (warga terdaftar)")))
-    form.organisation_id.choices = choices
+    return choices
+
+
+def input_form(consultation, formdata=None, choices=None):
+    form = InputForm() if formdata is None else InputForm(formdata=formdata)
+    form.organisation_id.choices = choices if choices is not None else _authorship_choices(consultation)
     return form
 
 
 @bp.app_context_processor
 def _input_helpers():
-    def input_form_for(consultation):
-        """The form for the consultation page's partial, or None when this visitor may not post now."""
+    def input_fields_for(consultation):
+        """The empty post-input form's fields for the consultation page's partial, or None when this
+        visitor may not post now."""
         if not (current_user.is_authenticated and permissions.can(current_user, "forum.post_input", consultation)
                 and consultation_services.input_open(consultation, clock.now())):
             return None
-        return input_form(consultation, formdata=None)
+        choices = _authorship_choices(consultation)
+        return blank_form("forum/_input_fields.html", lambda: input_form(consultation, choices=choices),
+                          name="forum-input", variant=choices)
 
     def input_window_open(consultation):
         return consultation_services.input_open(consultation, clock.now())
 
-    return {"input_form_for": input_form_for, "input_window_open": input_window_open,
+    return {"input_fields_for": input_fields_for, "input_window_open": input_window_open,
             "forum_input_url": input_url}
 
 
@@ -144,8 +151,6 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
     # Forms only for those who may use them (an anonymous page carries no form token, for the page
     # cache); the flag, hide and edit forms are plain HTML in the templates.
     defaults = {}
-    if can_reply:
-        defaults["reply_form"] = ReplyForm(formdata=None, prefix="reply")
     if user is not None and permissions.can(user, "forum.respond", forum_input):
         defaults["response_form"] = ResponseForm(formdata=None, prefix="response",
                                                  disposition=response.disposition if response else None,
@@ -162,8 +167,14 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
                                                          flags)
     if user is not None:
         replies_html = with_edit_forms(replies_html, user, forum_input, now, replies)
+    reply_fields = None
+    if "reply_form" in forms:
+        reply_fields = Markup(render_template("forum/_reply_fields.html", form=forms["reply_form"]))
+    elif can_reply:
+        reply_fields = blank_form("forum/_reply_fields.html", lambda: ReplyForm(formdata=None, prefix="reply"),
+                                  name="forum-reply")
     return render_template(
-        "forum/input.html", forum_input=forum_input, consultation=forum_input.consultation,
+        "forum/input.html", forum_input=forum_input, reply_fields=reply_fields, consultation=forum_input.consultation,
         consultation_url=consultation_url(forum_input.consultation), replies_html=replies_html, now=now,
         is_moderator=moderator, supported=services.has_supported(user, forum_input),
         flags=flags,
