@@ -1,12 +1,12 @@
 """Forms for accounts, organisations and their administration (Flask-WTF: CSRF on each)."""
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from core import notices
+from core.forms import PageForm
 from core.i18n import gettext as _
 from core.i18n import lazy_gettext as _l
 from core.permissions import ROLES
@@ -22,7 +22,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(REQUIRED)],
@@ -45,7 +45,7 @@ class PasswordFields:
                                      render_kw={"autocomplete": "new-password"})
 
 
-class RegisterForm(PasswordFields, FlaskForm):
+class RegisterForm(PasswordFields, PageForm):
     full_name = StringField(_l("Nama lengkap"), validators=[DataRequired(REQUIRED), Length(max=120)],
                             render_kw={"autocomplete": "name"})
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Email(EMAIL_INVALID), Length(max=254)],
@@ -80,21 +80,21 @@ class RegisterForm(PasswordFields, FlaskForm):
             raise ValidationError(_l("Pilih unit kerja Anda."))
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(PageForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Email(EMAIL_INVALID), Length(max=254)],
                        render_kw={"autocomplete": "email"})
 
 
-class ResetPasswordForm(PasswordFields, FlaskForm):
+class ResetPasswordForm(PasswordFields, PageForm):
     pass
 
 
-class ChangePasswordForm(PasswordFields, FlaskForm):
+class ChangePasswordForm(PasswordFields, PageForm):
     current_password = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired(REQUIRED)],
                                      render_kw={"autocomplete": "current-password"})
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
     full_name = StringField(_l("Nama lengkap"), validators=[DataRequired(REQUIRED), Length(max=120)],
                             render_kw={"autocomplete": "name"})
     phone = StringField(_l("Nomor telepon/WhatsApp (opsional)"), validators=[Optional(), Length(max=30)],
@@ -106,7 +106,7 @@ class ProfileForm(FlaskForm):
                        "menunggu verifikasi, dan permintaan bergabung."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(PageForm):
     name = StringField(_l("Nama organisasi"), validators=[DataRequired(REQUIRED), Length(max=200)])
     kind = SelectField(_l("Jenis"), choices=list(ORGANISATION_KINDS.items()), validators=[DataRequired(REQUIRED)])
     registration_number = StringField(_l("Nomor badan hukum / SKT (opsional)"),
@@ -126,20 +126,20 @@ class OrganisationForm(FlaskForm):
         _l("Unggah SK atau akta pendirian organisasi agar moderator dapat memverifikasinya."))])
 
 
-class JoinOrganisationForm(FlaskForm):
+class JoinOrganisationForm(PageForm):
     position = StringField(_l("Jabatan atau peran Anda di organisasi"),
                            validators=[DataRequired(REQUIRED), Length(max=80)])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     reason = TextAreaField(_l("Alasan"), validators=[DataRequired(REQUIRED), Length(max=2000)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PageForm):
     note = TextAreaField(_l("Catatan (opsional)"), validators=[Optional(), Length(max=2000)])
 
 
-class UnitForm(FlaskForm):
+class UnitForm(PageForm):
     name = StringField(_l("Nama unit"), validators=[DataRequired(REQUIRED), Length(max=200)])
     short_name = StringField(_l("Singkatan (opsional)"), validators=[Optional(), Length(max=40)])
     kind = SelectField(_l("Jenis unit"), choices=list(UNIT_KINDS.items()))
@@ -150,12 +150,12 @@ class UnitForm(FlaskForm):
     is_active = BooleanField(_l("Aktif"), default=True)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PageForm):
     role = SelectField(_l("Peran"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
     unit_id = SelectField(_l("Unit kerja"), coerce=_optional_int, validators=[Optional()])
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(PageForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 

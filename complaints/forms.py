@@ -1,9 +1,9 @@
 """Forms for complaints: the intake (web and API share its fields) and each staff and reporter step."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, EmailField, Form, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from core.forms import PageForm, PlainForm
 from core.i18n import lazy_gettext as _l
 
 from .models import CATEGORIES, CLASSIFICATIONS, REJECTION_LABELS, STATUS_LABELS
@@ -47,18 +47,18 @@ class ComplaintFields:
                                  render_kw={"autocomplete": "tel", "inputmode": "tel"})
 
 
-class ComplaintForm(ComplaintFields, FlaskForm):
+class ComplaintForm(ComplaintFields, PageForm):
     # Its hint, with the size limit from the settings, is written by the template.
     attachments = MultipleFileField(_l("Lampiran (opsional)"))
     # One-time token made when the form is shown: a double click or a resubmit files one complaint.
     once_token = HiddenField(validators=[Optional(), Length(max=64)])
 
 
-class ComplaintApiForm(ComplaintFields, Form):
+class ComplaintApiForm(ComplaintFields, PlainForm):
     """The same fields for `POST /api/v1/complaints` (no CSRF: the API uses no session)."""
 
 
-class TrackForm(FlaskForm):
+class TrackForm(PageForm):
     class Meta:
         csrf = False  # a GET lookup changes nothing
 
@@ -66,7 +66,7 @@ class TrackForm(FlaskForm):
                        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(PageForm):
     class Meta:
         csrf = False
 
@@ -83,7 +83,7 @@ class QueueFilterForm(FlaskForm):
                                       ("tidak", _l("Tidak dikawal"))])
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(PageForm):
     unit_id = SelectField(_l("Unit penanggung jawab"), coerce=_optional_int, validators=[DataRequired(_l("Pilih unit."))])
     category = SelectField(_l("Kategori"), choices=list(CATEGORIES.items()))
     classification = SelectField(_l("Jenis laporan"), choices=list(CLASSIFICATIONS.items()))
@@ -92,12 +92,12 @@ class VerifyForm(FlaskForm):
     note = TextAreaField(_l("Catatan internal (opsional)"), validators=[Optional(), Length(max=2000)])
 
 
-class RerouteForm(FlaskForm):
+class RerouteForm(PageForm):
     unit_id = SelectField(_l("Unit baru"), coerce=_optional_int, validators=[DataRequired(_l("Pilih unit."))])
     reason = TextAreaField(_l("Alasan pengalihan"), validators=[DataRequired(REQUIRED), Length(max=2000)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(PageForm):
     kind = SelectField(_l("Alasan penolakan"), choices=list(REJECTION_LABELS.items()))
     reason = TextAreaField(_l("Penjelasan untuk pelapor"), validators=[DataRequired(REQUIRED), Length(max=2000)])
     referral = StringField(_l("Instansi yang berwenang (bila bukan kewenangan kota)"),
@@ -105,7 +105,7 @@ class RejectForm(FlaskForm):
     duplicate_code = StringField(_l("Kode pengaduan asal (bila duplikat)"), validators=[Optional(), Length(max=40)])
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PageForm):
     message = TextAreaField(_l("Pesan"), validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
@@ -115,25 +115,25 @@ class ReplyForm(MessageForm):
     attachments = MultipleFileField(_l("Lampiran (opsional)"))
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(PageForm):
     response = TextAreaField(_l("Tanggapan penyelesaian (dapat dilihat publik bila pengaduan tidak rahasia)"),
                              validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PageForm):
     text = TextAreaField(_l("Catatan internal (tidak terlihat oleh pelapor)"),
                          validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
-class ForwardForm(FlaskForm):
+class ForwardForm(PageForm):
     reason = TextAreaField(_l("Alasan meneruskan sebelum tenggat"), validators=[DataRequired(REQUIRED), Length(max=2000)])
 
 
-class DisputeForm(FlaskForm):
+class DisputeForm(PageForm):
     reason = TextAreaField(_l("Mengapa penyelesaian belum sesuai?"), validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
-class RatingForm(FlaskForm):
+class RatingForm(PageForm):
     rating = RadioField(_l("Nilai penanganan"), coerce=int, choices=[(n, str(n)) for n in range(1, 6)],
                         validators=[DataRequired(_l("Pilih nilai 1 sampai 5."))])
     comment = TextAreaField(_l("Komentar (opsional)"), validators=[Optional(), Length(max=2000)])
@@ -146,14 +146,14 @@ class RatingForm(FlaskForm):
 
 # --- accompaniment (pengawalan) ----------------------------------------------------------------
 
-class OrganisationSearchForm(FlaskForm):
+class OrganisationSearchForm(PageForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField(_l("Cari nama organisasi"), validators=[Optional(), Length(max=100)])
 
 
-class AccompanimentRequestForm(FlaskForm):
+class AccompanimentRequestForm(PageForm):
     # Its choices are the verified organisations on the page shown (the service checks the one chosen).
     organisation_id = RadioField(_l("Organisasi"), coerce=_optional_int, validate_choice=False,
                                  validators=[DataRequired(_l("Pilih organisasi."))])
@@ -168,15 +168,15 @@ class AccompanimentRequestForm(FlaskForm):
             raise ValidationError(_l("Pilih organisasi."))
 
 
-class DeclineAccompanimentForm(FlaskForm):
+class DeclineAccompanimentForm(PageForm):
     reason = TextAreaField(_l("Alasan (opsional, dibaca pelapor)"), validators=[Optional(), Length(max=2000)])
 
 
-class EndAccompanimentForm(FlaskForm):
+class EndAccompanimentForm(PageForm):
     reason = TextAreaField(_l("Alasan mengakhiri"), validators=[Optional(), Length(max=2000)])
 
 
-class AccompanimentNoteForm(FlaskForm):
+class AccompanimentNoteForm(PageForm):
     text = TextAreaField(_l("Catatan untuk pelapor dan petugas (tidak terlihat publik)"),
                          validators=[DataRequired(REQUIRED), Length(max=3000)],
                          description=_l("Markdown sederhana boleh dipakai: **tebal**, *miring*, daftar, tautan."))
@@ -195,7 +195,7 @@ def _choice_validator(field_name):
     return check
 
 
-class PublicListFilterForm(FlaskForm):
+class PublicListFilterForm(PageForm):
     """The GET filters of the public list, the page's and the JSON API's (same names, same checks)."""
 
     class Meta:
@@ -243,12 +243,12 @@ class PublicListFilterForm(FlaskForm):
     validate_sort = _choice_validator("sort")
 
 
-class HideFromListForm(FlaskForm):
+class HideFromListForm(PageForm):
     reason = TextAreaField(_l("Alasan mengeluarkan dari daftar publik (hanya dibaca petugas)"),
                            validators=[DataRequired(REQUIRED), Length(max=2000)],
                            description=_l("Misalnya: uraian menyebut nama atau alamat orang. Dicatat di riwayat internal "
                                           "dan log audit, tidak ditampilkan ke publik."))
 
 
-class ShowOnListForm(FlaskForm):
+class ShowOnListForm(PageForm):
     note = TextAreaField(_l("Catatan (opsional, hanya dibaca petugas)"), validators=[Optional(), Length(max=2000)])

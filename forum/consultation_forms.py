@@ -1,9 +1,9 @@
 """Forms for consultations: create/edit, documents, registration, attendance, and the list filter."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.forms import PageForm
 from core.i18n import lazy_gettext as _l
 
 from .models import FORMATS, STAKEHOLDER_CATEGORIES, TOPIC_TYPES
@@ -19,7 +19,7 @@ def optional_int(value):
         return -1  # not a choice: the SelectField answers "not a valid choice"
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(PageForm):
     title = StringField(_l("Judul"), validators=[DataRequired(REQUIRED), Length(min=5, max=200)],
                         description=_l("Misalnya: Rancangan standar pelayanan izin usaha mikro"))
     unit_id = SelectField(_l("Unit penyelenggara"), coerce=optional_int, validators=[DataRequired(_l("Pilih unit."))])
@@ -46,11 +46,11 @@ class ConsultationForm(FlaskForm):
                                        description=_l("Tanpa centang, hanya anggota organisasi terverifikasi."))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(PageForm):
     document = FileField(_l("Dokumen (PDF)"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(PageForm):
     stakeholder_category = SelectField(
         _l("Kategori pemangku kepentingan"),
         choices=[("", _l("— pilih kategori —"))] + list(STAKEHOLDER_CATEGORIES.items()),
@@ -63,12 +63,12 @@ class RegistrationForm(FlaskForm):
                        "akomodasi yang layak."))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(PageForm):
     attended = RadioField(_l("Kehadiran"), choices=[("1", _l("Hadir")), ("0", _l("Tidak hadir"))],
                           validators=[DataRequired(_l("Pilih hadir atau tidak hadir."))])
 
 
-class ListFilterForm(FlaskForm):
+class ListFilterForm(PageForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
@@ -78,7 +78,7 @@ class ListFilterForm(FlaskForm):
     stage = SelectField(_l("Tahap"), validators=[Optional()])
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(PageForm):
     """Moving the meeting once input has closed (until the berita acara is published)."""
     meeting_at = DateTimeLocalField(_l("Waktu pertemuan yang baru"), format=DATETIME_FORMAT,
                                     validators=[DataRequired(_l("Isi tanggal dan jam."))])

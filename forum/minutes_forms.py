@@ -1,9 +1,9 @@
 """Forms for the berita acara, the signed scan, follow-up progress and the public tracker."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DateTimeLocalField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from core.forms import PageForm, PlainForm
 from core.i18n import lazy_gettext as _l
 
 from .models import ACTION_STATUS_LABELS, CANCELLED
@@ -21,7 +21,7 @@ def _optional_int(value):
         return -1  # not a choice: the SelectField answers "not a valid choice"
 
 
-class AgreementRow(Form):
+class AgreementRow(PlainForm):
     """One numbered agreement; a row without text is ignored."""
 
     text = TextAreaField(_l("Isi kesepakatan"), validators=[Optional(), Length(max=3000)], render_kw={"rows": 2})
@@ -55,7 +55,7 @@ class AgreementRow(Form):
             raise ValidationError(_l("Pilih masukan dari daftar."))
 
 
-class SignatoryRow(Form):
+class SignatoryRow(PlainForm):
     """One person who signs; a row left blank is ignored."""
 
     name = StringField(_l("Nama"), validators=[Optional(), Length(max=200)])
@@ -71,7 +71,7 @@ class SignatoryRow(Form):
         return ok
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(PageForm):
     held_at = DateTimeLocalField(_l("Waktu pelaksanaan"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                                  validators=[InputRequired(REQUIRED)],
                                  description=_l("Waktu setempat, saat forum dimulai."))
@@ -87,7 +87,7 @@ class MinutesForm(FlaskForm):
     signatories = FieldList(FormField(SignatoryRow), min_entries=SIGNATORY_ROWS, max_entries=20)
 
 
-class ScanForm(FlaskForm):
+class ScanForm(PageForm):
     scan = FileField(_l("Pindaian berita acara yang sudah ditandatangani (PDF)"))
 
     def validate_scan(self, field):
@@ -95,7 +95,7 @@ class ScanForm(FlaskForm):
             raise ValidationError(_l("Pilih berkas PDF."))
 
 
-class ActionUpdateForm(FlaskForm):
+class ActionUpdateForm(PageForm):
     status = SelectField(_l("Status"), validators=[Optional()],
                          choices=[("", _l("— tidak berubah —"))] + list(ACTION_STATUS_LABELS.items()))
     note = TextAreaField(_l("Catatan perkembangan"), validators=[DataRequired(REQUIRED), Length(max=5000)],
@@ -109,7 +109,7 @@ class ActionUpdateForm(FlaskForm):
             raise ValidationError(_l("Tulis alasan pembatalan."))
 
 
-class TrackerFilterForm(FlaskForm):
+class TrackerFilterForm(PageForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 

@@ -1,11 +1,11 @@
 """Forms of the authoring pages (Flask-WTF: CSRF on each). The services hold the rules; these
 only parse and give quick feedback on empty or out-of-range fields."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, FieldList, FormField, IntegerField, SelectField, StringField, SubmitField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.forms import PageForm
 from core.i18n import lazy_gettext as _l
 
 from .authoring_services import MAX_LESSON_BODY, MAX_OPTION_TEXT, MAX_QUESTION_TEXT, MAX_SLUG, MAX_SUMMARY, MAX_TITLE
@@ -27,7 +27,7 @@ class SourcesField(TextAreaField):
         self.data = as_lines(value) if isinstance(value, list) else value
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(PageForm):
     title = StringField(_l("Judul"), validators=[DataRequired(REQUIRED), Length(max=MAX_TITLE)])
     slug = StringField(_l("Alamat halaman"), validators=[DataRequired(REQUIRED), Length(max=MAX_SLUG)],
                        description=_l("Huruf kecil, angka dan tanda hubung, misalnya kode-etik-asn, "
@@ -69,7 +69,7 @@ class ModuleForm(FlaskForm):
     published = BooleanField(_l("Terbitkan (tampil bagi peserta)"))
 
 
-class LessonForm(FlaskForm):
+class LessonForm(PageForm):
     title = StringField(_l("Judul pelajaran"), validators=[DataRequired(REQUIRED), Length(max=MAX_TITLE)])
     body = TextAreaField(_l("Isi (Markdown)"), validators=[DataRequired(REQUIRED), Length(max=MAX_LESSON_BODY)],
                          render_kw={"rows": 16},
@@ -78,7 +78,7 @@ class LessonForm(FlaskForm):
     save = SubmitField(_l("Simpan"))
 
 
-class OptionForm(FlaskForm):
+class OptionForm(PageForm):
     class Meta:
         csrf = False  # the enclosing question form carries the token
 
@@ -86,7 +86,7 @@ class OptionForm(FlaskForm):
     correct = BooleanField(_l("Benar"))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PageForm):
     kind = SelectField(_l("Jenis"), choices=list(QUESTION_KINDS.items()), validate_choice=False)
     text = TextAreaField(_l("Pertanyaan"), validators=[DataRequired(REQUIRED), Length(max=MAX_QUESTION_TEXT)],
                          render_kw={"rows": 3})
@@ -98,7 +98,7 @@ class QuestionForm(FlaskForm):
     active = BooleanField(_l("Aktif (dipakai dalam kuis)"), default=True)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
     file = FileField(_l("Berkas JSON modul"), description=_l("Berkas hasil ekspor modul (format %(format)s).",
                                                              format="platform-training-module/1"))
     replace = BooleanField(_l("Perbarui modul yang sudah ada dengan alamat halaman yang sama"), default=True)

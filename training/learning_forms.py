@@ -3,15 +3,15 @@
 The quiz's answers are read from the posted form by the view (`q-<question id>` → option ids),
 because the questions differ per attempt; QuizForm carries the CSRF token.
 """
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
+from core.forms import PageForm
 from core.i18n import lazy_gettext as _l
 
 from .models import AUDIENCES
 
 
-class CatalogueFilterForm(FlaskForm):
+class CatalogueFilterForm(PageForm):
     class Meta:
         csrf = False  # a GET filter
 
@@ -19,7 +19,7 @@ class CatalogueFilterForm(FlaskForm):
                            default="")
 
 
-class QuizForm(FlaskForm):
+class QuizForm(PageForm):
     """The quiz's answers; the option fields are built from the attempt in the template."""
 
 
