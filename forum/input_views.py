@@ -1,4 +1,6 @@
 """Pages of the inputs: posting, the input page, supports, official responses, moderation."""
+from functools import partial
+
 from flask import abort, current_app, flash, get_template_attribute, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -148,33 +150,39 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
                  and not forum_input.is_locked and not forum_input.is_hidden
                  and forum_input.consultation.stage != "completed")
     response = forum_input.response
-    # Forms only for those who may use them (an anonymous page carries no form token, for the page
-    # cache); the flag, hide and edit forms are plain HTML in the templates.
-    defaults = {}
-    if user is not None and permissions.can(user, "forum.respond", forum_input):
-        defaults["response_form"] = ResponseForm(formdata=None, prefix="response",
-                                                 disposition=response.disposition if response else None,
-                                                 reason=response.reason if response else None)
-    if moderator:
-        defaults["convert_form"] = ConvertForm(formdata=None, prefix="convert",
-                                               unit_id=forum_input.consultation.unit_id)
-    defaults.update(forms)
-    if "convert_form" in defaults:  # only moderators convert: nobody else needs the units
-        defaults["convert_form"].unit_id.choices = (
-            [("", _("Tidak tahu"))] + [(u.id, u.display_name) for u in active_units()] if moderator else [])
     flags = services.open_flags_for(forum_input) if moderator else {}
     trail_html, replies_html, replies = shared_fragments(forum_input, page_number(), _viewer_kind(user, moderator),
                                                          flags)
     if user is not None:
         replies_html = with_edit_forms(replies_html, user, forum_input, now, replies)
-    reply_fields = None
+    # Forms only for those who may use them (an anonymous page carries no form token, for the page
+    # cache); the flag, hide and edit forms are plain HTML in the templates. An empty form is kept
+    # (blank_form); one sent back with errors is rendered as sent.
+    tools = {"reply_fields": None, "response_fields": None, "convert_fields": None}
     if "reply_form" in forms:
-        reply_fields = Markup(render_template("forum/_reply_fields.html", form=forms["reply_form"]))
+        tools["reply_fields"] = _fields("forum/_reply_fields.html", forms["reply_form"])
     elif can_reply:
-        reply_fields = blank_form("forum/_reply_fields.html", lambda: ReplyForm(formdata=None, prefix="reply"),
-                                  name="forum-reply")
+        tools["reply_fields"] = blank_form("forum/_reply_fields.html", lambda: ReplyForm(formdata=None, prefix="reply"),
+                                           name="forum-reply")
+    if "response_form" in forms:
+        tools["response_fields"] = _fields("forum/_response_fields.html", forms["response_form"])
+    elif user is not None and permissions.can(user, "forum.respond", forum_input):
+        make = partial(ResponseForm, formdata=None, prefix="response")
+        if response is None:
+            tools["response_fields"] = blank_form("forum/_response_fields.html", make, name="forum-response")
+        else:  # the answer given, to change: this input's own
+            tools["response_fields"] = _fields("forum/_response_fields.html",
+                                               make(disposition=response.disposition, reason=response.reason))
+    if "convert_form" in forms:
+        tools["convert_fields"] = _fields("forum/_convert_fields.html", forms["convert_form"])
+    elif moderator:
+        # Kept per proposed unit; a unit added or closed shows in its list within FRAGMENT_CACHE_SECONDS
+        # (the conversion itself checks the unit again).
+        unit_id = forum_input.consultation.unit_id
+        tools["convert_fields"] = blank_form("forum/_convert_fields.html", lambda: convert_form(formdata=None, unit_id=unit_id),
+                                             name="forum-convert", variant=unit_id)
     return render_template(
-        "forum/input.html", forum_input=forum_input, reply_fields=reply_fields, consultation=forum_input.consultation,
+        "forum/input.html", forum_input=forum_input, consultation=forum_input.consultation,
         consultation_url=consultation_url(forum_input.consultation), replies_html=replies_html, now=now,
         is_moderator=moderator, supported=services.has_supported(user, forum_input),
         flags=flags,
@@ -182,7 +190,19 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
         can_edit=lambda post: user is not None and services.can_edit(user, post, now),
         can_reply=can_reply,
         trail_html=trail_html, page_errors=list(page_errors),
-        **defaults), status
+        form_sent_back={name: bool(form.errors or form.form_errors) for name, form in forms.items()},
+        **tools), status
+
+
+def _fields(template, form):
+    return Markup(render_template(template, form=form))
+
+
+def convert_form(**kwargs):
+    """The conversion form, offering every active unit (only moderators convert)."""
+    form = ConvertForm(prefix="convert", **kwargs)
+    form.unit_id.choices = [("", _("Tidak tahu"))] + [(u.id, u.display_name) for u in active_units()]
+    return form
 
 
 def _input_page_keys(input_id):
@@ -356,8 +376,7 @@ def unlock_input(input_id):
 def convert_input(input_id):
     forum_input = _visible_input(input_id)
     permissions.require(current_user, "forum.moderate", forum_input)
-    form = ConvertForm(prefix="convert")
-    form.unit_id.choices = [("", _("Tidak tahu"))] + [(u.id, u.display_name) for u in active_units()]
+    form = convert_form()
     return _step(forum_input, lambda f: services.convert_to_complaint(_user(), forum_input, category=f.category.data,
                                                                      unit_id=f.unit_id.data),
                  _("Masukan dijadikan pengaduan; penanganannya mengikuti tenggat pengaduan."),

@@ -124,3 +124,40 @@ def test_with_the_fragments_off_the_empty_forms_are_built_every_time(
         client.get(f"/forum/masukan/{forum_input.id}")
         client.get(f"/forum/konsultasi/{consultation.slug}")
     assert (len(replies), len(registrations)) == (2, 2)
+
+
+def selected_unit(page):
+    form = page[page.index('name="convert-unit_id"'):]
+    return re.search(r'<option selected value="(\d*)"|<option value="(\d*)" selected', form[:form.index("</select>")])
+
+
+def test_the_conversion_form_proposes_each_input_s_own_unit(
+        client, login, moderator, org_member, organisation, make_consultation, host_unit, other_unit):
+    inputs = [input_services.post_input(org_member, make_consultation(unit=unit), title="Jam layanan terlalu pendek",
+                                        body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
+              for unit in (host_unit, other_unit)]
+    login(moderator)
+    for forum_input, unit in zip(inputs, (host_unit, other_unit)):
+        page = client.get(f"/forum/masukan/{forum_input.id}").text
+        chosen = selected_unit(page)
+        assert chosen and str(unit.id) in chosen.groups()
+        assert other_unit.display_name in page and host_unit.display_name in page  # every active unit offered
+    # Sent back without a category: the errors show, with the form open.
+    answer = client.post(f"/forum/masukan/{inputs[0].id}/jadikan-pengaduan",
+                         data={"convert-category": "", "convert-unit_id": str(other_unit.id)})
+    assert answer.status_code == 400
+    assert "Pilih kategori." in answer.text
+    assert re.search(r"<details open>\s*<summary>Jadikan pengaduan", answer.text)
+    assert str(other_unit.id) in selected_unit(answer.text).groups()  # as sent, not the kept proposal
+
+
+def test_the_response_form_is_empty_until_the_input_has_its_answer_then_shows_it(client, login, host, forum_input):
+    login(host)
+    url = f"/forum/masukan/{forum_input.id}"
+    empty = client.get(url).text
+    assert 'name="response-reason"' in empty and "Sebagian kami terima" not in empty
+    input_services.respond(host, forum_input, disposition="diterima_sebagian", reason="Sebagian kami terima.", now=NOW)
+    answered = client.get(url).text
+    reason = answered[answered.index('name="response-reason"'):]
+    assert reason[:reason.index("</textarea>")].endswith("Sebagian kami terima.")
+    assert re.search(r'value="diterima_sebagian"[^>]*checked|checked[^>]*value="diterima_sebagian"', answered)
