@@ -1,6 +1,7 @@
 """The public list of complaints (the city's, and one unit's) and the moderators' control over it."""
 from flask import abort, render_template, request
 from flask_login import login_required
+from markupsafe import Markup
 
 from accounts.models import Unit
 from core import clock, page_cache
@@ -20,16 +21,22 @@ def _list_page(unit=None):
     now = clock.now()
     if not form.validate():
         # A bad filter is a message next to its field (400), never a guess at what was meant.
-        return render_template("complaints/public_list.html", form=form, unit=unit, body=None), 400
+        filters = Markup(render_template("complaints/_public_list_filters.html", form=form))
+        return render_template("complaints/public_list.html", filters_html=filters, unit=unit, body=None), 400
 
     def render_list():
         page = paginate(public_list.list_query(now=now, **form.filters()))
         return render_template("complaints/_public_list_body.html", form=form, unit=unit, page=page,
                                rows=public_list.rows(page.items, now=now))
-    # The same rows for every viewer: signed-in people get them from the fragment too.
+    # The same rows and filters for every viewer: signed-in people get them from the fragments too.
     key = unit_list_key(unit.id) if unit else CITY_LIST_KEY
-    body = page_cache.cached_fragment(f"complaints-public-list:{request.full_path}", "complaints", [key], render_list)
-    return render_template("complaints/public_list.html", form=form, unit=unit, body=body)
+    names = {"filters": f"complaints-public-filters:{request.full_path}",
+             "body": f"complaints-public-list:{request.full_path}"}
+    html = page_cache.cached_fragments("complaints", [key], {
+        names["filters"]: lambda: render_template("complaints/_public_list_filters.html", form=form),
+        names["body"]: render_list})
+    return render_template("complaints/public_list.html", filters_html=html[names["filters"]], unit=unit,
+                           body=html[names["body"]])
 
 
 @bp.get("/publik", endpoint="public_list")
