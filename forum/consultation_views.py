@@ -1,5 +1,5 @@
 """Pages of consultations: the list, the consultation page, create/edit, stages, documents, participants."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -177,9 +177,15 @@ def consultation_page(consultation, status=200, **forms):
     now = clock.now()
     manage = permissions.can(current_user, "consultation.manage", consultation)
     # Forms only for those who may use them: an anonymous page carries no form token (page cache).
+    # An empty form is kept (blank_form); one sent back with errors is rendered as sent.
     defaults = {}
-    if manage:
-        defaults["document_form"] = DocumentForm(formdata=None, prefix="dokumen")
+    document_form = forms.pop("document_form", None)
+    if document_form is not None:
+        defaults["document_fields"] = Markup(render_template("forum/_document_fields.html", form=document_form))
+    elif manage:
+        defaults["document_fields"] = blank_form(
+            "forum/_document_fields.html", lambda: DocumentForm(formdata=None, prefix="dokumen"),
+            name="forum-document", variant=current_app.config["UPLOAD_MAX_BYTES"])
     registration_form = forms.pop("registration_form", None)
     if current_user.is_authenticated:
         defaults["registration_fields"] = _registration_fields(registration_form)

@@ -246,6 +246,8 @@ def test_uploading_a_non_pdf_shows_the_error(client, login, host, make_consultat
                            content_type="multipart/form-data")
     assert response.status_code == 400
     assert "bukan PDF" in response.get_data(as_text=True)
+    page = client.get(f"/forum/konsultasi/{c.slug}").text  # the kept empty form, without the error
+    assert 'name="dokumen-document"' in page and "bukan PDF" not in page
 
 
 # --- pages ----------------------------------------------------------------------------------------
