@@ -72,6 +72,7 @@ class ListFilterForm(PageForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
+    FILTERS = ("unit_id", "topic_type", "stage")
     unit_id = SelectField(_l("Unit"), coerce=optional_int, validators=[Optional()])
     topic_type = SelectField(_l("Jenis topik"), choices=[("", _l("Semua jenis topik"))] + list(TOPIC_TYPES.items()),
                              validators=[Optional()])

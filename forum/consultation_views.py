@@ -44,8 +44,10 @@ def index():
     if tab == services.TAB_DRAFTS and not may_create:
         abort(404)
     # The filter form with the list below it is the same for everyone asking the same: a fragment.
-    # Only a request with filters builds the form (and reads the units) to check them every time.
-    form = _list_filter_form() if request.args else None
+    # Only a request with filters builds the form (and reads the units) to check them every time;
+    # a page number or a tab alone is checked by the pagination and above.
+    filtering = any(request.args.get(name) for name in ListFilterForm.FILTERS)
+    form = _list_filter_form() if filtering else None
     if form is not None and not form.validate():
         filters = {}
         status = 400

@@ -1,4 +1,5 @@
 """Consultations: creating, editing, stages and their rules, documents, the list and its query count."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -369,3 +370,15 @@ def test_the_list_runs_a_bounded_number_of_queries(client, make_unit, host_unit)
     with count_queries() as statements:
         client.get("/forum/?tab=selesai")
     assert len(statements) <= 8
+
+
+def test_a_page_number_alone_reads_no_units_but_a_filter_is_checked_against_them(client, login, citizen,
+                                                                                 make_consultation, other_unit):
+    make_consultation(OPEN)
+    login(citizen)
+    client.get("/forum/?page=1")  # the list and its filter form are kept
+    with count_queries() as statements:
+        assert client.get("/forum/?page=1").status_code == 200
+    assert not [s for s in statements if re.search(r"FROM unit\b", s)]
+    assert client.get(f"/forum/?page=1&unit_id={other_unit.id + 100}").status_code == 400
+    assert client.get(f"/forum/?page=1&unit_id={other_unit.id}").status_code == 200
