@@ -49,7 +49,7 @@ def test_signed_in_people_get_the_replies_and_the_inputs_from_fragments(app, log
     login(request.getfixturevalue(who), on=client)
     client.get("/forum/")
     # The statements that load a page of replies, and a page of a consultation's inputs.
-    for name, listing in (("input", "ORDER BY forum_reply.created_at"), ("consultation", "OVER ()")):
+    for name, listing in (("input", "ORDER BY forum_reply.created_at"), ("consultation", "ORDER BY forum_input.created_at DESC")):
         assert any(listing in " ".join(s.split()) for s in statements(client, pages[name])), (who, name)
         again = statements(client, pages[name])
         assert not any(listing in " ".join(s.split()) for s in again), (who, name, again)
