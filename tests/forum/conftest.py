@@ -91,3 +91,17 @@ def make_consultation(host_unit):
         db.session.commit()
         return consultation
     return make
+
+
+@pytest.fixture
+def consultation(make_consultation):
+    """An open consultation of the host unit (a test file may define its own)."""
+    return make_consultation()
+
+
+@pytest.fixture
+def forum_input(org_member, organisation, consultation):
+    """An input on `consultation`, posted for the member's organisation (a test file may define its own)."""
+    from forum import input_services
+    return input_services.post_input(org_member, consultation, title="Jam layanan terlalu pendek",
+                                     body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)

@@ -22,17 +22,6 @@ def at_now(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)  # the consultation's window is open
 
 
-@pytest.fixture
-def consultation(make_consultation):
-    return make_consultation()
-
-
-@pytest.fixture
-def forum_input(org_member, organisation, consultation):
-    return input_services.post_input(org_member, consultation, title="Jam layanan terlalu pendek",
-                                     body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
-
-
 def counting(monkeypatch, module, name):
     """Count how often `module.name` (a form class or factory) is called."""
     calls, original = [], getattr(module, name)

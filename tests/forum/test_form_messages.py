@@ -3,18 +3,14 @@ import re
 
 import pytest
 
-from forum import input_services
+from core import clock
 
 from tests.conftest import NOW
 
 
-@pytest.fixture
-def forum_input(make_consultation, org_member, organisation, monkeypatch):
-    from core import clock
-    monkeypatch.setattr(clock, "now", lambda: NOW)
-    consultation = make_consultation()
-    return input_services.post_input(org_member, consultation, title="Jam layanan terlalu pendek",
-                                     body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
+@pytest.fixture(autouse=True)
+def at_now(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)  # the consultation's window is open
 
 
 @pytest.mark.parametrize("language, message", [

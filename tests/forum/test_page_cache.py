@@ -16,17 +16,6 @@ from tests.conftest import NOW, count_queries
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture
-def consultation(make_consultation):
-    return make_consultation()
-
-
-@pytest.fixture
-def forum_input(org_member, organisation, consultation):
-    return input_services.post_input(org_member, consultation, title="Jam layanan terlalu pendek",
-                                     body="Mohon buka sampai sore.", organisation_id=organisation.id, now=NOW)
-
-
 def queries(client, url):
     with count_queries() as statements:
         response = client.get(url)
