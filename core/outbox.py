@@ -257,7 +257,7 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
                     # most ROUND_WAVES waves of sends, so its last lease is not spent waiting for the first.
                     claim_size = min(claim_size * 2, ROUND_WAVES * concurrency) if concurrency > 1 else 1
                     round_, lanes = _prepared(ids, at, transports, config)
-                    round_ = (round_, senders.start([send for _message, _at, send in round_], stop, lanes))
+                    round_ = (round_, senders.start([send for _message, _at, send in round_], lanes, stop))
             if in_flight is not None:
                 _record_round(in_flight[0], in_flight[1].results(), stats, skip)
             if round_ is None:
@@ -324,7 +324,7 @@ class _Senders:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
 
-    def start(self, sends, stop=None, lanes=None):
+    def start(self, sends, lanes, stop=None):
         """Start the sends; the handle's results() gives each answer or exception, in this order.
 
         Sends in one lane (see _lane) go one after another, in the order given; lanes go side by
@@ -336,7 +336,7 @@ class _Senders:
             return _Later(sends)
         app = current_app._get_current_object()
         by_lane = {}
-        for index, lane in enumerate(lanes if lanes is not None else range(len(sends))):
+        for index, lane in enumerate(lanes):
             by_lane.setdefault(lane, []).append(index)
         return _Running(len(sends), [(indexes, self.pool.submit(_send_in_context, app, [sends[i] for i in indexes]))
                                      for indexes in by_lane.values()])

@@ -309,19 +309,22 @@ def cached_fragments(scope, keys, renders):
     suffix = ":{}:{}:{}".format(revisions(_page_keys(scope, keys)), get_locale(), _minute())
     cache_keys = {name: f"fragment:{name}{suffix}" for name in renders}
     stored = dict(zip(renders, cache.get_many(*cache_keys.values())))
+    return {name: _kept(cache_keys[name], stored[name], render) for name, render in renders.items()}
+
+
+def _kept(cache_key, body, render):
+    """`body` as the cache held it under `cache_key`, or, when it held nothing, `render()` kept there;
+    with the viewer's own token in place of the placeholder."""
+    config = current_app.config
     rendering_page = g.get(_RENDERING)
-    fragments = {}
-    for name, render in renders.items():
-        body = stored[name]
-        if body is None:
-            body = _render_fragment(render, rendering_page)
-            # csrf_token() wrote a placeholder, which each viewer's response replaces with their own
-            # token; a form's own token (hidden_tag) would be one viewer's: never stored.
-            token = g.get(config["WTF_CSRF_FIELD_NAME"])
-            if not (token and token in body):
-                cache.set(cache_keys[name], body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
-        fragments[name] = Markup(body if rendering_page else _with_visitor_token(body))
-    return fragments
+    if body is None:
+        body = _render_fragment(render, rendering_page)
+        # csrf_token() wrote a placeholder, which each viewer's response replaces with their own
+        # token; a form's own token (hidden_tag) would be one viewer's: never stored.
+        token = g.get(config["WTF_CSRF_FIELD_NAME"])
+        if not (token and token in body):
+            cache.set(cache_key, body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
+    return Markup(body if rendering_page else _with_visitor_token(body))
 
 
 def cached_value(name, scope, keys, compute):
@@ -340,26 +343,19 @@ def cached_value(name, scope, keys, compute):
     return value
 
 
-def blank_form(template, make_form, *, name, variant=()):
+def blank_form(template, make_form, *, name, variant=(), filled=None):
     """`template` rendered with a form nobody has filled in yet (`make_form()`, passed as `form`),
     kept per (`name`, `variant`, language) for FRAGMENT_CACHE_SECONDS: a signed-in person's page
     then neither builds nor renders the same empty fields on every view. `variant` holds whatever
     makes the HTML differ for the same name (the choices the form offers). The template writes the
     token with the form_token macro (csrf_token()), so the kept HTML holds the placeholder and each
-    response gets its viewer's own token. A form with data or errors is rendered, never kept."""
-    config = current_app.config
-    if config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
-        return Markup(render_template(template, form=make_form()))
+    response gets its viewer's own token. A `filled` form (sent back with its errors, or holding a
+    saved answer) is rendered in its place, never kept."""
+    if filled is not None or current_app.config.get("FRAGMENT_CACHE_SECONDS", 60) <= 0:
+        return Markup(render_template(template, form=filled if filled is not None else make_form()))
     digest = hashlib.sha256(repr(variant).encode()).hexdigest()[:20]
     cache_key = f"form:{name}:{digest}:{get_locale()}"
-    body = cache.get(cache_key)
-    rendering_page = g.get(_RENDERING)
-    if body is None:
-        body = _render_fragment(lambda: render_template(template, form=make_form()), rendering_page)
-        token = g.get(config["WTF_CSRF_FIELD_NAME"])
-        if not (token and token in body):  # a form's own token (hidden_tag) is one viewer's
-            cache.set(cache_key, body, timeout=config.get("FRAGMENT_CACHE_SECONDS", 60))
-    return Markup(body if rendering_page else _with_visitor_token(body))
+    return _kept(cache_key, cache.get(cache_key), lambda: render_template(template, form=make_form()))
 
 
 def _render_fragment(render, rendering_page):

@@ -1,7 +1,6 @@
 """Pages of consultations: the list, the consultation page, create/edit, stages, documents, participants."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from accounts.services import active_units
@@ -146,13 +145,11 @@ def _registration_form(formdata=None, choices=None):
     return form
 
 
-def _registration_fields(form=None):
-    """The registration form's fields: `form` (posted, with its errors) rendered, or the empty form kept."""
-    if form is not None:
-        return Markup(render_template("forum/_registration_fields.html", form=form))
-    choices = _registration_choices()
+def _registration_fields(sent=None):
+    """The registration form's fields: the form `sent` back with its errors, or the empty one kept."""
+    choices = _registration_choices() if sent is None else None
     return blank_form("forum/_registration_fields.html", lambda: _registration_form(choices=choices),
-                      name="forum-registration", variant=choices)
+                      name="forum-registration", variant=choices, filled=sent)
 
 
 def shared_fragments(consultation, manage):
@@ -182,12 +179,10 @@ def consultation_page(consultation, status=200, **forms):
     # An empty form is kept (blank_form); one sent back with errors is rendered as sent.
     defaults = {}
     document_form = forms.pop("document_form", None)
-    if document_form is not None:
-        defaults["document_fields"] = Markup(render_template("forum/_document_fields.html", form=document_form))
-    elif manage:
+    if manage or document_form is not None:
         defaults["document_fields"] = blank_form(
             "forum/_document_fields.html", lambda: DocumentForm(formdata=None, prefix="dokumen"),
-            name="forum-document", variant=current_app.config["UPLOAD_MAX_BYTES"])
+            name="forum-document", variant=current_app.config["UPLOAD_MAX_BYTES"], filled=document_form)
     registration_form = forms.pop("registration_form", None)
     if current_user.is_authenticated:
         defaults["registration_fields"] = _registration_fields(registration_form)

@@ -159,28 +159,24 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
     # cache); the flag, hide and edit forms are plain HTML in the templates. An empty form is kept
     # (blank_form); one sent back with errors is rendered as sent.
     tools = {"reply_fields": None, "response_fields": None, "convert_fields": None}
-    if "reply_form" in forms:
-        tools["reply_fields"] = _fields("forum/_reply_fields.html", forms["reply_form"])
-    elif can_reply:
-        tools["reply_fields"] = blank_form("forum/_reply_fields.html", lambda: ReplyForm(formdata=None, prefix="reply"),
-                                           name="forum-reply")
-    if "response_form" in forms:
-        tools["response_fields"] = _fields("forum/_response_fields.html", forms["response_form"])
-    elif user is not None and permissions.can(user, "forum.respond", forum_input):
+    if can_reply or "reply_form" in forms:
+        tools["reply_fields"] = blank_form("forum/_reply_fields.html", partial(ReplyForm, formdata=None, prefix="reply"),
+                                           name="forum-reply", filled=forms.get("reply_form"))
+    if "response_form" in forms or (user is not None and permissions.can(user, "forum.respond", forum_input)):
         make = partial(ResponseForm, formdata=None, prefix="response")
-        if response is None:
-            tools["response_fields"] = blank_form("forum/_response_fields.html", make, name="forum-response")
-        else:  # the answer given, to change: this input's own
-            tools["response_fields"] = _fields("forum/_response_fields.html",
-                                               make(disposition=response.disposition, reason=response.reason))
-    if "convert_form" in forms:
-        tools["convert_fields"] = _fields("forum/_convert_fields.html", forms["convert_form"])
-    elif moderator:
+        filled = forms.get("response_form")
+        if filled is None and response is not None:
+            # The input has its answer: the form holds it, to change (this input's own, not kept).
+            filled = make(disposition=response.disposition, reason=response.reason)
+        tools["response_fields"] = blank_form("forum/_response_fields.html", make, name="forum-response",
+                                              filled=filled)
+    if moderator or "convert_form" in forms:
         # Kept per proposed unit; a unit added or closed shows in its list within FRAGMENT_CACHE_SECONDS
         # (the conversion itself checks the unit again).
         unit_id = forum_input.consultation.unit_id
-        tools["convert_fields"] = blank_form("forum/_convert_fields.html", lambda: convert_form(formdata=None, unit_id=unit_id),
-                                             name="forum-convert", variant=unit_id)
+        tools["convert_fields"] = blank_form("forum/_convert_fields.html",
+                                             partial(convert_form, formdata=None, unit_id=unit_id),
+                                             name="forum-convert", variant=unit_id, filled=forms.get("convert_form"))
     return render_template(
         "forum/input.html", forum_input=forum_input, consultation=forum_input.consultation,
         consultation_url=consultation_url(forum_input.consultation), replies_html=replies_html, now=now,
@@ -192,10 +188,6 @@ def input_detail_page(forum_input, status=200, page_errors=(), **forms):
         trail_html=trail_html, page_errors=list(page_errors),
         form_sent_back={name: bool(form.errors or form.form_errors) for name, form in forms.items()},
         **tools), status
-
-
-def _fields(template, form):
-    return Markup(render_template(template, form=form))
 
 
 def convert_form(**kwargs):
