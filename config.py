@@ -231,6 +231,9 @@ class Config:
     NATIONAL_FORWARD_SECRET = os.environ.get("NATIONAL_FORWARD_SECRET", "")
     NATIONAL_FORWARD_EMAIL = os.environ.get("NATIONAL_FORWARD_EMAIL", "")
     NATIONAL_FORWARD_TIMEOUT = float(os.environ.get("NATIONAL_FORWARD_TIMEOUT", "10"))
+    # Connections to it are kept for the next forward, unless unused this long (a firewall may
+    # forget an idle connection without a word; the next forward would wait out its timeout).
+    NATIONAL_FORWARD_KEEPALIVE_SECONDS = float(os.environ.get("NATIONAL_FORWARD_KEEPALIVE_SECONDS", "15"))
 
     # --- outbox and worker ------------------------------------------------------------------
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)

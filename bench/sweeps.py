@@ -12,6 +12,9 @@ Forwards go over HTTP to bench/stub_receiver.py, run in its own process (so its 
 here), which answers each POST after --delay seconds (5 ms) with a tracking id; the delivery pass
 therefore does the real work: claim, sign, POST, record the outcome and the national tracking id.
 It sends OUTBOX_DELIVERY_CONCURRENCY (--concurrency, default the setting's) forwards at once.
+The stub keeps connections alive (--close: it closes each after its answer) and speaks plain HTTP
+(--tls: HTTPS, as the national system does, with a throwaway self-signed certificate that this
+process alone trusts, through SSL_CERT_FILE).
 
 Prints one JSON object: for each of escalate and deliver the wall seconds, the CPU seconds of this
 process (every thread) and the SQL statements; escalated, delivered, what the stub received.
@@ -53,8 +56,9 @@ def prepare(scale, regenerate):
     return generate.sqlite_url(work)
 
 
-def start_receiver(delay):
-    proc = subprocess.Popen([sys.executable, "-m", "bench.stub_receiver", "--delay", str(delay)], cwd=ROOT,
+def start_receiver(delay, close=False, tls=None):
+    proc = subprocess.Popen([sys.executable, "-m", "bench.stub_receiver", "--delay", str(delay),
+                             *(["--close"] if close else []), *(["--tls", *tls] if tls else [])], cwd=ROOT,
                             stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline().split()
     if line[:1] != ["port"]:
@@ -63,8 +67,41 @@ def start_receiver(delay):
     return proc, int(line[1])
 
 
-def measure(url, *, concurrency=None, delay=0.005):
-    receiver, port = start_receiver(delay)
+def throwaway_certificate():
+    """A self-signed certificate for 127.0.0.1 in bench/data: (certificate path, key path)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(hours=1))
+                   .not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                  critical=False)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(key, hashes.SHA256()))
+    os.makedirs(DATA, exist_ok=True)
+    cert_path, key_path = os.path.join(DATA, "stub-cert.pem"), os.path.join(DATA, "stub-key.pem")
+    with open(cert_path, "wb") as f:
+        f.write(certificate.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def measure(url, *, concurrency=None, delay=0.005, close=False, tls=False):
+    tls = throwaway_certificate() if tls else None
+    if tls:
+        os.environ["SSL_CERT_FILE"] = tls[0]  # trusted by this process only, read when a TLS context is made
+    receiver, port = start_receiver(delay, close, tls)
     try:
         import logging
 
@@ -74,7 +111,7 @@ def measure(url, *, concurrency=None, delay=0.005):
         from app import create_app
         settings = {"OUTBOX_DELIVERY_CONCURRENCY": concurrency} if concurrency else {}
         app = create_app(SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-secret-key-not-for-production",
-                         NATIONAL_FORWARD_URL=f"http://127.0.0.1:{port}/forward",
+                         NATIONAL_FORWARD_URL=f"{'https' if tls else 'http'}://127.0.0.1:{port}/forward",
                          NATIONAL_FORWARD_SECRET="bench-forward-secret", OUTBOX_DELIVER_IMMEDIATELY=False,
                          **settings)
         logging.getLogger().setLevel(logging.WARNING)
@@ -96,6 +133,7 @@ def measure(url, *, concurrency=None, delay=0.005):
                 *services.overdue(clock.now())))
             result["concurrency"] = app.config["OUTBOX_DELIVERY_CONCURRENCY"]
             result["receiver_delay_seconds"] = delay
+            result["receiver_keeps_connections"], result["tls"] = not close, bool(tls)
             db.session.rollback()
 
             def timed(name, fn):
@@ -117,9 +155,10 @@ def measure(url, *, concurrency=None, delay=0.005):
             result["deliver_stats"] = stats
             result["national_tracking_ids"] = db.session.scalar(select(func.count(Complaint.id)).where(
                 Complaint.national_tracking_id.is_not(None)))
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/count", timeout=5) as answer:
+        with urllib.request.urlopen(f"{'https' if tls else 'http'}://127.0.0.1:{port}/count", timeout=5) as answer:
             counts = json.load(answer)
         result["received_by_stub"], result["distinct_keys_at_stub"] = counts["requests"], counts["keys"]
+        result["connections_at_stub"] = counts["connections"] - 1  # less the /count request's own
         return result
     finally:
         receiver.terminate()
@@ -133,9 +172,12 @@ def main(argv=None):
     p.add_argument("--regenerate", action="store_true", help="generate the SQLite base again")
     p.add_argument("--concurrency", type=int, help="OUTBOX_DELIVERY_CONCURRENCY (default: the setting)")
     p.add_argument("--delay", type=float, default=0.005, help="the stub receiver's answer time, seconds")
+    p.add_argument("--close", action="store_true",
+                   help="the stub closes every connection after its answer (no keep-alive)")
+    p.add_argument("--tls", action="store_true", help="forward over HTTPS (a throwaway self-signed certificate)")
     a = p.parse_args(argv)
     url = a.url or prepare(a.scale, a.regenerate)
-    print(json.dumps(measure(url, concurrency=a.concurrency, delay=a.delay)))
+    print(json.dumps(measure(url, concurrency=a.concurrency, delay=a.delay, close=a.close, tls=a.tls)))
 
 
 if __name__ == "__main__":

@@ -6,15 +6,22 @@ RetryLater / Undeliverable / NotConfigured to say what should happen next.
 Over HTTP the payload is serialised once and exactly those bytes are signed and sent:
 `X-Signature: sha256=<hex HMAC-SHA256(body, NATIONAL_FORWARD_SECRET)>`, and the message's key
 travels as `Idempotency-Key`, so a repeat after a lost answer is recognisable by the receiver.
+
+Connections are kept alive between forwards (urllib3's pool, shared by the outbox's sending
+threads), so a round of forwards does not pay a TCP and TLS handshake each. The proxy settings of
+the environment (https_proxy, no_proxy, ...) apply, as they do to urllib.
 """
 import hashlib
 import hmac
-import http.client
 import json
+import os
 import smtplib
-import urllib.error
+import threading
+import time
 import urllib.request
 from urllib.parse import urlsplit
+
+import urllib3
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -80,43 +87,73 @@ def sign(body, secret):
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect would turn the signed POST into a GET without its body; treat it as the answer."""
+class _Connections:
+    """The kept-alive connections to the national system, one pool per process.
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    A pool is not carried across a fork (a child opens its own), and not reused once it has been
+    idle NATIONAL_FORWARD_KEEPALIVE_SECONDS: a firewall that silently forgets an idle connection
+    would otherwise cost the next forward its whole timeout.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.manager, self.made_for, self.used_at = None, None, 0.0
+
+    def get(self, url, config):
+        proxy = _proxy_for(url)
+        made_for = (os.getpid(), proxy, config["OUTBOX_DELIVERY_CONCURRENCY"])
+        now = time.monotonic()
+        with self.lock:
+            if (self.manager is None or self.made_for != made_for
+                    or now - self.used_at > config["NATIONAL_FORWARD_KEEPALIVE_SECONDS"]):
+                if self.manager is not None and self.made_for[0] == os.getpid():
+                    self.manager.clear()
+                # One connection per sending thread; block=False: an extra one is opened, not waited for.
+                size = max(1, int(config["OUTBOX_DELIVERY_CONCURRENCY"]))
+                self.manager = (urllib3.ProxyManager(proxy, maxsize=size, block=False) if proxy
+                                else urllib3.PoolManager(maxsize=size, block=False))
+                self.made_for = made_for
+            self.used_at = now
+            return self.manager
+
+
+_connections = _Connections()
+
+
+def _proxy_for(url):
+    """The proxy urllib would use for this URL (from the environment), or None."""
+    parts = urlsplit(url)
+    proxy = urllib.request.getproxies().get(parts.scheme)
+    if proxy and urllib.request.proxy_bypass(parts.hostname or ""):
         return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
+    return proxy
 
 
 def _post(url, body, key):
     config = current_app.config
-    request = urllib.request.Request(url, data=body, method="POST", headers={
+    headers = {
         "Content-Type": "application/json",
         "Accept": "application/json",
         "Idempotency-Key": key,
         "X-Signature": sign(body, config["NATIONAL_FORWARD_SECRET"]),
-    })
+    }
     timeout = config["NATIONAL_FORWARD_TIMEOUT"]
-    retry_after = None
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            status, answer = response.status, response.read(MAX_ANSWER_BYTES)
-    except urllib.error.HTTPError as e:  # a non-2xx answer: its status decides
-        status, retry_after = e.code, _seconds(e.headers.get("Retry-After") if e.headers else None)
+    for fresh in (False, True):
         try:
-            answer = e.read(MAX_ANSWER_BYTES)
-        except (OSError, http.client.HTTPException):
-            answer = b""
-        finally:
-            e.close()
-    except TimeoutError as e:
-        raise RetryLater(f"no answer within {timeout:g}s") from e
-    except urllib.error.URLError as e:  # refused, unreachable, DNS; the URL itself may hold secrets
-        raise RetryLater(f"connection failed: {e.reason}") from e
-    except (OSError, http.client.HTTPException) as e:  # reset or cut off mid-answer
-        raise RetryLater(f"connection failed: {type(e).__name__}: {e}") from e
+            status, answer, retry_after = _exchange(_connections.get(url, config), url, body, headers, timeout)
+            break
+        except urllib3.exceptions.NewConnectionError as e:  # refused, unreachable, DNS (urllib3: a timeout)
+            raise RetryLater(f"connection failed: {_reason(e)}") from e
+        except urllib3.exceptions.TimeoutError as e:
+            raise RetryLater(f"no answer within {timeout:g}s") from e
+        except urllib3.exceptions.ProtocolError as e:
+            # Closed before an answer came: usually a kept-alive connection the receiver had just
+            # let go. Sent once more, on a fresh one (the Idempotency-Key makes a repeat harmless).
+            if not fresh:
+                continue
+            raise RetryLater(f"connection failed: {_reason(e)}") from e
+        except (urllib3.exceptions.HTTPError, OSError) as e:  # TLS, a proxy's refusal
+            raise RetryLater(f"connection failed: {_reason(e)}") from e
 
     if 200 <= status < 300:
         return _parse(answer)
@@ -127,6 +164,32 @@ def _post(url, body, key):
     if 300 <= status < 400:
         detail += " (redirect; check NATIONAL_FORWARD_URL)"
     raise Undeliverable(detail)
+
+
+def _exchange(connections, url, body, headers, timeout):
+    """One POST: (status, at most MAX_ANSWER_BYTES of the answer, Retry-After in seconds).
+
+    No redirect is followed: it would turn the signed POST into a GET without its body."""
+    response = connections.request("POST", url, body=body, headers=headers, retries=False, redirect=False,
+                                   timeout=urllib3.Timeout(connect=timeout, read=timeout), preload_content=False)
+    answer = b""
+    try:
+        answer = response.read(MAX_ANSWER_BYTES)
+        retry_after = None if 200 <= response.status < 300 else _seconds(response.headers.get("Retry-After"))
+        return response.status, answer, retry_after
+    finally:
+        if response.length_remaining or len(answer) >= MAX_ANSWER_BYTES:
+            response.close()  # more answer than we read: not worth reading it all to reuse the connection
+        response.release_conn()
+
+
+def _reason(error):
+    """What went wrong on the wire, in one line and without the URL (its query may hold a secret):
+    urllib3 names the connection's host and port, never the path."""
+    text = str(error)
+    if text.startswith(("HTTPConnection(", "HTTPSConnection(")) and "): " in text:
+        text = text.split("): ", 1)[1]  # "HTTPConnection(host=..., port=...): Failed to ..."
+    return f"{type(error).__name__}: {text}"
 
 
 def _parse(answer):

@@ -12,20 +12,29 @@ SECRET = "rahasia-penandatangan"  # what forwards are signed with in these tests
 class Receiver:
     """A real HTTP endpoint: answers POSTs from a script (the last answer repeats) and records them.
 
-    Bounded: it stops itself after `lifetime` seconds even if a test never stops it.
+    An answer (DROP,) closes the connection without answering. With `keep_alive` it speaks HTTP/1.1
+    and keeps connections open between requests, as a production server does; otherwise each
+    connection ends after its answer (HTTP/1.0). Bounded: it stops itself after `lifetime`
+    seconds even if a test never stops it.
     """
 
-    def __init__(self, answers=((200, {}),), *, port=0, delay=0.0, lifetime=60):
+    def __init__(self, answers=((200, {}),), *, port=0, delay=0.0, lifetime=60, keep_alive=False):
         self.answers, self.delay, self.requests = list(answers), delay, []
         self._lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+            disable_nagle_algorithm = True
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._lock:
-                    receiver.requests.append(Request(dict(self.headers), body))
+                    receiver.requests.append(Request(dict(self.headers), body, self.client_address, self.path))
                     answer = receiver.answers.pop(0) if len(receiver.answers) > 1 else receiver.answers[0]
+                if answer == (DROP,):
+                    self.close_connection = True
+                    return
                 status, content, *headers = answer
                 if receiver.delay:
                     threading.Event().wait(receiver.delay)
@@ -65,9 +74,13 @@ class Receiver:
         self.server.server_close()
 
 
+DROP = "drop"
+
+
 class Request:
-    def __init__(self, headers, body):
-        self.headers, self.body = headers, body
+    def __init__(self, headers, body, peer, path):
+        self.headers, self.body, self.path = headers, body, path
+        self.peer = peer  # the sender's (address, port): one per TCP connection
 
 
 def free_port():

@@ -16,7 +16,7 @@ from core.extensions import db
 from core.outbox import FAILED, PENDING, SENT
 from core.permissions import ADMIN
 
-from tests.core.receiver import SECRET, Receiver, free_port
+from tests.core.receiver import DROP, SECRET, Receiver, free_port
 
 PAYLOAD = {"tracking_code": "ADU-2026-ABCDEFGHJK", "event": "forwarded", "title": "Lampu jalan padam",
            "description": "Sudah dua minggu.\nMohon segera diperbaiki.", "category": "infrastruktur",
@@ -83,6 +83,63 @@ def test_a_receiver_that_does_not_answer_in_time_is_tried_again(forward_to, sett
         assert outbox.deliver() == 0
     assert (message.status, message.attempts) == (PENDING, 1)
     assert "no answer within 0.2s" in message.last_error
+
+
+def test_forwards_in_a_row_share_one_kept_alive_connection(forward_to, settings):
+    with Receiver([(200, {})], keep_alive=True) as receiver:
+        forward_to(receiver.url)
+        settings(OUTBOX_DELIVERY_CONCURRENCY=1)
+        messages = [forward_message(key=f"forward:{n}") for n in (1, 2, 3)]
+        assert outbox.deliver() == 3
+    assert [json.loads(r.body) for r in receiver.requests] == [PAYLOAD] * 3
+    assert {r.headers["Idempotency-Key"] for r in receiver.requests} == {m.key for m in messages}
+    assert len({r.peer for r in receiver.requests}) == 1
+
+
+def test_a_connection_idle_longer_than_the_setting_is_not_used_again(forward_to, settings):
+    with Receiver([(200, {})], keep_alive=True) as receiver:
+        forward_to(receiver.url)
+        settings(OUTBOX_DELIVERY_CONCURRENCY=1, NATIONAL_FORWARD_KEEPALIVE_SECONDS=0)
+        for n in (1, 2, 3):
+            forward_message(key=f"forward:{n}")
+        assert outbox.deliver() == 3
+    assert len({r.peer for r in receiver.requests}) == 3
+
+
+def test_a_kept_connection_the_receiver_drops_is_tried_once_more_on_a_fresh_one(forward_to, settings):
+    with Receiver([(200, {}), (DROP,), (200, {"tracking_id": "LAPOR-2"})], keep_alive=True) as receiver:
+        forward_to(receiver.url)
+        settings(OUTBOX_DELIVERY_CONCURRENCY=1)
+        first, second = forward_message(key="forward:1"), forward_message(key="forward:2")
+        assert outbox.deliver() == 2
+    assert (first.status, second.status, second.attempts) == (SENT, SENT, 1)
+    sent, dropped, again = receiver.requests
+    assert dropped.peer == sent.peer != again.peer
+    assert (dropped.body, dropped.headers["Idempotency-Key"]) == (again.body, again.headers["Idempotency-Key"])
+    assert again.headers["Idempotency-Key"] == "forward:2"
+
+
+def test_a_receiver_that_drops_the_fresh_connection_too_is_tried_again_later(forward_to):
+    with Receiver([(DROP,)], keep_alive=True) as receiver:
+        forward_to(receiver.url)
+        message = forward_message()
+        assert outbox.deliver() == 0
+    assert len(receiver.requests) == 2  # one more try within the pass, not a loop
+    assert (message.status, message.attempts) == (PENDING, 1)
+    assert "connection failed" in message.last_error
+
+
+def test_forwards_go_through_the_proxy_the_environment_names(forward_to, monkeypatch):
+    with Receiver([(200, {})]) as proxy:
+        forward_to("http://lapor.example.go.id/api/pengaduan")
+        monkeypatch.setenv("http_proxy", proxy.url.rsplit("/api/", 1)[0])
+        for name in ("no_proxy", "NO_PROXY", "HTTP_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        message = forward_message()
+        assert outbox.deliver() == 1
+    [request] = proxy.requests
+    assert request.path == "http://lapor.example.go.id/api/pengaduan"
+    assert (request.headers["Idempotency-Key"], message.status) == (message.key, SENT)
 
 
 def test_a_refused_payload_is_parked_at_once_and_an_admin_can_send_it_again(forward_to, make_user, client, login):
