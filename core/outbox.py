@@ -231,9 +231,10 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
     for outcome in OUTCOMES:
         stats.setdefault(outcome, 0)
     handled, skip = 0, set()  # skip: what this pass must not take again (see _record_round)
+    held = {}  # lanes in which a message stays pending this pass: {lane: when it is due again}
     # One at a time, one message is a round: the pass can stop between any two sends, as it always could.
     claim_size = CLAIM_SIZE if concurrency > 1 else 1
-    in_flight = None  # the round being sent: (its messages, their sends)
+    in_flight = None  # the round being sent: (its messages, their sends, their lanes)
     with _Senders(concurrency) as senders:
         while True:
             round_ = None
@@ -244,7 +245,7 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
                 # failure must not send more, and a hung receiver is waited for once).
                 results = in_flight[1].results()
                 if any(isinstance(result, Exception) for result in results):
-                    _record_round(in_flight[0], results, stats, skip)
+                    _record_round(in_flight[0], results, stats, skip, in_flight[2], held)
                     in_flight = None
                     more = not (stop is not None and stop.is_set())
             if more:
@@ -256,19 +257,22 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
                     # short queue both get some of it, and a long queue costs few claims. A round is at
                     # most ROUND_WAVES waves of sends, so its last lease is not spent waiting for the first.
                     claim_size = min(claim_size * 2, ROUND_WAVES * concurrency) if concurrency > 1 else 1
-                    round_, lanes = _prepared(ids, at, transports, config)
-                    round_ = (round_, senders.start([send for _message, _at, send in round_], lanes, stop))
+                    # The round in flight has been sent by now, and failed nowhere: it holds back nothing.
+                    settled = {inspect(m).identity[0] for m, _at, _send in in_flight[0]} if in_flight else set()
+                    messages, lanes = _prepared(ids, at, transports, config, settled, held)
+                    round_ = (messages, senders.start([send for _message, _at, send in messages], lanes, stop), lanes)
             if in_flight is not None:
-                _record_round(in_flight[0], in_flight[1].results(), stats, skip)
+                _record_round(in_flight[0], in_flight[1].results(), stats, skip, in_flight[2], held)
             if round_ is None:
                 break
             in_flight = round_
     return stats["sent"]
 
 
-def _prepared(ids, at, transports, config):
+def _prepared(ids, at, transports, config, settled=frozenset(), held=None):
     """The claimed messages as (message, send time, what to call or the exception that stops it),
-    and each one's lane (see _lane)."""
+    and each one's lane (see _lane). `settled`: messages sent already whose outcome is not written
+    yet; `held`: lanes in which a message stays pending this pass (see deliver)."""
     round_, lanes = [], []
     for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
                                       .order_by(OutboxMessage.id)):
@@ -285,7 +289,43 @@ def _prepared(ids, at, transports, config):
         else:
             send = partial(transport, message.payload, key=message.key)
         round_.append((message, at, send))
+    waiting = _earlier_in_lanes(round_, lanes, settled)
+    for index, (message, at_, send) in enumerate(round_):
+        if isinstance(send, Exception):
+            continue
+        earlier = waiting.get(lanes[index])
+        if earlier is not None and earlier[0] < message.id:
+            round_[index] = (message, at_, HeldBack(until=earlier[1]))
+        elif held and lanes[index] in held:
+            round_[index] = (message, at_, HeldBack(until=held[lanes[index]]))
     return round_, lanes
+
+
+def _earlier_in_lanes(round_, lanes, settled):
+    """For the round's lanes: the earliest message of each that is still pending outside the round
+    (waiting for a retry, or being sent by another worker), as {lane: (its id, when it is due)}.
+
+    Looked for among the pending messages about the same subjects (a complaint's forward and its
+    updates; the e-mails about one complaint, of which those to the same address share a lane):
+    one query, none when no message of the round has a subject. An e-mail without a subject
+    (an account's, a digest) is not held back by another pass's retry."""
+    ids = [message.id for message, _at, _send in round_]
+    subjects = {(m.subject_type, m.subject_id) for m, _at, _send in round_ if m.subject_type is not None}
+    if not subjects:
+        return {}
+    wanted, earliest = set(lanes), {}
+    for message in db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == PENDING,
+                   OutboxMessage.subject_type.in_({t for t, _id in subjects}),
+                   OutboxMessage.subject_id.in_({i for _t, i in subjects}),
+                   OutboxMessage.id < max(ids), OutboxMessage.id.not_in([*ids, *settled]))
+            .order_by(OutboxMessage.id)):
+        if (message.subject_type, message.subject_id) in subjects:
+            lane = _lane(message)
+            if lane in wanted:
+                earliest.setdefault(lane, (message.id, message.next_attempt_at))
+    return earliest
 
 
 def _lane(message):
@@ -333,22 +373,23 @@ class _Senders:
         if stop is not None:
             sends = [partial(_unless_stopped, stop, send) for send in sends]
         if self.pool is None:
-            return _Later(sends)
+            return _Later(sends, lanes)
         app = current_app._get_current_object()
         by_lane = {}
         for index, lane in enumerate(lanes):
             by_lane.setdefault(lane, []).append(index)
-        return _Running(len(sends), [(indexes, self.pool.submit(_send_in_context, app, [sends[i] for i in indexes]))
+        return _Running(len(sends), [(indexes, self.pool.submit(_send_in_context, app, [sends[i] for i in indexes],
+                                                                [lanes[i] for i in indexes]))
                                      for indexes in by_lane.values()])
 
 
 class _Later:
-    def __init__(self, sends):
-        self.sends, self.answers = sends, None
+    def __init__(self, sends, lanes):
+        self.sends, self.lanes, self.answers = sends, lanes, None
 
     def results(self):
         if self.answers is None:
-            self.answers = [_outcome_of(send) for send in self.sends]
+            self.answers = _outcomes_in_order(self.sends, self.lanes)
         return self.answers
 
 
@@ -372,6 +413,15 @@ class Deferred(NotSent):
     """Its lane had enough for one round: it goes back as it was, for a later round."""
 
 
+class HeldBack(NotSent):
+    """An earlier message of its lane has not gone yet (it failed in this round, waits for a retry
+    or is being sent elsewhere): this one waits for it, due when it is (`until`, when known)."""
+
+    def __init__(self, until=None):
+        super().__init__()
+        self.until = until
+
+
 def _unless_stopped(stop, send):
     if stop.is_set():
         raise NotSent()
@@ -382,12 +432,24 @@ def _raise(error):
     raise error
 
 
-def _send_in_context(app, sends):
+def _send_in_context(app, sends, lanes):
     with app.app_context():
         try:
-            return [_outcome_of(send) for send in sends]
+            return _outcomes_in_order(sends, lanes)
         finally:
             db.session.remove()
+
+
+def _outcomes_in_order(sends, lanes):
+    """Each send's answer or exception, one after another; once a send of a lane was not sent, the
+    later ones of that lane are held back rather than overtake it."""
+    stopped, outcomes = set(), []
+    for send, lane in zip(sends, lanes):
+        outcome = HeldBack() if lane in stopped and callable(send) else _outcome_of(send)
+        if isinstance(outcome, Exception) and not isinstance(outcome, Deferred):
+            stopped.add(lane)  # a Deferred message goes back as it was, for the next round: nothing waits on it
+        outcomes.append(outcome)
+    return outcomes
 
 
 def _outcome_of(send):
@@ -399,17 +461,27 @@ def _outcome_of(send):
         return e
 
 
-def _record_round(round_, results, stats, skip):
+def _record_round(round_, results, stats, skip, lanes, held):
     """Write what happened to each message of a round, and what the answers tell, in one transaction.
 
     A message that stays pending (retry, waiting) joins `skip`: this pass does not send it again,
-    however short its backoff; sent and failed ones are no longer due anyway."""
+    however short its backoff; sent and failed ones are no longer due anyway. Its lane joins `held`,
+    so the rest of the lane waits for it this pass; a held-back message becomes due when it is."""
     config = current_app.config
     sent = []
     # One query loads them again (the last round's commit expired them), not one per message.
     ids = [inspect(message).identity[0] for message, _at, _send in round_]  # reading .id would load each
     db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
-    for (message, at, _send), result in zip(round_, results):
+    for (message, at, _send), result, lane in zip(round_, results, lanes):
+        if isinstance(result, HeldBack):
+            message.attempts -= 1  # never tried, as NotSent
+            message.locked_until = None
+            due = result.until or held.get(lane)
+            if due is not None and due > message.next_attempt_at:
+                message.next_attempt_at = due
+            skip.add(message.id)
+            held.setdefault(lane, message.next_attempt_at)
+            continue
         if not isinstance(result, Exception):
             outcome = "sent"
             message.status, message.sent_at, message.last_error, message.locked_until = SENT, at, None, None
@@ -442,6 +514,7 @@ def _record_round(round_, results, stats, skip):
             message.locked_until = None
         if outcome in ("retry", "waiting"):
             skip.add(message.id)
+            held.setdefault(lane, message.next_attempt_at)
         if outcome == "failed":
             current_app.logger.warning("outbox message %s (%s) parked as failed: %s",
                                        message.key, message.kind, message.last_error)

@@ -226,3 +226,136 @@ def test_a_long_lane_is_sent_over_several_rounds_each_message_once(settings, mon
     assert stats == {"sent": 7, "retry": 0, "failed": 0, "waiting": 0}
     # A message held back for a later round was not counted as a try.
     assert set(db.session.scalars(select(OutboxMessage.attempts))) == {1}
+
+
+# --- a message that waits for a retry holds back the rest of its lane ----------------------------
+
+def a_complaint(code="ADU-2026-QWERTYUPAZ"):
+    now = clock.now()
+    complaint = Complaint(tracking_code=code, title="Jalan berlubang", description="Di pasar",
+                          classification="pengaduan", category="infrastruktur", verify_due_at=now, due_at=now)
+    db.session.add(complaint)
+    db.session.commit()
+    return complaint
+
+
+class Flaky:
+    """A transport that answers 503 to the keys in `busy` (until they are removed) and notes what arrived."""
+
+    def __init__(self, busy=(), refuse=()):
+        self.busy, self.refuse, self.arrived = set(busy), set(refuse), []
+
+    def __call__(self, payload, key=None):
+        if key in self.busy:
+            raise RetryLater("HTTP 503: sibuk")
+        if key in self.refuse:
+            raise outbox.Undeliverable("HTTP 422: tidak dikenal")
+        self.arrived.append(key)
+        return {}
+
+
+def forward_then_update(complaint, *, update_later=False):
+    outbox.enqueue(FORWARD, key="forward", subject=complaint, payload={"event": "forwarded"})
+    if not update_later:
+        outbox.enqueue(FORWARD_UPDATE, key="update", subject=complaint, payload={"event": "update"})
+    db.session.commit()
+
+
+def message(key):
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+
+
+def test_an_update_waits_in_its_round_for_a_forward_that_must_be_retried(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=8)
+    national_system = Flaky(busy={"forward"})
+    monkeypatch.setattr(outbox, "_transports", lambda: {FORWARD: national_system, FORWARD_UPDATE: national_system})
+    forward_then_update(a_complaint())
+    assert outbox.deliver() == 0
+    forward, update = message("forward"), message("update")
+    assert national_system.arrived == []
+    assert (forward.status, update.status, update.attempts) == (PENDING, PENDING, 0)
+    assert update.next_attempt_at == forward.next_attempt_at > clock.now()
+
+    national_system.busy.clear()
+    assert outbox.deliver(now=forward.next_attempt_at + timedelta(seconds=1)) == 2
+    assert national_system.arrived == ["forward", "update"]
+
+
+def test_an_update_queued_later_waits_for_its_forward_s_retry(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=8)
+    national_system = Flaky(busy={"forward"})
+    monkeypatch.setattr(outbox, "_transports", lambda: {FORWARD: national_system, FORWARD_UPDATE: national_system})
+    complaint = a_complaint()
+    forward_then_update(complaint, update_later=True)
+    assert outbox.deliver() == 0
+    outbox.enqueue(FORWARD_UPDATE, key="update", subject=complaint, payload={"event": "update"})
+    db.session.commit()
+    national_system.busy.clear()
+
+    assert outbox.deliver() == 0  # the forward is not due yet; the update waits for it
+    forward, update = message("forward"), message("update")
+    assert (update.status, update.attempts, update.next_attempt_at) == (PENDING, 0, forward.next_attempt_at)
+    assert outbox.deliver(now=forward.next_attempt_at + timedelta(seconds=1)) == 2
+    assert national_system.arrived == ["forward", "update"]
+
+
+def test_a_forward_parked_as_failed_holds_back_nothing(settings, monkeypatch):
+    national_system = Flaky(refuse={"forward"})
+    monkeypatch.setattr(outbox, "_transports", lambda: {FORWARD: national_system, FORWARD_UPDATE: national_system})
+    complaint = a_complaint()
+    forward_then_update(complaint, update_later=True)
+    assert outbox.deliver() == 0
+    assert message("forward").status == outbox.FAILED
+    outbox.enqueue(FORWARD_UPDATE, key="update", subject=complaint, payload={"event": "update"})
+    db.session.commit()
+    assert outbox.deliver() == 1  # an admin decides about the forward; the update does not wait forever
+    assert national_system.arrived == ["update"]
+
+
+def test_an_e_mail_about_a_complaint_waits_for_the_earlier_one_to_the_same_address(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=8)
+    mail = Flaky(busy={"received"})
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: mail})
+    complaint = a_complaint()
+    outbox.enqueue(EMAIL, key="received", subject=complaint, payload={"to": "warga@example.com"})
+    db.session.commit()
+    assert outbox.deliver() == 0
+    mail.busy.clear()
+    outbox.enqueue(EMAIL, key="rejected", subject=complaint, payload={"to": " Warga@Example.com"})
+    outbox.enqueue(EMAIL, key="to-the-unit", subject=complaint, payload={"to": "unit@example.go.id"})
+    db.session.commit()
+
+    assert outbox.deliver() == 1  # another address about the same complaint does not wait
+    assert mail.arrived == ["to-the-unit"]
+    received = message("received")
+    assert outbox.deliver(now=received.next_attempt_at + timedelta(seconds=1)) == 2
+    assert mail.arrived == ["to-the-unit", "received", "rejected"]
+
+
+def test_one_at_a_time_a_failed_e_mail_holds_back_the_next_to_that_address_for_the_pass(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=1)  # every message is a round of its own
+    mail = Flaky(busy={"email:0"})
+    monkeypatch.setattr(outbox, "_transports", lambda: {EMAIL: mail})
+    for n, to in enumerate(["warga@example.com", "lain@example.com", "warga@example.com"]):
+        outbox.enqueue(EMAIL, key=f"email:{n}", payload={"to": to})
+    db.session.commit()
+    assert outbox.deliver() == 1
+    assert mail.arrived == ["email:1"]
+    assert message("email:2").next_attempt_at == message("email:0").next_attempt_at
+
+
+def test_an_update_in_the_round_after_its_sent_forward_goes_in_the_same_pass(settings, monkeypatch):
+    settings(OUTBOX_DELIVERY_CONCURRENCY=2)
+    national_system = Flaky()
+    monkeypatch.setattr(outbox, "_transports", lambda: {FORWARD: national_system, FORWARD_UPDATE: national_system,
+                                                        EMAIL: national_system})
+    complaint = a_complaint()
+    forward_then_update(complaint, update_later=True)
+    for n in range(outbox.CLAIM_SIZE - 1):  # the first round is full without the update
+        outbox.enqueue(EMAIL, key=f"email:{n}", payload={"to": f"warga{n}@example.com"})
+    outbox.enqueue(FORWARD_UPDATE, key="update", subject=complaint, payload={"event": "update"})
+    db.session.commit()
+    # The second round is claimed while the first one's outcomes are not yet written: the forward,
+    # sent already, must not hold its update back to the next pass.
+    assert outbox.deliver() == outbox.CLAIM_SIZE + 1
+    assert national_system.arrived.index("forward") < national_system.arrived.index("update")
