@@ -9,7 +9,7 @@ from .extensions import db
 from .forms import ActionForm
 from .i18n import gettext as _
 from .i18n import lazy_gettext as _l
-from .outbox import FAILED, PENDING, SENT, OutboxMessage
+from .outbox import FAILED, PENDING, SENT, HeldBack, OutboxMessage
 from .permissions import permission_required
 from .web import paginate, perform
 
@@ -38,6 +38,8 @@ def error_summary(message):
         return _("Pengiriman gagal dan dihentikan setelah %(n)s percobaan.", n=message.attempts)
     if message.status == SENT:
         return _("Terkirim, tetapi jawaban penerima tidak dapat dicatat.")
+    if message.last_error == HeldBack.NOTE:
+        return _("Menunggu pesan sebelumnya untuk penerima atau pengaduan yang sama terkirim lebih dulu.")
     if message.attempts == 0:
         return _("Menunggu pengaturan pengiriman; belum ada percobaan.")
     return _("Percobaan terakhir gagal; pesan akan dicoba lagi.")

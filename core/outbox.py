@@ -417,6 +417,8 @@ class HeldBack(NotSent):
     """An earlier message of its lane has not gone yet (it failed in this round, waits for a retry
     or is being sent elsewhere): this one waits for it, due when it is (`until`, when known)."""
 
+    NOTE = "held back: an earlier message of its lane (same recipient, or same complaint) has not gone yet"
+
     def __init__(self, until=None):
         super().__init__()
         self.until = until
@@ -479,6 +481,7 @@ def _record_round(round_, results, stats, skip, lanes, held):
             due = result.until or held.get(lane)
             if due is not None and due > message.next_attempt_at:
                 message.next_attempt_at = due
+            message.last_error = HeldBack.NOTE  # for the admin page (a sent message has none)
             skip.add(message.id)
             held.setdefault(lane, message.next_attempt_at)
             continue

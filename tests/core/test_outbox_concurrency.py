@@ -11,7 +11,7 @@ from core import audit, clock, outbox
 from core.audit import AuditEvent
 from core.extensions import db
 from core.outbox import EMAIL, FORWARD, FORWARD_UPDATE, PENDING, SENT, OutboxMessage, RetryLater
-from core.permissions import SYSTEM
+from core.permissions import ADMIN, SYSTEM
 from tests.conftest import count_queries
 from tests.core.receiver import Receiver
 
@@ -275,6 +275,7 @@ def test_an_update_waits_in_its_round_for_a_forward_that_must_be_retried(setting
     assert national_system.arrived == []
     assert (forward.status, update.status, update.attempts) == (PENDING, PENDING, 0)
     assert update.next_attempt_at == forward.next_attempt_at > clock.now()
+    assert update.last_error == outbox.HeldBack.NOTE
 
     national_system.busy.clear()
     assert outbox.deliver(now=forward.next_attempt_at + timedelta(seconds=1)) == 2
@@ -359,3 +360,14 @@ def test_an_update_in_the_round_after_its_sent_forward_goes_in_the_same_pass(set
     # sent already, must not hold its update back to the next pass.
     assert outbox.deliver() == outbox.CLAIM_SIZE + 1
     assert national_system.arrived.index("forward") < national_system.arrived.index("update")
+
+
+def test_the_outbox_page_says_why_a_held_back_message_waits(settings, monkeypatch, client, login, make_user):
+    national_system = Flaky(busy={"forward"})
+    monkeypatch.setattr(outbox, "_transports", lambda: {FORWARD: national_system, FORWARD_UPDATE: national_system})
+    forward_then_update(a_complaint())
+    outbox.deliver()
+    login(make_user(ADMIN))
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "Percobaan terakhir gagal; pesan akan dicoba lagi." in page  # the forward
+    assert "Menunggu pesan sebelumnya untuk penerima atau pengaduan yang sama terkirim lebih dulu." in page
