@@ -338,12 +338,13 @@ def main():
     # and with a new connection (and handshake) per forward, each on a fresh copy of the city.
     pristine_db = os.path.join(DATA, "sweep-big-pristine.sqlite")
     sqlite_copy(big_db, pristine_db)
-    runs = [("large", big_db, big_n, ()), ("small", small_db, small_n, ())]
-    for label, options in (("large, HTTPS", ("--tls",)), ("large, HTTPS, no keep-alive", ("--tls", "--close"))):
-        runs.append((label, os.path.join(DATA, f"sweep-{len(runs)}.sqlite"), big_n, options))
+    tls_db = os.path.join(DATA, "sweep-tls.sqlite")
+    runs = [("large", big_db, big_n, ()), ("small", small_db, small_n, ()),
+            ("large, HTTPS", tls_db, big_n, ("--tls",)),
+            ("large, HTTPS, no keep-alive", tls_db, big_n, ("--tls", "--close"))]
     for label, path, n, options in runs:
-        if path != big_db and path != small_db:
-            sqlite_copy(pristine_db, path)
+        if path == tls_db:
+            sqlite_copy(pristine_db, tls_db)
         log(f"sweep on {n} complaints, {overdue} overdue {' '.join(options)}")
         sweeps[label] = {"complaints": n, "overdue": overdue, **sweep("sqlite:///" + path, *options)}
         # Delivered counts the e-mails to reporters too; the stub counts the forwards it received.

@@ -82,7 +82,8 @@ def main(argv=None):
     if a.tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(*a.tls)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        # The handshake happens in each connection's own thread, not in the loop that accepts them.
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     print(f"port {server.server_port}", flush=True)
     try:
         server.serve_forever()

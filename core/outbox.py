@@ -269,7 +269,7 @@ def deliver(*, keys=None, now=None, limit=100, stats=None, stop=None, kinds=None
     return stats["sent"]
 
 
-def _prepared(ids, at, transports, config, settled=frozenset(), held=None):
+def _prepared(ids, at, transports, config, settled, held):
     """The claimed messages as (message, send time, what to call or the exception that stops it),
     and each one's lane (see _lane). `settled`: messages sent already whose outcome is not written
     yet; `held`: lanes in which a message stays pending this pass (see deliver)."""
@@ -296,7 +296,7 @@ def _prepared(ids, at, transports, config, settled=frozenset(), held=None):
         earlier = waiting.get(lanes[index])
         if earlier is not None and earlier[0] < message.id:
             round_[index] = (message, at_, HeldBack(until=earlier[1]))
-        elif held and lanes[index] in held:
+        elif lanes[index] in held:
             round_[index] = (message, at_, HeldBack(until=held[lanes[index]]))
     return round_, lanes
 
